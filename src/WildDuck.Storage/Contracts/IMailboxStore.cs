@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WildDuck.Storage;
+
+/// <summary>Mailboxes (folders) of a user.</summary>
+public interface IMailboxStore
+{
+    /// <summary>Lists every mailbox of the user, hidden ones included, ordered by path.</summary>
+    Task<IReadOnlyList<MailboxRecord>> ListMailboxesAsync(UserId user, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a mailbox by id (null when it does not exist or belongs to another user).</summary>
+    Task<MailboxRecord?> GetMailboxAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a mailbox by path ("INBOX" matches case-insensitively, RFC 3501 §5.1).</summary>
+    Task<MailboxRecord?> FindMailboxAsync(UserId user, string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the mailbox with a special use.</summary>
+    Task<MailboxRecord?> FindSpecialUseAsync(UserId user, SpecialUse specialUse, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a mailbox. <see cref="StorageError.AlreadyExists"/> when the path exists,
+    /// <see cref="StorageError.Invalid"/> for a bad path, <see cref="StorageError.Limit"/> when the
+    /// user has too many mailboxes. Writes a CREATE journal entry.
+    /// </summary>
+    Task<MailboxRecord> CreateMailboxAsync(UserId user, string path, CreateMailboxOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Renames a mailbox and every mailbox below it (RFC 3501 §6.3.5), keeping UIDVALIDITY.
+    /// Renaming INBOX moves its messages to the new mailbox and leaves INBOX empty (RFC 3501 §6.3.5).
+    /// </summary>
+    Task<MailboxRecord> RenameMailboxAsync(UserId user, MailboxId mailbox, string newPath, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a mailbox and its messages, releasing quota and attachment references in the same
+    /// transaction. INBOX cannot be deleted (<see cref="StorageError.Cannot"/>).
+    /// </summary>
+    Task DeleteMailboxAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the subscribed flag.</summary>
+    Task SetSubscribedAsync(UserId user, MailboxId mailbox, bool subscribed, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the UID list and counters for SELECT/EXAMINE, consistently.</summary>
+    Task<MailboxSnapshot?> OpenAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default);
+}

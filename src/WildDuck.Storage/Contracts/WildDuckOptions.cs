@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+using System;
+
+namespace WildDuck.Storage;
+
+/// <summary>Options shared by every WildDuck.Core component (configuration section <c>WildDuck</c>).</summary>
+public sealed class WildDuckOptions
+{
+    /// <summary>The server's host name, used in greetings and generated addresses. Default: the machine name.</summary>
+    public string Hostname { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Domain for generated addresses (username@EmailDomain); defaults to <see cref="Hostname"/>.</summary>
+    public string? EmailDomain { get; set; }
+
+    /// <summary>Message size and structure limits.</summary>
+    public MessageLimits Messages { get; set; } = new();
+
+    /// <summary>Per-user limits.</summary>
+    public UserLimits Users { get; set; } = new();
+
+    /// <summary>Password hashing settings.</summary>
+    public PasswordOptions Passwords { get; set; } = new();
+}
+
+/// <summary>What happens when a message nests deeper or has more parts than allowed.</summary>
+public enum MimeLimitBehavior
+{
+    /// <summary>Store the message byte-exact; index only up to the limit (deeper entities become opaque leaves).</summary>
+    Truncate,
+
+    /// <summary>Refuse the message with <see cref="MessageLimitExceededException"/>.</summary>
+    Reject,
+}
+
+/// <summary>Limits applied to every ingested message.</summary>
+public sealed class MessageLimits
+{
+    /// <summary>
+    /// Largest message accepted, in bytes after CRLF normalisation. Default 64 MiB (WildDuck's
+    /// MAX_ALLOWED_MESSAGE_SIZE). Prevents a single upload from exhausting memory or disk.
+    /// </summary>
+    public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Deepest MIME nesting indexed. Default 32. Prevents stack and CPU exhaustion from
+    /// pathological nesting.
+    /// </summary>
+    public int MaxMimeDepth { get; set; } = 32;
+
+    /// <summary>Most MIME entities indexed in one message. Default 2,000. Bounds index size and CPU.</summary>
+    public int MaxMimeParts { get; set; } = 2000;
+
+    /// <summary>What to do when <see cref="MaxMimeDepth"/> or <see cref="MaxMimeParts"/> is exceeded. Default: truncate.</summary>
+    public MimeLimitBehavior StructureLimitBehavior { get; set; } = MimeLimitBehavior.Truncate;
+
+    /// <summary>
+    /// Inline text leaves larger than this go to the deduplicating attachment store (non-text
+    /// leaves always do). Default 300 KiB, as WildDuck.
+    /// </summary>
+    public int ExternalizeTextThreshold { get; set; } = 300 * 1024;
+
+    /// <summary>
+    /// Non-text leaves smaller than this stay inline (a separate store entry costs more than it saves).
+    /// Default 1 KiB.
+    /// </summary>
+    public int ExternalizeMinimumSize { get; set; } = 1024;
+
+    /// <summary>Most characters of decoded body text kept for search. Default 1 MiB characters.</summary>
+    public int MaxSearchTextLength { get; set; } = 1024 * 1024;
+
+    /// <summary>Most characters of decoded plain text kept for the API. Default 100 KiB (WildDuck).</summary>
+    public int MaxPlainTextLength { get; set; } = 100 * 1024;
+
+    /// <summary>Most characters of HTML kept for the API. Default 640 KiB (WildDuck).</summary>
+    public int MaxHtmlLength { get; set; } = 640 * 1024;
+}
+
+/// <summary>Per-user defaults and limits.</summary>
+public sealed class UserLimits
+{
+    /// <summary>Quota for users whose own quota is 0. Default 1 GiB (WildDuck const:max:storage).</summary>
+    public long DefaultQuota { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Most mailboxes per user. Default 1,500 (WildDuck const:max:mailboxes).</summary>
+    public int MaxMailboxes { get; set; } = 1500;
+
+    /// <summary>Most filters per user. Default 400.</summary>
+    public int MaxFilters { get; set; } = 400;
+
+    /// <summary>Deepest mailbox hierarchy. Default 128 levels.</summary>
+    public int MaxMailboxDepth { get; set; } = 128;
+
+    /// <summary>Longest mailbox path segment in characters. Default 512.</summary>
+    public int MaxMailboxSegmentLength { get; set; } = 512;
+
+    /// <summary>Retention cap applied to Trash and Junk. Default 30 days.</summary>
+    public TimeSpan JunkRetention { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>Password hashing settings.</summary>
+public sealed class PasswordOptions
+{
+    /// <summary>PBKDF2-SHA256 iterations for new hashes. Default 100,000 (minimum accepted 100,000).</summary>
+    public int Pbkdf2Iterations { get; set; } = 100_000;
+
+    /// <summary>Rehash legacy or weaker hashes after a successful login. Default true.</summary>
+    public bool RehashOnLogin { get; set; } = true;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+
+namespace WildDuck.Storage;
+
+/// <summary>A user account (WildDuck's <c>users</c> document).</summary>
+public sealed record UserRecord
+{
+    /// <summary>The id.</summary>
+    public required UserId Id { get; init; }
+
+    /// <summary>The username, lowercased (reference §6.2).</summary>
+    public required string Username { get; init; }
+
+    /// <summary>The uniqueness key: the username with dots removed (WildDuck <c>unameview</c>).</summary>
+    public required string UsernameView { get; init; }
+
+    /// <summary>Display name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The main address, normalised; null for a user without addresses.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>Password hash (PHC or crypt string), or empty when password login is disabled.</summary>
+    public string PasswordHash { get; init; } = string.Empty;
+
+    /// <summary>Storage quota in bytes; 0 means the configured default.</summary>
+    public long Quota { get; init; }
+
+    /// <summary>Bytes of stored messages (sum of RFC822.SIZE), maintained transactionally.</summary>
+    public long StorageUsed { get; init; }
+
+    /// <summary>True when the account may not log in.</summary>
+    public bool Disabled { get; init; }
+
+    /// <summary>True when the account is suspended (no login, sessions dropped).</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>Protocols the user may not use ("imap", "pop3", "smtp").</summary>
+    public IReadOnlyList<string> DisabledScopes { get; init; } = Array.Empty<string>();
+
+    /// <summary>Default retention for new mailboxes; null for none.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>Spam threshold 0-100 (WildDuck <c>spamLevel</c>, default 50).</summary>
+    public int SpamLevel { get; init; } = 50;
+
+    /// <summary>Language code used for default folder names.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>Incremented on password change and suspension; invalidates tokens.</summary>
+    public int AuthVersion { get; init; } = 1;
+
+    /// <summary>Creation time.</summary>
+    public DateTimeOffset Created { get; init; }
+}
+
+/// <summary>What to create for a new user.</summary>
+public sealed record CreateUserRequest
+{
+    /// <summary>The username (validated against the username rules of reference §6.2).</summary>
+    public required string Username { get; init; }
+
+    /// <summary>The plain password; null creates a user without password login.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>A password hash to store instead of hashing <see cref="Password"/> (imports).</summary>
+    public string? PasswordHash { get; init; }
+
+    /// <summary>The main address; defaults to the username if it is an address, else username@hostname.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>When true, the user gets no address at all.</summary>
+    public bool EmptyAddress { get; init; }
+
+    /// <summary>Display name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Quota in bytes; 0 for the default.</summary>
+    public long Quota { get; init; }
+
+    /// <summary>Default retention for new mailboxes.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>Spam level 0-100.</summary>
+    public int SpamLevel { get; init; } = 50;
+
+    /// <summary>Language for the default folder names.</summary>
+    public string? Language { get; init; }
+}
+
+/// <summary>A partial update of a user; null members are left unchanged.</summary>
+public sealed record UserUpdate
+{
+    /// <summary>New display name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>New quota (bytes, 0 = default).</summary>
+    public long? Quota { get; init; }
+
+    /// <summary>New disabled flag.</summary>
+    public bool? Disabled { get; init; }
+
+    /// <summary>New suspended flag.</summary>
+    public bool? Suspended { get; init; }
+
+    /// <summary>New retention (use <see cref="TimeSpan.Zero"/> for none).</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>New spam level.</summary>
+    public int? SpamLevel { get; init; }
+
+    /// <summary>New language.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>New disabled scopes.</summary>
+    public IReadOnlyList<string>? DisabledScopes { get; init; }
+
+    /// <summary>New password hash (already hashed); bumps <see cref="UserRecord.AuthVersion"/>.</summary>
+    public string? PasswordHash { get; init; }
+}
+
+/// <summary>An address owned by a user (WildDuck's <c>addresses</c> document).</summary>
+public sealed record AddressRecord
+{
+    /// <summary>The id.</summary>
+    public required EntityId Id { get; init; }
+
+    /// <summary>The owner.</summary>
+    public required UserId User { get; init; }
+
+    /// <summary>Display form (domain in unicode).</summary>
+    public required string Address { get; init; }
+
+    /// <summary>Lookup key: normalised, label and dots removed from the local part (<c>addrview</c>).</summary>
+    public required string AddressView { get; init; }
+
+    /// <summary>True for the user's main address.</summary>
+    public bool Main { get; init; }
+
+    /// <summary>Creation time.</summary>
+    public DateTimeOffset Created { get; init; }
+}
+
+/// <summary>A domain alias (<c>domainaliases</c>): mail for <see cref="Alias"/> goes to <see cref="Domain"/>.</summary>
+/// <param name="Alias">Alias domain, normalised.</param>
+/// <param name="Domain">Target domain, normalised.</param>
+public sealed record DomainAlias(string Alias, string Domain);
