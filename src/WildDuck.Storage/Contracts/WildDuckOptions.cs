@@ -93,6 +93,12 @@ public sealed class UserLimits
     /// <summary>Longest mailbox path segment in characters. Default 512.</summary>
     public int MaxMailboxSegmentLength { get; set; } = 512;
 
+    /// <summary>
+    /// Most distinct keywords per mailbox. Default 256. A client cannot grow the PERMANENTFLAGS
+    /// list without bound; past the limit new keywords are refused (existing ones still work).
+    /// </summary>
+    public int MaxMailboxKeywords { get; set; } = 256;
+
     /// <summary>Retention cap applied to Trash and Junk. Default 30 days.</summary>
     public TimeSpan JunkRetention { get; set; } = TimeSpan.FromDays(30);
 }

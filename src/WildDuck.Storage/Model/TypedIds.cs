@@ -41,7 +41,7 @@ public readonly record struct MailboxId(EntityId Value)
     public override string ToString() => Value.ToString();
 }
 
-/// <summary>Identifies one stored message document (a copy gets a new id; a move keeps none of the old).</summary>
+/// <summary>Identifies one stored message (a copy gets a new id; a move keeps the id).</summary>
 /// <param name="Value">The underlying id.</param>
 public readonly record struct MessageId(EntityId Value)
 {

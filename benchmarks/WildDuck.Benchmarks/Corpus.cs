@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using WildDuck.Storage;
+
+namespace WildDuck.Benchmarks;
+
+/// <summary>The test corpus (tests/corpus): every message file and every message of every mbox file.</summary>
+public static class Corpus
+{
+    public static string Directory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "corpus", "mimekit");
+            if (System.IO.Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/corpus not found above " + AppContext.BaseDirectory);
+    }
+
+    public static List<byte[]> LoadMessages()
+    {
+        var root = Directory();
+        var list = new List<byte[]>();
+        foreach (var sub in new[] { "messages", "dkim", "partial", "openpgp", "smime" })
+        {
+            var dir = Path.Combine(root, sub);
+            if (!System.IO.Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            var files = System.IO.Directory.GetFiles(dir);
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                if (file.EndsWith(".eml", StringComparison.Ordinal) || file.EndsWith(".msg", StringComparison.Ordinal) || (sub == "messages" && file.EndsWith(".txt", StringComparison.Ordinal)))
+                {
+                    list.Add(File.ReadAllBytes(file));
+                }
+            }
+        }
+
+        foreach (var mbox in System.IO.Directory.GetFiles(Path.Combine(root, "mbox"), "*.mbox.txt"))
+        {
+            list.AddRange(SplitMbox(File.ReadAllBytes(mbox)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Splits an mbox on "From " lines at the start of a line; drops the separator line.</summary>
+    public static IEnumerable<byte[]> SplitMbox(byte[] mbox)
+    {
+        var starts = new List<int>();
+        for (var i = 0; i + 5 <= mbox.Length; i++)
+        {
+            if ((i == 0 || mbox[i - 1] == (byte)'\n') && mbox[i] == (byte)'F' && mbox.AsSpan(i, 5).SequenceEqual("From "u8))
+            {
+                starts.Add(i);
+            }
+        }
+
+        for (var k = 0; k < starts.Count; k++)
+        {
+            var lineEnd = Array.IndexOf(mbox, (byte)'\n', starts[k]);
+            if (lineEnd < 0)
+            {
+                yield break;
+            }
+
+            var begin = lineEnd + 1;
+            var end = k + 1 < starts.Count ? starts[k + 1] : mbox.Length;
+            if (end > begin)
+            {
+                yield return mbox.AsSpan(begin, end - begin).ToArray();
+            }
+        }
+    }
+
+    /// <summary>A large message: a text part and a 10 MiB base64 attachment.</summary>
+    public static byte[] LargeMessage(int attachmentBytes = 10 * 1024 * 1024)
+    {
+        var data = new byte[attachmentBytes];
+        new Random(42).NextBytes(data);
+        var sb = new StringBuilder();
+        sb.Append("From: a@example.org\r\nTo: b@example.org\r\nSubject: large\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"xx\"\r\n\r\n");
+        sb.Append("--xx\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xx\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        sb.Append(Convert.ToBase64String(data, Base64FormattingOptions.InsertLineBreaks)).Append("\r\n--xx--\r\n");
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+}
+
+/// <summary>An attachment source over a dictionary: the "warm store" of the recomposition benchmarks.</summary>
+public sealed class InMemoryAttachments : IAttachmentContentSource
+{
+    private readonly Dictionary<ContentHash, ReadOnlyMemory<byte>> _bodies = new();
+
+    public void Add(ContentHash hash, ReadOnlyMemory<byte> bytes) => _bodies[hash] = bytes;
+
+    public ValueTask<int> ReadAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        var body = _bodies[hash];
+        if (offset >= body.Length)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        var count = (int)Math.Min(destination.Length, body.Length - offset);
+        body.Span.Slice((int)offset, count).CopyTo(destination.Span);
+        return ValueTask.FromResult(count);
+    }
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+using System;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WildDuck.Server;
+
+// One binary, two roles: with no arguments it runs the server; "user …" and "check" are admin commands
+// against the same configured store.
+if (AdminCli.IsCommand(args))
+{
+    var builder = ServerSetup.CreateBuilder(Array.Empty<string>());
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    using var host = builder.Build();
+    return await AdminCli.RunAsync(args, host.Services, Console.Out, Console.Error).ConfigureAwait(false);
+}
+
+using (var host = ServerSetup.CreateBuilder(args).Build())
+{
+    await host.RunAsync().ConfigureAwait(false);
+}
+
+return 0;

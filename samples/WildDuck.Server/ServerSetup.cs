@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.IO;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WildDuck.Storage;
+using WildDuck.Storage.Sqlite;
+
+namespace WildDuck.Server;
+
+/// <summary>Builds the sample host: every service on the embedded default, configured from the <c>WildDuck</c> section.</summary>
+internal static class ServerSetup
+{
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // appsettings.json next to the binary, then ./appsettings.json of the working directory,
+        // then WildDuck__… environment variables (added by CreateApplicationBuilder) win.
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+
+        var section = builder.Configuration.GetSection("WildDuck");
+        var dataDirectory = Path.GetFullPath(section["DataDirectory"] ?? "./data", Directory.GetCurrentDirectory());
+        builder.Services.AddSingleton(new ServerPaths(dataDirectory));
+        builder.Services.Configure<MaintenanceOptions>(section.GetSection("Maintenance"));
+
+        builder.Services
+            .AddWildDuck(o => section.Bind(o))
+            .UseSqliteStorage(o =>
+            {
+                section.GetSection("Sqlite").Bind(o);
+                o.Path = section["Sqlite:Path"] is { Length: > 0 } path
+                    ? Path.GetFullPath(path, dataDirectory)
+                    : Path.Combine(dataDirectory, "wildduck.db");
+            });
+        builder.Services.AddHostedService<StoreMaintenanceService>();
+        return builder;
+    }
+}
+
+/// <summary>Where the embedded store lives.</summary>
+/// <param name="DataDirectory">Absolute data directory (<c>WildDuck__DataDirectory</c>, default <c>./data</c>).</param>
+internal sealed record ServerPaths(string DataDirectory);

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WildDuck.Storage;
+using WildDuck.Storage.Sqlite;
+
+namespace WildDuck.Server;
+
+/// <summary>Maintenance settings (<c>WildDuck:Maintenance</c>).</summary>
+internal sealed class MaintenanceOptions
+{
+    /// <summary>Journal entries older than this are pruned. Default 1 day (sessions idle longer resync on reconnect).</summary>
+    public TimeSpan JournalRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Unreferenced attachments are collected after this grace period. Default 1 hour.</summary>
+    public TimeSpan AttachmentGracePeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often maintenance runs. Default 15 minutes (as WildDuck's GC).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>Opens (and migrates) the store at start, then prunes the journal and collects unreferenced attachments periodically.</summary>
+internal sealed partial class StoreMaintenanceService(
+    SqliteMailStore store,
+    IOptions<MaintenanceOptions> options,
+    TimeProvider time,
+    ILogger<StoreMaintenanceService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var report = await store.GetStatisticsAsync(stoppingToken).ConfigureAwait(false);
+        LogReady(logger, store.DatabasePath, report.Attachments);
+        var interval = options.Value.Interval > TimeSpan.Zero ? options.Value.Interval : TimeSpan.FromMinutes(15);
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var pruned = await store.PruneAsync(time.GetUtcNow() - options.Value.JournalRetention, stoppingToken).ConfigureAwait(false);
+                var collected = await store.CollectGarbageAsync(options.Value.AttachmentGracePeriod, stoppingToken).ConfigureAwait(false);
+                LogMaintenance(logger, pruned, collected);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogMaintenanceFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "WildDuck store ready at {Path} ({Attachments} attachments).")]
+    private static partial void LogReady(ILogger logger, string path, long attachments);
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "Maintenance pruned {Journal} journal entries and collected {Attachments} attachments.")]
+    private static partial void LogMaintenance(ILogger logger, long journal, long attachments);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Error, Message = "Maintenance failed.")]
+    private static partial void LogMaintenanceFailed(ILogger logger, Exception exception);
+}

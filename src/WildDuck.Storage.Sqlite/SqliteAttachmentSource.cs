@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+
+namespace WildDuck.Storage.Sqlite;
+
+/// <summary>
+/// Reads attachment bytes with SQLite incremental blob I/O, so a partial FETCH of a large
+/// attachment reads only the pages it needs.
+/// </summary>
+internal sealed class SqliteAttachmentSource : IAttachmentContentSource
+{
+    private readonly SqliteDatabase _db;
+
+    public SqliteAttachmentSource(SqliteDatabase db) => _db = db;
+
+    public ValueTask<int> ReadAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (offset < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset));
+        }
+
+        using var connection = _db.Open();
+        long rid;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT rid FROM attachments WHERE hash = $h";
+            command.Parameters.AddWithValue("$h", hash.ToByteArray());
+            var value = command.ExecuteScalar();
+            if (value is null)
+            {
+                // A missing attachment is store damage (check reports it); never serve wrong bytes.
+                throw new StorageException(StorageError.NotFound, "Attachment " + hash + " is missing from the store.");
+            }
+
+            rid = (long)value;
+        }
+
+        using var blob = new SqliteBlob(connection, "attachments", "data", rid, readOnly: true);
+        if (offset >= blob.Length)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        blob.Position = offset;
+        var count = (int)Math.Min(destination.Length, blob.Length - offset);
+        var read = blob.Read(destination.Span[..count]);
+        return ValueTask.FromResult(read);
+    }
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+
+namespace WildDuck.Storage.Sqlite;
+
+public sealed partial class SqliteMailStore
+{
+    private const string JournalColumns = "id, user_id, mailbox_id, modseq, command, uid, message_id, flags, keywords, path, created";
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ReadSinceAsync(UserId user, MailboxId mailbox, long sinceModSeq, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<JournalEntry>>(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT " + JournalColumns + " FROM journal WHERE mailbox_id = $m AND user_id = $u AND modseq > $since ORDER BY modseq, id");
+                command.Parameters.AddWithValue("$m", Blob(mailbox));
+                command.Parameters.AddWithValue("$u", Blob(user));
+                command.Parameters.AddWithValue("$since", sinceModSeq);
+                return ReadJournal(command);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ReadUserAsync(UserId user, long afterId, int limit, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<JournalEntry>>(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT " + JournalColumns + " FROM journal WHERE user_id = $u AND id > $after ORDER BY id LIMIT $n");
+                command.Parameters.AddWithValue("$u", Blob(user));
+                command.Parameters.AddWithValue("$after", afterId);
+                command.Parameters.AddWithValue("$n", Math.Max(0, limit));
+                return ReadJournal(command);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((c, t) => (long)Execute(c, t, "DELETE FROM journal WHERE created < $t", ("$t", olderThan.ToUnixTimeMilliseconds())), cancellationToken);
+
+    private static List<JournalEntry> ReadJournal(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var list = new List<JournalEntry>();
+        while (reader.Read())
+        {
+            list.Add(new JournalEntry
+            {
+                Id = reader.GetInt64(0),
+                User = new UserId(ReadId(reader, 1)),
+                Mailbox = new MailboxId(ReadId(reader, 2)),
+                ModSeq = reader.GetInt64(3),
+                Command = (JournalCommand)reader.GetInt64(4),
+                Uid = (uint)reader.GetInt64(5),
+                Message = reader.IsDBNull(6) ? null : new MessageId(ReadId(reader, 6)),
+                Flags = (MessageFlags)reader.GetInt64(7),
+                Keywords = SplitKeywords(reader.GetString(8)),
+                Path = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+            });
+        }
+
+        return list;
+    }
+}

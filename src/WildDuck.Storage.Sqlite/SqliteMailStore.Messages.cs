@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using WildDuck.Storage.Mime;
+
+namespace WildDuck.Storage.Sqlite;
+
+public sealed partial class SqliteMailStore
+{
+    private const string MessageColumns =
+        "rid, id, uid, modseq, flags, keywords, internal_date, internal_tz, header_date, header_tz, size, thread_id, subject, message_id_header, has_attachments";
+
+    private const int ListBatchSize = 1000;
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendAsync(UserId user, MailboxId mailbox, AppendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var keywords = NormalizeKeywords(request.Keywords);
+
+        // Parsing and hashing happen before the write lock: the transaction only writes.
+        var indexed = _indexer.Index(request.Content);
+        var internalDate = request.InternalDate ?? _time.GetUtcNow();
+        var result = await _db.WriteAsync(
+            (c, t) =>
+            {
+                var row = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                var owner = ReadUser(c, t, user)!;
+                if (request.EnforceQuota && owner.StorageUsed + indexed.Size > EffectiveQuota(owner))
+                {
+                    throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
+                }
+
+                MergeMailboxKeywords(c, t, row, keywords);
+                var (uid, modseq) = AllocateUids(c, t, row.Rid, 1);
+                var threadId = AssignThread(c, t, user, indexed.Metadata);
+                var id = MessageId.NewId(_time);
+                var rid = InsertMessage(c, t, user, row.Rid, id, uid, modseq, request.Flags, keywords, internalDate, indexed, threadId, request.Source);
+                AdjustMailboxCounters(c, t, row.Rid, 1, (request.Flags & MessageFlags.Seen) == 0 ? 1 : 0, indexed.Size);
+                Execute(c, t, "UPDATE users SET storage_used = storage_used + $s WHERE id = $u", ("$s", indexed.Size), ("$u", Blob(user)));
+                InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Exists, uid, id, request.Flags, JoinKeywords(keywords), null);
+                _ = rid;
+                return new AppendResult(mailbox, id, row.Record.UidValidity, uid, modseq, indexed.Size);
+            },
+            cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(user).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<MessageRecord> ListMessagesAsync(
+        UserId user,
+        MailboxId mailbox,
+        UidSet uids,
+        MessageFields fields = MessageFields.Basic,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        if (uids.IsEmpty)
+        {
+            yield break;
+        }
+
+        var mailboxRid = await _db.ReadAsync((c, t) => FindMailboxRow(c, t, user, mailbox)?.Rid, cancellationToken).ConfigureAwait(false);
+        if (mailboxRid is null)
+        {
+            yield break;
+        }
+
+        var columns = MessageColumns
+            + ((fields & MessageFields.Envelope) != 0 ? ", envelope" : ", NULL")
+            + ((fields & MessageFields.Structure) != 0 ? ", bodystructure, body" : ", NULL, NULL");
+
+        // Few ranges: one bounded scan per range. Many ranges (e.g. "1,3,5,..."): one scan over
+        // the covering range, filtered here, so the query count stays small.
+        var ranges = uids.Ranges.ToArray();
+        if (ranges.Length > 8)
+        {
+            ranges = new[] { new UidRange(ranges[0].First, ranges[^1].Last) };
+        }
+
+        foreach (var range in ranges)
+        {
+            long after = (long)range.First - 1;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = await _db.ReadAsync(
+                    (c, t) =>
+                    {
+                        using var command = Command(c, t, "SELECT " + columns + " FROM messages WHERE mailbox_rid = $m AND uid > $after AND uid <= $last ORDER BY uid LIMIT $n");
+                        command.Parameters.AddWithValue("$m", mailboxRid.Value);
+                        command.Parameters.AddWithValue("$after", after);
+                        command.Parameters.AddWithValue("$last", (long)range.Last);
+                        command.Parameters.AddWithValue("$n", ListBatchSize);
+                        using var reader = command.ExecuteReader();
+                        var list = new List<MessageRecord>();
+                        while (reader.Read())
+                        {
+                            list.Add(ReadMessage(reader, mailbox));
+                        }
+
+                        return list;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var message in batch)
+                {
+                    if (uids.Contains(message.Uid))
+                    {
+                        yield return message;
+                    }
+                }
+
+                if (batch.Count < ListBatchSize)
+                {
+                    break;
+                }
+
+                after = batch[^1].Uid;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<MessageRecord?> GetMessageAsync(UserId user, MailboxId mailbox, uint uid, MessageFields fields = MessageFields.Basic, CancellationToken cancellationToken = default)
+    {
+        var columns = MessageColumns
+            + ((fields & MessageFields.Envelope) != 0 ? ", envelope" : ", NULL")
+            + ((fields & MessageFields.Structure) != 0 ? ", bodystructure, body" : ", NULL, NULL");
+        return _db.ReadAsync(
+            (c, t) =>
+            {
+                var row = FindMailboxRow(c, t, user, mailbox);
+                if (row is null)
+                {
+                    return null;
+                }
+
+                using var command = Command(c, t, "SELECT " + columns + " FROM messages WHERE mailbox_rid = $m AND uid = $uid");
+                command.Parameters.AddWithValue("$m", row.Rid);
+                command.Parameters.AddWithValue("$uid", (long)uid);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? ReadMessage(reader, mailbox) : null;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<MessageContent?> OpenContentAsync(UserId user, MailboxId mailbox, uint uid, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT m.layout, m.inline_content FROM messages m JOIN mailboxes b ON b.rid = m.mailbox_rid WHERE b.id = $mb AND b.user_id = $u AND m.uid = $uid");
+                command.Parameters.AddWithValue("$mb", Blob(mailbox));
+                command.Parameters.AddWithValue("$u", Blob(user));
+                command.Parameters.AddWithValue("$uid", (long)uid);
+                using var reader = command.ExecuteReader();
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                var layout = MessageLayoutSerializer.Deserialize(reader.GetFieldValue<byte[]>(0));
+                var inline = reader.GetFieldValue<byte[]>(1);
+                return new MessageContent(layout, inline, _attachmentSource);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<FlagUpdateResult> UpdateFlagsAsync(UserId user, MailboxId mailbox, UidSet uids, FlagUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        ArgumentNullException.ThrowIfNull(update);
+        var keywords = NormalizeKeywords(update.Keywords);
+        var (result, changed) = await _db.WriteAsync(
+            (c, t) =>
+            {
+                var row = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                var targets = ReadFlagRows(c, t, row.Rid, uids);
+                var updated = new List<FlagChange>(targets.Count);
+                var modified = new List<uint>();
+                var pending = new List<(long Rid, uint Uid, MessageFlags Flags, string Keywords, int UnseenDelta)>();
+                foreach (var m in targets)
+                {
+                    if (update.UnchangedSince is { } since && m.ModSeq > since)
+                    {
+                        // RFC 7162 §3.1.3: fails the condition; reported in MODIFIED, not changed.
+                        modified.Add(m.Uid);
+                        continue;
+                    }
+
+                    var newFlags = update.Operation switch
+                    {
+                        FlagOperation.Add => m.Flags | update.Flags,
+                        FlagOperation.Remove => m.Flags & ~update.Flags,
+                        _ => update.Flags,
+                    };
+                    var newKeywords = ApplyKeywords(m.Keywords, keywords, update.Operation);
+                    var storedKeywords = JoinKeywords(newKeywords);
+                    if (newFlags == m.Flags && string.Equals(storedKeywords, JoinKeywords(m.Keywords), StringComparison.Ordinal))
+                    {
+                        updated.Add(new FlagChange(m.Uid, m.ModSeq, m.Flags, m.Keywords));
+                        continue;
+                    }
+
+                    var unseenDelta = ((m.Flags & MessageFlags.Seen) != 0 ? 0 : 1) - ((newFlags & MessageFlags.Seen) != 0 ? 0 : 1);
+                    pending.Add((m.Rid, m.Uid, newFlags, storedKeywords, -unseenDelta));
+                    updated.Add(new FlagChange(m.Uid, 0, newFlags, newKeywords));
+                }
+
+                IReadOnlyList<string> newMailboxKeywords = Array.Empty<string>();
+                if (pending.Count > 0)
+                {
+                    if (update.Operation != FlagOperation.Remove)
+                    {
+                        newMailboxKeywords = MergeMailboxKeywords(c, t, row, keywords);
+                    }
+
+                    // At most one new MODSEQ per STORE, shared by every changed message (RFC 7162 §3.1.3).
+                    var modseq = BumpModSeq(c, t, row.Rid);
+                    var unseenDelta = 0;
+                    using var set = Command(c, t, "UPDATE messages SET flags = $f, keywords = $k, modseq = $ms WHERE rid = $r");
+                    var pf = set.Parameters.Add("$f", SqliteType.Integer);
+                    var pk = set.Parameters.Add("$k", SqliteType.Text);
+                    var pr = set.Parameters.Add("$r", SqliteType.Integer);
+                    set.Parameters.AddWithValue("$ms", modseq);
+                    foreach (var p in pending)
+                    {
+                        pf.Value = (long)p.Flags;
+                        pk.Value = p.Keywords;
+                        pr.Value = p.Rid;
+                        set.ExecuteNonQuery();
+                        unseenDelta += p.UnseenDelta;
+                        InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Fetch, p.Uid, null, p.Flags, p.Keywords, null);
+                    }
+
+                    if (unseenDelta != 0)
+                    {
+                        AdjustMailboxCounters(c, t, row.Rid, 0, unseenDelta, 0);
+                    }
+
+                    for (var i = 0; i < updated.Count; i++)
+                    {
+                        if (updated[i].ModSeq == 0)
+                        {
+                            updated[i] = updated[i] with { ModSeq = modseq };
+                        }
+                    }
+                }
+
+                return (new FlagUpdateResult { Updated = updated, Modified = modified, NewKeywords = newMailboxKeywords }, pending.Count > 0);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            await NotifyAsync(user).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<CopyResult> CopyAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        var result = await _db.WriteAsync(
+            (c, t) =>
+            {
+                var from = FindMailboxRow(c, t, user, source) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                var to = FindMailboxRow(c, t, user, target) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
+                var messages = ReadFlagRows(c, t, from.Rid, uids);
+                if (messages.Count == 0)
+                {
+                    return new CopyResult(to.Record.UidValidity, Array.Empty<uint>(), Array.Empty<uint>());
+                }
+
+                long total = 0;
+                var unseen = 0;
+                var keywords = new List<string>();
+                foreach (var m in messages)
+                {
+                    total += m.Size;
+                    unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
+                    keywords.AddRange(m.Keywords);
+                }
+
+                var owner = ReadUser(c, t, user)!;
+                if (owner.StorageUsed + total > EffectiveQuota(owner))
+                {
+                    throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
+                }
+
+                MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
+                var (firstUid, modseq) = AllocateUids(c, t, to.Rid, messages.Count);
+                var sourceUids = new uint[messages.Count];
+                var targetUids = new uint[messages.Count];
+                var now = NowMs;
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    var m = messages[i];
+                    var uid = firstUid + (uint)i;
+                    var id = MessageId.NewId(_time);
+                    CopyMessageRow(c, t, m.Rid, id, to.Rid, uid, modseq, now);
+                    InsertJournal(c, t, user, target, modseq, JournalCommand.Exists, uid, id, m.Flags, JoinKeywords(m.Keywords), null);
+                    sourceUids[i] = m.Uid;
+                    targetUids[i] = uid;
+                }
+
+                AdjustMailboxCounters(c, t, to.Rid, messages.Count, unseen, total);
+                Execute(c, t, "UPDATE users SET storage_used = storage_used + $s WHERE id = $u", ("$s", total), ("$u", Blob(user)));
+                return new CopyResult(to.Record.UidValidity, sourceUids, targetUids);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (result.SourceUids.Count > 0)
+        {
+            await NotifyAsync(user).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<CopyResult> MoveAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        var result = await _db.WriteAsync(
+            (c, t) =>
+            {
+                var from = FindMailboxRow(c, t, user, source) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                var to = FindMailboxRow(c, t, user, target) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
+                var messages = ReadFlagRows(c, t, from.Rid, uids);
+                if (messages.Count == 0)
+                {
+                    return new CopyResult(to.Record.UidValidity, Array.Empty<uint>(), Array.Empty<uint>());
+                }
+
+                return MoveRows(c, t, user, from, to, messages);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (result.SourceUids.Count > 0)
+        {
+            await NotifyAsync(user).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExpungedMessage>> ExpungeAsync(UserId user, MailboxId mailbox, UidSet? uids = null, CancellationToken cancellationToken = default) =>
+        RemoveAsync(user, mailbox, uids ?? UidSet.All, onlyDeleted: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExpungedMessage>> DeleteMessagesAsync(UserId user, MailboxId mailbox, UidSet uids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        return RemoveAsync(user, mailbox, uids, onlyDeleted: false, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<ExpungedMessage>> RemoveAsync(UserId user, MailboxId mailbox, UidSet uids, bool onlyDeleted, CancellationToken cancellationToken)
+    {
+        var removed = await _db.WriteAsync<IReadOnlyList<ExpungedMessage>>(
+            (c, t) =>
+            {
+                var row = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                var messages = ReadFlagRows(c, t, row.Rid, uids);
+                var list = new List<ExpungedMessage>();
+                long size = 0;
+                var unseen = 0;
+                long modseq = 0;
+                foreach (var m in messages)
+                {
+                    if (onlyDeleted && (m.Flags & MessageFlags.Deleted) == 0)
+                    {
+                        continue;
+                    }
+
+                    if (modseq == 0)
+                    {
+                        // One MODSEQ for the whole expunge; HIGHESTMODSEQ must grow on expunge (RFC 7162 §3.2.10 / RFC 7162 QRESYNC).
+                        modseq = BumpModSeq(c, t, row.Rid);
+                    }
+
+                    DeleteMessageRows(c, t, m.Rid);
+                    InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Expunge, m.Uid, m.Id, m.Flags, string.Empty, null);
+                    size += m.Size;
+                    unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
+                    list.Add(new ExpungedMessage(m.Uid, m.Size));
+                }
+
+                if (list.Count > 0)
+                {
+                    AdjustMailboxCounters(c, t, row.Rid, -list.Count, -unseen, -size);
+                    Execute(c, t, "UPDATE users SET storage_used = storage_used - $s WHERE id = $u", ("$s", size), ("$u", Blob(user)));
+                }
+
+                return list;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (removed.Count > 0)
+        {
+            await NotifyAsync(user).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    private long EffectiveQuota(UserRecord user) => user.Quota > 0 ? user.Quota : _options.Users.DefaultQuota;
+
+    /// <summary>Takes <paramref name="count"/> consecutive UIDs and one new MODSEQ in one statement.</summary>
+    private static (uint FirstUid, long ModSeq) AllocateUids(SqliteConnection c, SqliteTransaction t, long mailboxRid, int count)
+    {
+        using var command = Command(c, t, "UPDATE mailboxes SET uid_next = uid_next + $n, modseq = modseq + 1 WHERE rid = $r RETURNING uid_next - $n, modseq");
+        command.Parameters.AddWithValue("$n", count);
+        command.Parameters.AddWithValue("$r", mailboxRid);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var first = reader.GetInt64(0);
+        if (first + count - 1 > uint.MaxValue)
+        {
+            // RFC 3501 §2.3.1.1: UIDs are 32-bit; a mailbox that ran out must be re-created.
+            throw new StorageException(StorageError.Limit, "The mailbox has run out of UIDs.");
+        }
+
+        return ((uint)first, reader.GetInt64(1));
+    }
+
+    private static void AdjustMailboxCounters(SqliteConnection c, SqliteTransaction t, long mailboxRid, long messages, long unseen, long size) =>
+        Execute(
+            c,
+            t,
+            "UPDATE mailboxes SET message_count = message_count + $m, unseen_count = unseen_count + $u, total_size = total_size + $s WHERE rid = $r",
+            ("$m", messages),
+            ("$u", unseen),
+            ("$s", size),
+            ("$r", mailboxRid));
+
+    private long InsertMessage(
+        SqliteConnection c,
+        SqliteTransaction t,
+        UserId user,
+        long mailboxRid,
+        MessageId id,
+        uint uid,
+        long modseq,
+        MessageFlags flags,
+        IReadOnlyList<string> keywords,
+        DateTimeOffset internalDate,
+        IndexedMessage indexed,
+        EntityId threadId,
+        string source)
+    {
+        var now = NowMs;
+        foreach (var body in indexed.ExternalBodies)
+        {
+            AddAttachmentReference(c, t, body, now);
+        }
+
+        var meta = indexed.Metadata;
+        var headerDate = meta.HeaderDate ?? internalDate;
+        long rid;
+        using (var insert = Command(
+            c,
+            t,
+            """
+            INSERT INTO messages (id, user_id, mailbox_rid, uid, modseq, flags, keywords, internal_date, internal_tz, header_date, header_tz, size,
+                thread_id, subject, message_id_header, has_attachments, source, envelope, bodystructure, body, layout, inline_content, created)
+            VALUES ($id, $u, $m, $uid, $ms, $f, $k, $idate, $itz, $hdate, $htz, $size, $thread, $subject, $msgid, $ha, $source, $env, $bs, $body, $layout, $inline, $now)
+            RETURNING rid
+            """))
+        {
+            insert.Parameters.AddWithValue("$id", Blob(id));
+            insert.Parameters.AddWithValue("$u", Blob(user));
+            insert.Parameters.AddWithValue("$m", mailboxRid);
+            insert.Parameters.AddWithValue("$uid", (long)uid);
+            insert.Parameters.AddWithValue("$ms", modseq);
+            insert.Parameters.AddWithValue("$f", (long)flags);
+            insert.Parameters.AddWithValue("$k", JoinKeywords(keywords));
+            insert.Parameters.AddWithValue("$idate", internalDate.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$itz", (long)internalDate.Offset.TotalMinutes);
+            insert.Parameters.AddWithValue("$hdate", headerDate.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$htz", (long)headerDate.Offset.TotalMinutes);
+            insert.Parameters.AddWithValue("$size", indexed.Size);
+            insert.Parameters.AddWithValue("$thread", Blob(threadId));
+            insert.Parameters.AddWithValue("$subject", meta.Subject);
+            insert.Parameters.AddWithValue("$msgid", (object?)meta.MessageIdHeader ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$ha", meta.HasAttachments);
+            insert.Parameters.AddWithValue("$source", source);
+            insert.Parameters.AddWithValue("$env", meta.Envelope);
+            insert.Parameters.AddWithValue("$bs", meta.BodyStructure);
+            insert.Parameters.AddWithValue("$body", meta.Body);
+            insert.Parameters.AddWithValue("$layout", MessageLayoutSerializer.Serialize(indexed.Layout));
+            insert.Parameters.Add("$inline", SqliteType.Blob).Value = indexed.InlineContent.ToArray();
+            insert.Parameters.AddWithValue("$now", now);
+            rid = (long)insert.ExecuteScalar()!;
+        }
+
+        foreach (var body in indexed.ExternalBodies)
+        {
+            Execute(c, t, "INSERT OR IGNORE INTO message_attachments (message_rid, hash) VALUES ($r, $h)", ("$r", rid), ("$h", body.Hash.ToByteArray()));
+        }
+
+        Execute(
+            c,
+            t,
+            "INSERT INTO message_text (rid, from_text, to_text, cc_text, bcc_text, subject, headers, body) VALUES ($r, $from, $to, $cc, $bcc, $subject, $headers, $body)",
+            ("$r", rid),
+            ("$from", AddressText(meta.From)),
+            ("$to", AddressText(meta.To)),
+            ("$cc", AddressText(meta.Cc)),
+            ("$bcc", AddressText(meta.Bcc)),
+            ("$subject", meta.Subject),
+            ("$headers", meta.SearchHeaders),
+            ("$body", meta.SearchBody));
+        Execute(
+            c,
+            t,
+            "INSERT INTO message_parsed (rid, text, html, intro, attachments) VALUES ($r, $text, $html, $intro, $att)",
+            ("$r", rid),
+            ("$text", meta.Text),
+            ("$html", JsonSerializer.Serialize(meta.Html, SqliteJsonContext.Default.IReadOnlyListString)),
+            ("$intro", meta.Intro),
+            ("$att", JsonSerializer.Serialize(ToStored(meta.Attachments), SqliteJsonContext.Default.ListStoredAttachment)));
+        return rid;
+    }
+
+    private static List<StoredAttachment> ToStored(IReadOnlyList<AttachmentDescriptor> attachments)
+    {
+        var list = new List<StoredAttachment>(attachments.Count);
+        foreach (var a in attachments)
+        {
+            list.Add(new StoredAttachment
+            {
+                Id = a.Id,
+                PartNumber = a.PartNumber,
+                FileName = a.FileName,
+                ContentType = a.ContentType,
+                Disposition = a.Disposition,
+                TransferEncoding = a.TransferEncoding,
+                ContentId = a.ContentId,
+                Related = a.Related,
+                EncodedSize = a.EncodedSize,
+                DecodedSize = a.DecodedSize,
+                Hash = a.Hash?.ToString(),
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>The text indexed for FROM/TO/CC/BCC: display names and addresses, one per line.</summary>
+    private static string AddressText(IReadOnlyList<MailAddress> addresses)
+    {
+        if (addresses.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var parts = new List<string>(addresses.Count);
+        foreach (var a in addresses)
+        {
+            parts.Add(a.Name is { Length: > 0 } name ? name + " <" + a.Address + ">" : a.Address ?? string.Empty);
+        }
+
+        return string.Join('\n', parts);
+    }
+
+    private static void AddAttachmentReference(SqliteConnection c, SqliteTransaction t, ExternalBody body, long now)
+    {
+        var hash = body.Hash.ToByteArray();
+        if (Execute(c, t, "UPDATE attachments SET refcount = refcount + 1, updated = $now WHERE hash = $h", ("$h", hash), ("$now", now)) > 0)
+        {
+            return;
+        }
+
+        using var insert = Command(c, t, "INSERT INTO attachments (hash, size, refcount, content_type, transfer_encoding, created, updated, data) VALUES ($h, $size, 1, $ct, $te, $now, $now, $data)");
+        insert.Parameters.AddWithValue("$h", hash);
+        insert.Parameters.AddWithValue("$size", (long)body.EncodedBytes.Length);
+        insert.Parameters.AddWithValue("$ct", body.ContentType);
+        insert.Parameters.AddWithValue("$te", body.TransferEncoding);
+        insert.Parameters.AddWithValue("$now", now);
+        insert.Parameters.Add("$data", SqliteType.Blob).Value = body.EncodedBytes.ToArray();
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes one message and everything hanging off it, releasing its attachment references.</summary>
+    private void DeleteMessageRows(SqliteConnection c, SqliteTransaction t, long rid)
+    {
+        Execute(c, t, "UPDATE attachments SET refcount = refcount - 1, updated = $now WHERE hash IN (SELECT hash FROM message_attachments WHERE message_rid = $r)", ("$r", rid), ("$now", NowMs));
+        Execute(c, t, "DELETE FROM message_attachments WHERE message_rid = $r", ("$r", rid));
+        Execute(c, t, "DELETE FROM message_text WHERE rid = $r", ("$r", rid));
+        Execute(c, t, "DELETE FROM message_parsed WHERE rid = $r", ("$r", rid));
+        Execute(c, t, "DELETE FROM messages WHERE rid = $r", ("$r", rid));
+    }
+
+    /// <summary>Deletes every message of a mailbox (mailbox or user deletion); returns the bytes released.</summary>
+    private long DeleteAllMessagesOfMailbox(SqliteConnection c, SqliteTransaction t, long mailboxRid)
+    {
+        long size;
+        using (var sum = Command(c, t, "SELECT COALESCE(SUM(size), 0) FROM messages WHERE mailbox_rid = $m"))
+        {
+            sum.Parameters.AddWithValue("$m", mailboxRid);
+            size = (long)sum.ExecuteScalar()!;
+        }
+
+        var now = NowMs;
+        Execute(
+            c,
+            t,
+            "UPDATE attachments SET refcount = refcount - (SELECT COUNT(*) FROM message_attachments ma JOIN messages m ON m.rid = ma.message_rid WHERE m.mailbox_rid = $m AND ma.hash = attachments.hash), updated = $now WHERE hash IN (SELECT ma.hash FROM message_attachments ma JOIN messages m ON m.rid = ma.message_rid WHERE m.mailbox_rid = $m)",
+            ("$m", mailboxRid),
+            ("$now", now));
+        Execute(c, t, "DELETE FROM message_attachments WHERE message_rid IN (SELECT rid FROM messages WHERE mailbox_rid = $m)", ("$m", mailboxRid));
+        Execute(c, t, "DELETE FROM message_text WHERE rid IN (SELECT rid FROM messages WHERE mailbox_rid = $m)", ("$m", mailboxRid));
+        Execute(c, t, "DELETE FROM message_parsed WHERE rid IN (SELECT rid FROM messages WHERE mailbox_rid = $m)", ("$m", mailboxRid));
+        Execute(c, t, "DELETE FROM messages WHERE mailbox_rid = $m", ("$m", mailboxRid));
+        Execute(c, t, "UPDATE mailboxes SET message_count = 0, unseen_count = 0, total_size = 0 WHERE rid = $m", ("$m", mailboxRid));
+        return size;
+    }
+
+    private void CopyMessageRow(SqliteConnection c, SqliteTransaction t, long sourceRid, MessageId id, long targetMailboxRid, uint uid, long modseq, long now)
+    {
+        long rid;
+        using (var copy = Command(
+            c,
+            t,
+            """
+            INSERT INTO messages (id, user_id, mailbox_rid, uid, modseq, flags, keywords, internal_date, internal_tz, header_date, header_tz, size,
+                thread_id, subject, message_id_header, has_attachments, source, envelope, bodystructure, body, layout, inline_content, created)
+            SELECT $id, user_id, $m, $uid, $ms, flags, keywords, internal_date, internal_tz, header_date, header_tz, size,
+                thread_id, subject, message_id_header, has_attachments, source, envelope, bodystructure, body, layout, inline_content, $now
+            FROM messages WHERE rid = $src
+            RETURNING rid
+            """))
+        {
+            copy.Parameters.AddWithValue("$id", Blob(id));
+            copy.Parameters.AddWithValue("$m", targetMailboxRid);
+            copy.Parameters.AddWithValue("$uid", (long)uid);
+            copy.Parameters.AddWithValue("$ms", modseq);
+            copy.Parameters.AddWithValue("$now", now);
+            copy.Parameters.AddWithValue("$src", sourceRid);
+            rid = (long)copy.ExecuteScalar()!;
+        }
+
+        Execute(c, t, "INSERT INTO message_text (rid, from_text, to_text, cc_text, bcc_text, subject, headers, body) SELECT $r, from_text, to_text, cc_text, bcc_text, subject, headers, body FROM message_text WHERE rid = $src", ("$r", rid), ("$src", sourceRid));
+        Execute(c, t, "INSERT INTO message_parsed (rid, text, html, intro, attachments) SELECT $r, text, html, intro, attachments FROM message_parsed WHERE rid = $src", ("$r", rid), ("$src", sourceRid));
+        Execute(c, t, "INSERT INTO message_attachments (message_rid, hash) SELECT $r, hash FROM message_attachments WHERE message_rid = $src", ("$r", rid), ("$src", sourceRid));
+        Execute(c, t, "UPDATE attachments SET refcount = refcount + 1, updated = $now WHERE hash IN (SELECT hash FROM message_attachments WHERE message_rid = $src)", ("$src", sourceRid), ("$now", now));
+    }
+
+    private CopyResult MoveRows(SqliteConnection c, SqliteTransaction t, UserId user, MailboxRow from, MailboxRow to, List<FlagRow> messages)
+    {
+        long total = 0;
+        var unseen = 0;
+        var keywords = new List<string>();
+        foreach (var m in messages)
+        {
+            total += m.Size;
+            unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
+            keywords.AddRange(m.Keywords);
+        }
+
+        MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
+        var sourceModSeq = BumpModSeq(c, t, from.Rid);
+        var (firstUid, targetModSeq) = AllocateUids(c, t, to.Rid, messages.Count);
+        var sourceUids = new uint[messages.Count];
+        var targetUids = new uint[messages.Count];
+        using var move = Command(c, t, "UPDATE messages SET mailbox_rid = $m, uid = $uid, modseq = $ms WHERE rid = $r");
+        var puid = move.Parameters.Add("$uid", SqliteType.Integer);
+        var pr = move.Parameters.Add("$r", SqliteType.Integer);
+        move.Parameters.AddWithValue("$m", to.Rid);
+        move.Parameters.AddWithValue("$ms", targetModSeq);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            var uid = firstUid + (uint)i;
+            puid.Value = (long)uid;
+            pr.Value = m.Rid;
+            move.ExecuteNonQuery();
+            InsertJournal(c, t, user, from.Record.Id, sourceModSeq, JournalCommand.Expunge, m.Uid, m.Id, m.Flags, string.Empty, null);
+            InsertJournal(c, t, user, to.Record.Id, targetModSeq, JournalCommand.Exists, uid, m.Id, m.Flags, JoinKeywords(m.Keywords), null);
+            sourceUids[i] = m.Uid;
+            targetUids[i] = uid;
+        }
+
+        AdjustMailboxCounters(c, t, from.Rid, -messages.Count, -unseen, -total);
+        AdjustMailboxCounters(c, t, to.Rid, messages.Count, unseen, total);
+        return new CopyResult(to.Record.UidValidity, sourceUids, targetUids);
+    }
+
+    private void MoveAll(SqliteConnection c, SqliteTransaction t, MailboxRow from, MailboxRow to)
+    {
+        var messages = ReadFlagRows(c, t, from.Rid, UidSet.All);
+        if (messages.Count > 0)
+        {
+            MoveRows(c, t, from.Record.User, from, to, messages);
+        }
+    }
+
+    private static List<FlagRow> ReadFlagRows(SqliteConnection c, SqliteTransaction t, long mailboxRid, UidSet uids)
+    {
+        var list = new List<FlagRow>();
+        if (uids.IsEmpty)
+        {
+            return list;
+        }
+
+        var ranges = uids.Ranges;
+        using var command = Command(c, t, "SELECT rid, id, uid, modseq, flags, keywords, size FROM messages WHERE mailbox_rid = $m AND uid >= $first AND uid <= $last ORDER BY uid");
+        command.Parameters.AddWithValue("$m", mailboxRid);
+        command.Parameters.AddWithValue("$first", (long)ranges[0].First);
+        command.Parameters.AddWithValue("$last", (long)ranges[^1].Last);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var uid = (uint)reader.GetInt64(2);
+            if (!uids.Contains(uid))
+            {
+                continue;
+            }
+
+            list.Add(new FlagRow(
+                reader.GetInt64(0),
+                new MessageId(ReadId(reader, 1)),
+                uid,
+                reader.GetInt64(3),
+                (MessageFlags)reader.GetInt64(4),
+                SplitKeywords(reader.GetString(5)),
+                reader.GetInt64(6)));
+        }
+
+        return list;
+    }
+
+    private static MessageRecord ReadMessage(SqliteDataReader reader, MailboxId mailbox) => new()
+    {
+        Id = new MessageId(ReadId(reader, 1)),
+        Mailbox = mailbox,
+        Uid = (uint)reader.GetInt64(2),
+        ModSeq = reader.GetInt64(3),
+        Flags = (MessageFlags)reader.GetInt64(4),
+        Keywords = SplitKeywords(reader.GetString(5)),
+        InternalDate = FromUnixMs(reader.GetInt64(6), reader.GetInt64(7)),
+        HeaderDate = FromUnixMs(reader.GetInt64(8), reader.GetInt64(9)),
+        Size = reader.GetInt64(10),
+        Thread = reader.IsDBNull(11) ? EntityId.Empty : ReadId(reader, 11),
+        Subject = reader.GetString(12),
+        MessageIdHeader = reader.IsDBNull(13) ? null : reader.GetString(13),
+        HasAttachments = reader.GetInt64(14) != 0,
+        Envelope = reader.IsDBNull(15) ? null : reader.GetFieldValue<byte[]>(15),
+        BodyStructure = reader.IsDBNull(16) ? null : reader.GetFieldValue<byte[]>(16),
+        Body = reader.IsDBNull(17) ? null : reader.GetFieldValue<byte[]>(17),
+    };
+
+    /// <summary>Validates keywords and removes case-insensitive duplicates (first spelling wins).</summary>
+    private static List<string> NormalizeKeywords(IReadOnlyList<string> keywords)
+    {
+        var list = new List<string>(keywords.Count);
+        foreach (var keyword in keywords)
+        {
+            if (!Flags.IsValidKeyword(keyword))
+            {
+                throw new StorageException(StorageError.Invalid, "Invalid keyword.");
+            }
+
+            if (!ContainsKeyword(list, keyword))
+            {
+                list.Add(keyword);
+            }
+        }
+
+        return list;
+    }
+
+    private static bool ContainsKeyword(IReadOnlyList<string> list, string keyword)
+    {
+        foreach (var k in list)
+        {
+            if (string.Equals(k, keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IReadOnlyList<string> ApplyKeywords(IReadOnlyList<string> current, IReadOnlyList<string> change, FlagOperation operation)
+    {
+        switch (operation)
+        {
+            case FlagOperation.Replace:
+                return change;
+            case FlagOperation.Add:
+                {
+                    var list = new List<string>(current);
+                    foreach (var k in change)
+                    {
+                        if (!ContainsKeyword(list, k))
+                        {
+                            list.Add(k);
+                        }
+                    }
+
+                    return list;
+                }
+
+            default:
+                {
+                    var list = new List<string>(current.Count);
+                    foreach (var k in current)
+                    {
+                        if (!ContainsKeyword(change, k))
+                        {
+                            list.Add(k);
+                        }
+                    }
+
+                    return list;
+                }
+        }
+    }
+
+    /// <summary>Adds keywords new to the mailbox to its list; returns the ones that were new.</summary>
+    private IReadOnlyList<string> MergeMailboxKeywords(SqliteConnection c, SqliteTransaction t, MailboxRow row, IReadOnlyList<string> keywords)
+    {
+        if (keywords.Count == 0)
+        {
+            return Array.Empty<string>();
+        }
+
+        using var read = Command(c, t, "SELECT keywords FROM mailboxes WHERE rid = $r");
+        read.Parameters.AddWithValue("$r", row.Rid);
+        var current = new List<string>(SplitKeywords((string)read.ExecuteScalar()!));
+        var added = new List<string>();
+        foreach (var k in keywords)
+        {
+            if (!ContainsKeyword(current, k))
+            {
+                current.Add(k);
+                added.Add(k);
+            }
+        }
+
+        if (added.Count == 0)
+        {
+            return added;
+        }
+
+        if (current.Count > _options.Users.MaxMailboxKeywords)
+        {
+            throw new StorageException(StorageError.Limit, "Too many keywords in this mailbox.");
+        }
+
+        Execute(c, t, "UPDATE mailboxes SET keywords = $k WHERE rid = $r", ("$k", JoinKeywords(current)), ("$r", row.Rid));
+        return added;
+    }
+
+    /// <summary>
+    /// Thread assignment (reference §9.2): the thread of the user that shares a reference id and
+    /// the normalised subject; a new thread otherwise.
+    /// </summary>
+    private EntityId AssignThread(SqliteConnection c, SqliteTransaction t, UserId user, MessageMetadata meta)
+    {
+        var now = NowMs;
+        var refs = meta.ThreadReferences;
+        EntityId thread = EntityId.Empty;
+        if (refs.Count > 0)
+        {
+            var placeholders = new string[refs.Count];
+            using var find = Command(c, t, string.Empty);
+            for (var i = 0; i < refs.Count; i++)
+            {
+                placeholders[i] = "$r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                find.Parameters.AddWithValue(placeholders[i], refs[i]);
+            }
+
+            find.CommandText = "SELECT t.id FROM threads t WHERE t.user_id = $u AND t.subject = $s AND EXISTS (SELECT 1 FROM thread_refs r WHERE r.user_id = $u AND r.thread_id = t.id AND r.ref IN (" + string.Join(", ", placeholders) + ")) ORDER BY t.updated DESC LIMIT 1";
+            find.Parameters.AddWithValue("$u", Blob(user));
+            find.Parameters.AddWithValue("$s", meta.ThreadSubject);
+            if (find.ExecuteScalar() is byte[] found)
+            {
+                thread = EntityId.FromBytes(found);
+                Execute(c, t, "UPDATE threads SET updated = $now WHERE id = $id", ("$now", now), ("$id", found));
+            }
+        }
+
+        if (thread.IsEmpty)
+        {
+            thread = EntityId.NewId(_time);
+            Execute(c, t, "INSERT INTO threads (id, user_id, subject, updated) VALUES ($id, $u, $s, $now)", ("$id", Blob(thread)), ("$u", Blob(user)), ("$s", meta.ThreadSubject), ("$now", now));
+        }
+
+        foreach (var reference in refs)
+        {
+            Execute(c, t, "INSERT OR IGNORE INTO thread_refs (user_id, ref, thread_id) VALUES ($u, $ref, $id)", ("$u", Blob(user)), ("$ref", reference), ("$id", Blob(thread)));
+        }
+
+        return thread;
+    }
+
+    private void InsertJournal(SqliteConnection c, SqliteTransaction t, UserId user, MailboxId mailbox, long modseq, JournalCommand command, uint uid, MessageId? message, MessageFlags flags, string keywords, string? path) =>
+        Execute(
+            c,
+            t,
+            "INSERT INTO journal (user_id, mailbox_id, modseq, command, uid, message_id, flags, keywords, path, created) VALUES ($u, $m, $ms, $c, $uid, $msg, $f, $k, $p, $now)",
+            ("$u", Blob(user)),
+            ("$m", Blob(mailbox)),
+            ("$ms", modseq),
+            ("$c", (int)command),
+            ("$uid", (long)uid),
+            ("$msg", message is { } id ? Blob(id) : null),
+            ("$f", (long)flags),
+            ("$k", keywords),
+            ("$p", path),
+            ("$now", NowMs));
+
+    private sealed record FlagRow(long Rid, MessageId Id, uint Uid, long ModSeq, MessageFlags Flags, IReadOnlyList<string> Keywords, long Size);
+}

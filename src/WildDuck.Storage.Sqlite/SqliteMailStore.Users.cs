@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using WildDuck.Storage.Addressing;
+
+namespace WildDuck.Storage.Sqlite;
+
+public sealed partial class SqliteMailStore
+{
+    private const string UserColumns =
+        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created";
+
+    private const int SqliteConstraint = 19;
+
+    /// <inheritdoc />
+    public async Task<UserRecord> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var username = UsernameRules.Normalize(request.Username);
+        if (!UsernameRules.IsValid(username))
+        {
+            throw new StorageException(StorageError.Invalid, "Invalid username.");
+        }
+
+        string? address = null;
+        if (!request.EmptyAddress)
+        {
+            var candidate = request.Address;
+            if (string.IsNullOrWhiteSpace(candidate))
+            {
+                candidate = username.Contains('@', StringComparison.Ordinal) && AddressNormalizer.IsValidAddress(username)
+                    ? username
+                    : username + "@" + (_options.EmailDomain ?? _options.Hostname);
+            }
+
+            address = AddressNormalizer.Normalize(candidate, removeLabel: false, removeDots: false);
+            if (!AddressNormalizer.IsValidAddress(address) || address.Contains('*', StringComparison.Ordinal))
+            {
+                throw new StorageException(StorageError.Invalid, "Invalid address.");
+            }
+        }
+
+        var passwordHash = request.PasswordHash ?? (request.Password is { Length: > 0 } pw ? _passwordHasher.Hash(pw) : string.Empty);
+        var id = UserId.NewId(_time);
+        var now = NowMs;
+        var user = new UserRecord
+        {
+            Id = id,
+            Username = username,
+            UsernameView = AddressNormalizer.UsernameView(username),
+            Name = request.Name,
+            Address = address,
+            PasswordHash = passwordHash,
+            Quota = Math.Max(0, request.Quota),
+            Retention = request.Retention is { } r && r > TimeSpan.Zero ? r : null,
+            SpamLevel = Math.Clamp(request.SpamLevel, 0, 100),
+            Language = request.Language,
+            Created = DateTimeOffset.FromUnixTimeMilliseconds(now),
+        };
+
+        await _db.WriteAsync(
+            (c, t) =>
+            {
+                using (var exists = Command(c, t, "SELECT 1 FROM users WHERE username_view = $v"))
+                {
+                    exists.Parameters.AddWithValue("$v", user.UsernameView);
+                    if (exists.ExecuteScalar() is not null)
+                    {
+                        throw new StorageException(StorageError.AlreadyExists, "Username already exists.");
+                    }
+                }
+
+                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, 0)"))
+                {
+                    insert.Parameters.AddWithValue("$id", Blob(id));
+                    insert.Parameters.AddWithValue("$username", user.Username);
+                    insert.Parameters.AddWithValue("$view", user.UsernameView);
+                    insert.Parameters.AddWithValue("$name", (object?)user.Name ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("$address", (object?)user.Address ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("$hash", user.PasswordHash);
+                    insert.Parameters.AddWithValue("$quota", user.Quota);
+                    insert.Parameters.AddWithValue("$retention", user.Retention is { } ret ? (long)ret.TotalMilliseconds : DBNull.Value);
+                    insert.Parameters.AddWithValue("$spam", user.SpamLevel);
+                    insert.Parameters.AddWithValue("$language", (object?)user.Language ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("$created", now);
+                    insert.ExecuteNonQuery();
+                }
+
+                foreach (var (path, specialUse) in DefaultMailboxes)
+                {
+                    var retention = user.Retention;
+                    if (specialUse is SpecialUse.Trash or SpecialUse.Junk)
+                    {
+                        var cap = _options.Users.JunkRetention;
+                        retention = retention is { } rr && rr < cap ? rr : cap;
+                    }
+
+                    InsertMailbox(c, t, id, path, new CreateMailboxOptions { SpecialUse = specialUse, Retention = retention }, journal: false);
+                }
+
+                if (address is not null)
+                {
+                    InsertAddress(c, t, id, address, main: true, now);
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return user;
+    }
+
+    /// <summary>The folders every new user gets (reference §9.8, English names).</summary>
+    private static readonly (string Path, SpecialUse SpecialUse)[] DefaultMailboxes =
+    {
+        ("INBOX", SpecialUse.None),
+        ("Drafts", SpecialUse.Drafts),
+        ("Sent Mail", SpecialUse.Sent),
+        ("Junk", SpecialUse.Junk),
+        ("Trash", SpecialUse.Trash),
+    };
+
+    /// <inheritdoc />
+    public Task<UserRecord?> GetUserAsync(UserId id, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync((c, t) => ReadUser(c, t, id), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<UserRecord?> FindUserAsync(string usernameOrAddress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(usernameOrAddress);
+        var name = usernameOrAddress.Trim();
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        if (name.Contains('@', StringComparison.Ordinal))
+        {
+            var resolved = await ResolveAddressAsync(name, allowWildcard: false, cancellationToken).ConfigureAwait(false);
+            if (resolved is not null)
+            {
+                return await GetUserAsync(resolved.User, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // Usernames may themselves look like addresses (reference §6.2): fall back to the username view.
+        var view = AddressNormalizer.UsernameView(UsernameRules.Normalize(name));
+        return await _db.ReadAsync(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE username_view = $v");
+                command.Parameters.AddWithValue("$v", view);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? ReadUser(reader) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(int limit, string? afterUsername = null, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<UserRecord>>(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE username > $after ORDER BY username LIMIT $limit");
+                command.Parameters.AddWithValue("$after", afterUsername ?? string.Empty);
+                command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+                using var reader = command.ExecuteReader();
+                var list = new List<UserRecord>();
+                while (reader.Read())
+                {
+                    list.Add(ReadUser(reader));
+                }
+
+                return list;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<UserRecord?> UpdateUserAsync(UserId id, UserUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return _db.WriteAsync(
+            (c, t) =>
+            {
+                var sets = new List<string>();
+                using var command = Command(c, t, string.Empty);
+                if (update.Name is not null)
+                {
+                    sets.Add("name = $name");
+                    command.Parameters.AddWithValue("$name", update.Name);
+                }
+
+                if (update.Quota is { } quota)
+                {
+                    sets.Add("quota = $quota");
+                    command.Parameters.AddWithValue("$quota", Math.Max(0, quota));
+                }
+
+                if (update.Disabled is { } disabled)
+                {
+                    sets.Add("disabled = $disabled");
+                    command.Parameters.AddWithValue("$disabled", disabled);
+                }
+
+                if (update.Suspended is { } suspended)
+                {
+                    sets.Add("suspended = $suspended");
+                    sets.Add("auth_version = auth_version + 1");
+                    command.Parameters.AddWithValue("$suspended", suspended);
+                }
+
+                if (update.Retention is { } retention)
+                {
+                    sets.Add("retention_ms = $retention");
+                    command.Parameters.AddWithValue("$retention", retention > TimeSpan.Zero ? (long)retention.TotalMilliseconds : DBNull.Value);
+                }
+
+                if (update.SpamLevel is { } spam)
+                {
+                    sets.Add("spam_level = $spam");
+                    command.Parameters.AddWithValue("$spam", Math.Clamp(spam, 0, 100));
+                }
+
+                if (update.Language is not null)
+                {
+                    sets.Add("language = $language");
+                    command.Parameters.AddWithValue("$language", update.Language);
+                }
+
+                if (update.DisabledScopes is not null)
+                {
+                    sets.Add("disabled_scopes = $scopes");
+                    command.Parameters.AddWithValue("$scopes", string.Join(',', update.DisabledScopes));
+                }
+
+                if (update.PasswordHash is not null)
+                {
+                    sets.Add("password_hash = $hash");
+                    sets.Add("auth_version = auth_version + 1");
+                    command.Parameters.AddWithValue("$hash", update.PasswordHash);
+                }
+
+                if (sets.Count > 0)
+                {
+                    command.CommandText = "UPDATE users SET " + string.Join(", ", sets) + " WHERE id = $id";
+                    command.Parameters.AddWithValue("$id", Blob(id));
+                    command.ExecuteNonQuery();
+                }
+
+                return ReadUser(c, t, id);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await _db.WriteAsync(
+            (c, t) =>
+            {
+                if (ReadUser(c, t, id) is null)
+                {
+                    return false;
+                }
+
+                // Messages first: releasing their attachment references is what keeps counts exact.
+                var mailboxes = new List<long>();
+                using (var select = Command(c, t, "SELECT rid FROM mailboxes WHERE user_id = $u"))
+                {
+                    select.Parameters.AddWithValue("$u", Blob(id));
+                    using var reader = select.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        mailboxes.Add(reader.GetInt64(0));
+                    }
+                }
+
+                foreach (var mailboxRid in mailboxes)
+                {
+                    DeleteAllMessagesOfMailbox(c, t, mailboxRid);
+                }
+
+                Execute(c, t, "DELETE FROM mailboxes WHERE user_id = $u", ("$u", Blob(id)));
+                Execute(c, t, "DELETE FROM thread_refs WHERE user_id = $u", ("$u", Blob(id)));
+                Execute(c, t, "DELETE FROM threads WHERE user_id = $u", ("$u", Blob(id)));
+                Execute(c, t, "DELETE FROM journal WHERE user_id = $u", ("$u", Blob(id)));
+                Execute(c, t, "DELETE FROM users WHERE id = $u", ("$u", Blob(id)));
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            await NotifyAsync(id).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var normalized = AddressNormalizer.Normalize(address, removeLabel: false, removeDots: false);
+        if (!AddressNormalizer.IsValidAddress(normalized))
+        {
+            throw new StorageException(StorageError.Invalid, "Invalid address.");
+        }
+
+        return _db.WriteAsync(
+            (c, t) =>
+            {
+                if (ReadUser(c, t, user) is null)
+                {
+                    throw new StorageException(StorageError.NotFound, "No such user.");
+                }
+
+                var record = InsertAddress(c, t, user, normalized, main, NowMs);
+                if (main)
+                {
+                    Execute(c, t, "UPDATE addresses SET main = 0 WHERE user_id = $u AND id <> $id", ("$u", Blob(user)), ("$id", Blob(record.Id)));
+                    Execute(c, t, "UPDATE users SET address = $a WHERE id = $u", ("$u", Blob(user)), ("$a", normalized));
+                }
+
+                return record;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AddressRecord>> ListAddressesAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<AddressRecord>>(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE user_id = $u ORDER BY address_view");
+                command.Parameters.AddWithValue("$u", Blob(user));
+                using var reader = command.ExecuteReader();
+                var list = new List<AddressRecord>();
+                while (reader.Read())
+                {
+                    list.Add(ReadAddress(reader));
+                }
+
+                return list;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAddressAsync(UserId user, EntityId address, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync(
+            (c, t) =>
+            {
+                using var select = Command(c, t, "SELECT main FROM addresses WHERE id = $id AND user_id = $u");
+                select.Parameters.AddWithValue("$id", Blob(address));
+                select.Parameters.AddWithValue("$u", Blob(user));
+                var main = select.ExecuteScalar();
+                if (main is null)
+                {
+                    return false;
+                }
+
+                if ((long)main != 0)
+                {
+                    throw new StorageException(StorageError.Cannot, "The main address cannot be deleted.");
+                }
+
+                Execute(c, t, "DELETE FROM addresses WHERE id = $id", ("$id", Blob(address)));
+                return true;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AddressRecord?> ResolveAddressAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var view = AddressNormalizer.AddressView(address);
+        return _db.ReadAsync(
+            (c, t) =>
+            {
+                var found = FindAddressByView(c, t, view);
+                if (found is not null)
+                {
+                    return found;
+                }
+
+                var at = view.LastIndexOf('@');
+                if (at <= 0)
+                {
+                    return null;
+                }
+
+                var local = view[..at];
+                var domain = view[(at + 1)..];
+                string? aliasTarget = null;
+                using (var alias = Command(c, t, "SELECT domain FROM domain_aliases WHERE alias = $a"))
+                {
+                    alias.Parameters.AddWithValue("$a", domain);
+                    aliasTarget = alias.ExecuteScalar() as string;
+                }
+
+                if (aliasTarget is not null)
+                {
+                    found = FindAddressByView(c, t, local + "@" + aliasTarget);
+                    if (found is not null)
+                    {
+                        return found;
+                    }
+                }
+
+                if (!allowWildcard)
+                {
+                    return null;
+                }
+
+                foreach (var candidate in AddressNormalizer.WildcardCandidates(view))
+                {
+                    found = FindAddressByView(c, t, candidate);
+                    if (found is not null)
+                    {
+                        return found;
+                    }
+                }
+
+                if (aliasTarget is not null)
+                {
+                    foreach (var candidate in AddressNormalizer.WildcardCandidates(local + "@" + aliasTarget))
+                    {
+                        found = FindAddressByView(c, t, candidate);
+                        if (found is not null)
+                        {
+                            return found;
+                        }
+                    }
+                }
+
+                return null;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task AddDomainAliasAsync(DomainAlias alias, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        var from = AddressNormalizer.NormalizeDomain(alias.Alias);
+        var to = AddressNormalizer.NormalizeDomain(alias.Domain);
+        return _db.WriteAsync(
+            (c, t) =>
+            {
+                try
+                {
+                    Execute(c, t, "INSERT INTO domain_aliases (alias, domain) VALUES ($a, $d)", ("$a", from), ("$d", to));
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw new StorageException(StorageError.AlreadyExists, "Domain alias already exists.", ex);
+                }
+
+                return 0;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        var from = AddressNormalizer.NormalizeDomain(alias);
+        return _db.WriteAsync((c, t) => Execute(c, t, "DELETE FROM domain_aliases WHERE alias = $a", ("$a", from)) > 0, cancellationToken);
+    }
+
+    private static AddressRecord? FindAddressByView(SqliteConnection c, SqliteTransaction t, string view)
+    {
+        using var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE address_view = $v");
+        command.Parameters.AddWithValue("$v", view);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadAddress(reader) : null;
+    }
+
+    private static AddressRecord InsertAddress(SqliteConnection c, SqliteTransaction t, UserId user, string address, bool main, long now)
+    {
+        var record = new AddressRecord
+        {
+            Id = EntityId.NewId(),
+            User = user,
+            Address = address,
+            AddressView = AddressNormalizer.AddressView(address),
+            Main = main,
+            Created = DateTimeOffset.FromUnixTimeMilliseconds(now),
+        };
+        try
+        {
+            Execute(
+                c,
+                t,
+                "INSERT INTO addresses (id, user_id, address, address_view, main, created) VALUES ($id, $u, $a, $v, $m, $c)",
+                ("$id", Blob(record.Id)),
+                ("$u", Blob(user)),
+                ("$a", address),
+                ("$v", record.AddressView),
+                ("$m", main),
+                ("$c", now));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            throw new StorageException(StorageError.AlreadyExists, "Address already exists.", ex);
+        }
+
+        return record;
+    }
+
+    private static AddressRecord ReadAddress(SqliteDataReader reader) => new()
+    {
+        Id = ReadId(reader, 0),
+        User = new UserId(ReadId(reader, 1)),
+        Address = reader.GetString(2),
+        AddressView = reader.GetString(3),
+        Main = reader.GetInt64(4) != 0,
+        Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+    };
+
+    private static UserRecord? ReadUser(SqliteConnection c, SqliteTransaction t, UserId id)
+    {
+        using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE id = $id");
+        command.Parameters.AddWithValue("$id", Blob(id));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadUser(reader) : null;
+    }
+
+    private static UserRecord ReadUser(SqliteDataReader reader) => new()
+    {
+        Id = new UserId(ReadId(reader, 0)),
+        Username = reader.GetString(1),
+        UsernameView = reader.GetString(2),
+        Name = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Address = reader.IsDBNull(4) ? null : reader.GetString(4),
+        PasswordHash = reader.GetString(5),
+        Quota = reader.GetInt64(6),
+        StorageUsed = reader.GetInt64(7),
+        Disabled = reader.GetInt64(8) != 0,
+        Suspended = reader.GetInt64(9) != 0,
+        DisabledScopes = reader.GetString(10).Length == 0 ? Array.Empty<string>() : reader.GetString(10).Split(','),
+        Retention = reader.IsDBNull(11) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(11)),
+        SpamLevel = (int)reader.GetInt64(12),
+        Language = reader.IsDBNull(13) ? null : reader.GetString(13),
+        AuthVersion = (int)reader.GetInt64(14),
+        Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
+    };
+
+    private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(c, t, sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+}

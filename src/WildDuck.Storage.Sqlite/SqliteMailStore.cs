@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WildDuck.Storage.Mime;
+using WildDuck.Storage.Security;
+
+namespace WildDuck.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default backend: every storage contract over one SQLite database file.
+/// </summary>
+/// <remarks>
+/// Every change runs in one <c>BEGIN IMMEDIATE</c> transaction that also allocates UIDs and
+/// MODSEQs, writes the journal, adjusts mailbox counters and the user's quota usage, and adjusts
+/// attachment reference counts — so none of them can drift from the messages. Nothing mutable is
+/// cached in the process, so several processes may share the file. Wake-ups go to
+/// <see cref="IChangeNotifier"/> after the commit.
+/// </remarks>
+public sealed partial class SqliteMailStore :
+    IUserStore, IMailboxStore, IMessageStore, IJournal, IAttachmentStore, IFilterStore, IStoreMaintenance, IDisposable
+{
+    private readonly SqliteDatabase _db;
+    private readonly WildDuckOptions _options;
+    private readonly IChangeNotifier _notifier;
+    private readonly IPasswordHasher _passwordHasher;
+    private readonly TimeProvider _time;
+    private readonly MessageIndexer _indexer;
+    private readonly SqliteAttachmentSource _attachmentSource;
+
+    /// <summary>Creates the store over the configured file (created and migrated on first use).</summary>
+    public SqliteMailStore(
+        IOptions<SqliteStorageOptions> sqliteOptions,
+        IOptions<WildDuckOptions> options,
+        IChangeNotifier notifier,
+        IPasswordHasher passwordHasher,
+        TimeProvider? timeProvider = null,
+        ILogger<SqliteMailStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(sqliteOptions);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(notifier);
+        ArgumentNullException.ThrowIfNull(passwordHasher);
+        _options = options.Value;
+        _notifier = notifier;
+        _passwordHasher = passwordHasher;
+        _time = timeProvider ?? TimeProvider.System;
+        _db = new SqliteDatabase(sqliteOptions.Value, (ILogger?)logger ?? NullLogger.Instance);
+        _indexer = new MessageIndexer(_options.Messages);
+        _attachmentSource = new SqliteAttachmentSource(_db);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath => _db.Path;
+
+    /// <inheritdoc />
+    public void Dispose() => _db.Dispose();
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task NotifyAsync(UserId user)
+    {
+        await _notifier.NotifyAsync(user).ConfigureAwait(false);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static byte[] Blob(EntityId id) => id.ToByteArray();
+
+    private static byte[] Blob(UserId id) => id.Value.ToByteArray();
+
+    private static byte[] Blob(MailboxId id) => id.Value.ToByteArray();
+
+    private static byte[] Blob(MessageId id) => id.Value.ToByteArray();
+
+    private static EntityId ReadId(SqliteDataReader reader, int ordinal) =>
+        EntityId.FromBytes(reader.GetFieldValue<byte[]>(ordinal));
+
+    private static string JoinKeywords(IReadOnlyList<string> keywords)
+    {
+        if (keywords.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        // "\nA\nB\n": every keyword is delimited on both sides, so a containment test with
+        // "\nk\n" matches whole keywords only.
+        return "\n" + string.Join('\n', keywords) + "\n";
+    }
+
+    private static IReadOnlyList<string> SplitKeywords(string stored) =>
+        stored.Length == 0 ? Array.Empty<string>() : stored.Trim('\n').Split('\n');
+
+    private static DateTimeOffset FromUnixMs(long ms, long tzMinutes) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromMinutes(tzMinutes));
+}

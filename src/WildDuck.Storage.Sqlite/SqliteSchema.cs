@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+namespace WildDuck.Storage.Sqlite;
+
+/// <summary>
+/// The versioned schema. Each entry migrates from version <c>i</c> to <c>i + 1</c> and runs in one
+/// transaction together with the <c>PRAGMA user_version</c> bump, so a crash mid-migration
+/// leaves the previous version intact. Never edit a shipped migration; append a new one.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    {
+        // Version 1: the initial schema. Mapping to WildDuck's MongoDB collections: docs/storage.md.
+        """
+        CREATE TABLE users (
+            id BLOB PRIMARY KEY,
+            username TEXT NOT NULL,
+            username_view TEXT NOT NULL UNIQUE,
+            name TEXT,
+            address TEXT,
+            password_hash TEXT NOT NULL DEFAULT '',
+            quota INTEGER NOT NULL DEFAULT 0,
+            storage_used INTEGER NOT NULL DEFAULT 0,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            disabled_scopes TEXT NOT NULL DEFAULT '',
+            retention_ms INTEGER,
+            spam_level INTEGER NOT NULL DEFAULT 50,
+            language TEXT,
+            auth_version INTEGER NOT NULL DEFAULT 1,
+            last_uid_validity INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX users_username ON users(username);
+
+        CREATE TABLE addresses (
+            id BLOB PRIMARY KEY,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            address_view TEXT NOT NULL UNIQUE,
+            main INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX addresses_user ON addresses(user_id);
+
+        CREATE TABLE domain_aliases (
+            alias TEXT PRIMARY KEY,
+            domain TEXT NOT NULL
+        );
+
+        CREATE TABLE mailboxes (
+            rid INTEGER PRIMARY KEY,
+            id BLOB NOT NULL UNIQUE,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            special_use INTEGER NOT NULL DEFAULT 0,
+            uid_validity INTEGER NOT NULL,
+            uid_next INTEGER NOT NULL DEFAULT 1,
+            modseq INTEGER NOT NULL DEFAULT 0,
+            subscribed INTEGER NOT NULL DEFAULT 1,
+            retention_ms INTEGER,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            keywords TEXT NOT NULL DEFAULT '',
+            message_count INTEGER NOT NULL DEFAULT 0,
+            unseen_count INTEGER NOT NULL DEFAULT 0,
+            total_size INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (user_id, path)
+        );
+        CREATE INDEX mailboxes_special_use ON mailboxes(user_id, special_use);
+
+        CREATE TABLE threads (
+            id BLOB PRIMARY KEY,
+            user_id BLOB NOT NULL,
+            subject TEXT NOT NULL,
+            updated INTEGER NOT NULL
+        );
+        CREATE INDEX threads_user ON threads(user_id);
+
+        CREATE TABLE thread_refs (
+            user_id BLOB NOT NULL,
+            ref TEXT NOT NULL,
+            thread_id BLOB NOT NULL,
+            PRIMARY KEY (user_id, ref, thread_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE messages (
+            rid INTEGER PRIMARY KEY,
+            id BLOB NOT NULL UNIQUE,
+            user_id BLOB NOT NULL,
+            mailbox_rid INTEGER NOT NULL REFERENCES mailboxes(rid),
+            uid INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            flags INTEGER NOT NULL DEFAULT 0,
+            keywords TEXT NOT NULL DEFAULT '',
+            internal_date INTEGER NOT NULL,
+            internal_tz INTEGER NOT NULL DEFAULT 0,
+            header_date INTEGER NOT NULL,
+            header_tz INTEGER NOT NULL DEFAULT 0,
+            size INTEGER NOT NULL,
+            thread_id BLOB,
+            subject TEXT NOT NULL DEFAULT '',
+            message_id_header TEXT,
+            has_attachments INTEGER NOT NULL DEFAULT 0,
+            source TEXT,
+            envelope BLOB NOT NULL,
+            bodystructure BLOB NOT NULL,
+            body BLOB NOT NULL,
+            layout BLOB NOT NULL,
+            inline_content BLOB NOT NULL,
+            created INTEGER NOT NULL,
+            UNIQUE (mailbox_rid, uid)
+        );
+        CREATE INDEX messages_mailbox_modseq ON messages(mailbox_rid, modseq);
+        CREATE INDEX messages_user_thread ON messages(user_id, thread_id);
+
+        -- Parsed content for the API (WildDuck: text, html, intro, attachments[] on the message).
+        CREATE TABLE message_parsed (
+            rid INTEGER PRIMARY KEY REFERENCES messages(rid) ON DELETE CASCADE,
+            text TEXT,
+            html TEXT,
+            intro TEXT,
+            attachments TEXT
+        );
+
+        -- Search text; the FTS5 trigram index below is an external-content index over it.
+        CREATE TABLE message_text (
+            rid INTEGER PRIMARY KEY,
+            from_text TEXT NOT NULL,
+            to_text TEXT NOT NULL,
+            cc_text TEXT NOT NULL,
+            bcc_text TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE message_fts USING fts5(
+            from_text, to_text, cc_text, bcc_text, subject, headers, body,
+            content='message_text', content_rowid='rid', tokenize='trigram case_sensitive 0');
+        CREATE TRIGGER message_text_ai AFTER INSERT ON message_text BEGIN
+            INSERT INTO message_fts(rowid, from_text, to_text, cc_text, bcc_text, subject, headers, body)
+            VALUES (new.rid, new.from_text, new.to_text, new.cc_text, new.bcc_text, new.subject, new.headers, new.body);
+        END;
+        CREATE TRIGGER message_text_ad AFTER DELETE ON message_text BEGIN
+            INSERT INTO message_fts(message_fts, rowid, from_text, to_text, cc_text, bcc_text, subject, headers, body)
+            VALUES ('delete', old.rid, old.from_text, old.to_text, old.cc_text, old.bcc_text, old.subject, old.headers, old.body);
+        END;
+
+        -- Deduplicated leaf bodies keyed by the SHA-256 of their encoded bytes.
+        CREATE TABLE attachments (
+            rid INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            refcount INTEGER NOT NULL,
+            content_type TEXT,
+            transfer_encoding TEXT,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX attachments_unreferenced ON attachments(updated) WHERE refcount = 0;
+
+        -- Which message references which attachment: reference counts are checkable against it.
+        CREATE TABLE message_attachments (
+            message_rid INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            PRIMARY KEY (message_rid, hash)
+        ) WITHOUT ROWID;
+        CREATE INDEX message_attachments_hash ON message_attachments(hash);
+
+        CREATE TABLE journal (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id BLOB NOT NULL,
+            mailbox_id BLOB NOT NULL,
+            modseq INTEGER NOT NULL,
+            command INTEGER NOT NULL,
+            uid INTEGER NOT NULL DEFAULT 0,
+            message_id BLOB,
+            flags INTEGER NOT NULL DEFAULT 0,
+            keywords TEXT NOT NULL DEFAULT '',
+            path TEXT,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX journal_mailbox_modseq ON journal(mailbox_id, modseq);
+        CREATE INDEX journal_user_id ON journal(user_id, id);
+        CREATE INDEX journal_created ON journal(created);
+
+        CREATE TABLE filters (
+            id BLOB PRIMARY KEY,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT,
+            query TEXT NOT NULL,
+            action TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX filters_user ON filters(user_id, created);
+        """,
+    };
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+using System;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WildDuck.Storage.Security;
+
+namespace WildDuck.Storage.Sqlite;
+
+/// <summary>Registers the embedded SQLite backend.</summary>
+public static class SqliteStorageBuilderExtensions
+{
+    /// <summary>
+    /// Uses one SQLite database file for all storage contracts. The file and its schema are
+    /// created on first use.
+    /// </summary>
+    public static IWildDuckBuilder UseSqliteStorage(this IWildDuckBuilder builder, Action<SqliteStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<SqliteStorageOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<IPasswordHasher, PasswordHasher>();
+        services.TryAddSingleton<SqliteMailStore>();
+        services.TryAddSingleton<IUserStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IMailboxStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IMessageStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IJournal>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IAttachmentStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IAttachmentContentSource>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IFilterStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        return builder;
+    }
+}

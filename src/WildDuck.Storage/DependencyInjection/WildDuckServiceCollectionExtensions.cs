@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+using System;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WildDuck.Storage.Notifications;
+
+namespace WildDuck.Storage;
+
+/// <summary>Registers WildDuck.Core.</summary>
+public static class WildDuckServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the core services: options (validated at start), the in-process change notifier and
+    /// <see cref="TimeProvider.System"/>. Every default is registered with <c>TryAdd</c> so an
+    /// embedder can replace it by registering its own first (or a backend package can).
+    /// Choose a storage backend next, e.g. <c>.UseSqliteStorage(o => o.Path = "data/wildduck.db")</c>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddWildDuck(o => o.Hostname = "mail.example.org")
+    ///         .UseSqliteStorage(o => o.Path = "data/wildduck.db");
+    /// </code>
+    /// </example>
+    public static IWildDuckBuilder AddWildDuck(this IServiceCollection services, Action<WildDuckOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<WildDuckOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WildDuckOptions>, WildDuckOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        return new WildDuckBuilder(services);
+    }
+
+    private sealed class WildDuckBuilder(IServiceCollection services) : IWildDuckBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}

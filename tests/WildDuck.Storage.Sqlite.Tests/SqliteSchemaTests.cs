@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Threading.Tasks;
+using FluentAssertions;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace WildDuck.Storage.Sqlite.Tests;
+
+public sealed class SqliteSchemaTests
+{
+    [Fact]
+    public async Task FirstUseCreatesTheFileInWalModeAtTheLatestSchemaVersion()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("sub/dir/wildduck.db");
+        using (var store = SqliteTestStore.Create(path))
+        {
+            await store.ListUsersAsync(10);
+        }
+
+        System.IO.File.Exists(path).Should().BeTrue();
+        using var connection = new SqliteConnection("Data Source=" + path);
+        connection.Open();
+        Scalar(connection, "PRAGMA journal_mode").Should().Be("wal");
+        Scalar(connection, "PRAGMA user_version").Should().Be((long)SqliteSchema.Migrations.Length);
+    }
+
+    [Fact]
+    public async Task ReopeningAnExistingDatabaseKeepsItsData()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("wildduck.db");
+        using (var store = SqliteTestStore.Create(path))
+        {
+            await store.CreateUserAsync(new CreateUserRequest { Username = "alice", Password = "secret-password" });
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var store = SqliteTestStore.Create(path))
+        {
+            (await store.FindUserAsync("alice")).Should().NotBeNull();
+        }
+    }
+
+    [Fact]
+    public async Task ADatabaseFromANewerBuildIsRefusedRatherThanDamaged()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("wildduck.db");
+        using (var connection = new SqliteConnection("Data Source=" + path))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 999;";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var store = SqliteTestStore.Create(path);
+        var act = () => store.ListUsersAsync(1);
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*newer*");
+    }
+
+    [Fact]
+    public void MigrationsAreAppendOnlyAndTheFirstCreatesEveryTable()
+    {
+        SqliteSchema.Migrations.Should().NotBeEmpty();
+        foreach (var table in new[] { "users", "addresses", "domain_aliases", "mailboxes", "messages", "message_text", "message_fts", "message_parsed", "attachments", "message_attachments", "journal", "threads", "thread_refs", "filters" })
+        {
+            SqliteSchema.Migrations[0].Should().Contain(" " + table + " ", "the schema defines table " + table);
+        }
+    }
+
+    [Theory]
+    [InlineData(SqliteDurability.Full, 2L)]
+    [InlineData(SqliteDurability.Normal, 1L)]
+    public async Task ConnectionsUseTheConfiguredDurability(SqliteDurability durability, long expected)
+    {
+        using var dir = new TempDirectory();
+        var options = new SqliteStorageOptions { Path = dir.File("wildduck.db"), Durability = durability };
+        using var db = new SqliteDatabase(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var value = await db.ReadAsync((c, t) =>
+        {
+            using var command = c.CreateCommand();
+            command.Transaction = t;
+            command.CommandText = "PRAGMA synchronous";
+            return (long)command.ExecuteScalar()!;
+        }, default);
+        value.Should().Be(expected);
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
