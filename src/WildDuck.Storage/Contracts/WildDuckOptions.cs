@@ -20,6 +20,9 @@ public sealed class WildDuckOptions
 
     /// <summary>Password hashing settings.</summary>
     public PasswordOptions Passwords { get; set; } = new();
+
+    /// <summary>Login failure rate limits.</summary>
+    public AuthenticationOptions Authentication { get; set; } = new();
 }
 
 /// <summary>What happens when a message nests deeper or has more parts than allowed.</summary>
@@ -111,4 +114,24 @@ public sealed class PasswordOptions
 
     /// <summary>Rehash legacy or weaker hashes after a successful login. Default true.</summary>
     public bool RehashOnLogin { get; set; } = true;
+}
+
+/// <summary>
+/// Login failure rate limits (reference §7.2). Failures are counted in a fixed window that starts at the first
+/// failure; once the limit is reached further attempts are refused until the window ends. A successful login
+/// clears the per-user counter. A limit of 0 disables that check.
+/// </summary>
+public sealed class AuthenticationOptions
+{
+    /// <summary>Failed logins allowed per user (or per unknown login name) in <see cref="UserFailureWindow"/>. Default 12 (WildDuck 2025).</summary>
+    public int UserFailureLimit { get; set; } = 12;
+
+    /// <summary>The per-user window. Default 120 seconds (WildDuck 2025).</summary>
+    public TimeSpan UserFailureWindow { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Failed logins allowed per remote IP in <see cref="IpFailureWindow"/>. Default 30; 0 disables the check.</summary>
+    public int IpFailureLimit { get; set; } = 30;
+
+    /// <summary>The per-IP window. Default 300 seconds.</summary>
+    public TimeSpan IpFailureWindow { get; set; } = TimeSpan.FromSeconds(300);
 }
