@@ -55,6 +55,13 @@ public sealed class MimePartNode
     /// <summary>The encapsulated message of a message/rfc822 (or message/global) entity.</summary>
     public MimePartNode? Message { get; set; }
 
+    /// <summary>
+    /// True when the entity's inner structure was deliberately not indexed (MIME depth or part limits
+    /// with <see cref="MimeLimitBehavior.Truncate"/>, or an encoded message/rfc822): it is then a
+    /// single opaque leaf typed application/octet-stream whose body is stored byte-exact.
+    /// </summary>
+    public bool IsOpaque { get; set; }
+
     /// <summary>True for multipart/* entities.</summary>
     public bool IsMultipart => string.Equals(MediaType, "multipart", StringComparison.Ordinal);
 
