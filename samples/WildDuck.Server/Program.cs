@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 using System;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WildDuck.Server;

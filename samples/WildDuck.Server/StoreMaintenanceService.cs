@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WildDuck.Storage;
 using WildDuck.Storage.Sqlite;
 
 namespace WildDuck.Server;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 using System.Collections.Generic;
-using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;

@@ -622,7 +622,7 @@ public sealed partial class SqliteMailStore
         return size;
     }
 
-    private void CopyMessageRow(SqliteConnection c, SqliteTransaction t, long sourceRid, MessageId id, long targetMailboxRid, uint uid, long modseq, long now)
+    private static void CopyMessageRow(SqliteConnection c, SqliteTransaction t, long sourceRid, MessageId id, long targetMailboxRid, uint uid, long modseq, long now)
     {
         long rid;
         using (var copy = Command(
@@ -757,9 +757,9 @@ public sealed partial class SqliteMailStore
     };
 
     /// <summary>Validates keywords and removes case-insensitive duplicates (first spelling wins).</summary>
-    private static List<string> NormalizeKeywords(IReadOnlyList<string> keywords)
+    private static List<string> NormalizeKeywords(IEnumerable<string> keywords)
     {
-        var list = new List<string>(keywords.Count);
+        var list = new List<string>();
         foreach (var keyword in keywords)
         {
             if (!Flags.IsValidKeyword(keyword))
@@ -826,7 +826,7 @@ public sealed partial class SqliteMailStore
     }
 
     /// <summary>Adds keywords new to the mailbox to its list; returns the ones that were new.</summary>
-    private IReadOnlyList<string> MergeMailboxKeywords(SqliteConnection c, SqliteTransaction t, MailboxRow row, IReadOnlyList<string> keywords)
+    private IReadOnlyList<string> MergeMailboxKeywords(SqliteConnection c, SqliteTransaction t, MailboxRow row, List<string> keywords)
     {
         if (keywords.Count == 0)
         {

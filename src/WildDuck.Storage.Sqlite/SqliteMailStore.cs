@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -99,7 +98,7 @@ public sealed partial class SqliteMailStore :
         return "\n" + string.Join('\n', keywords) + "\n";
     }
 
-    private static IReadOnlyList<string> SplitKeywords(string stored) =>
+    private static string[] SplitKeywords(string stored) =>
         stored.Length == 0 ? Array.Empty<string>() : stored.Trim('\n').Split('\n');
 
     private static DateTimeOffset FromUnixMs(long ms, long tzMinutes) =>

@@ -2,7 +2,6 @@
 using System;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using WildDuck.Storage.Security;
 
 namespace WildDuck.Storage.Sqlite;
 
@@ -23,7 +22,6 @@ public static class SqliteStorageBuilderExtensions
             options.Configure(configure);
         }
 
-        services.TryAddSingleton<IPasswordHasher, PasswordHasher>();
         services.TryAddSingleton<SqliteMailStore>();
         services.TryAddSingleton<IUserStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IMailboxStore>(static sp => sp.GetRequiredService<SqliteMailStore>());

@@ -103,7 +103,7 @@ public static class AddressNormalizer
 
     /// <summary>
     /// A pragmatic address syntax check: a dot-atom local part (RFC 5322 §3.2.3 atext, plus UTF-8 per RFC 6531) of at
-    /// most 64 characters, <c>@</c>, and a domain of at least two labels of letters, digits and hyphens (unicode
+    /// most 64 characters, <c>@</c>, and a domain of one or more labels of letters, digits and hyphens (unicode
     /// allowed), each 1-63 characters and not starting or ending with a hyphen, 253 characters at most.
     /// <c>*</c> is refused unless <paramref name="allowWildcard"/> (reference §6.2: wildcard addresses need
     /// <c>allowWildcard</c>).
@@ -188,11 +188,9 @@ public static class AddressNormalizer
             return false;
         }
 
+        // Single-label domains ("localhost", an intranet host) are accepted: a self-hosted or
+        // development server commonly receives mail for its bare host name.
         string[] labels = domain.Split('.');
-        if (labels.Length < 2)
-        {
-            return false;
-        }
 
         foreach (string label in labels)
         {

@@ -2,8 +2,10 @@
 using System;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildDuck.Storage.Notifications;
+using WildDuck.Storage.Security;
 
 namespace WildDuck.Storage;
 
@@ -11,8 +13,9 @@ namespace WildDuck.Storage;
 public static class WildDuckServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the core services: options (validated at start), the in-process change notifier and
-    /// <see cref="TimeProvider.System"/>. Every default is registered with <c>TryAdd</c> so an
+    /// Adds the core services: options (validated at start), the in-process change notifier,
+    /// <see cref="TimeProvider.System"/>, the password hasher, the failed-login rate limiter and the
+    /// <see cref="IUserAuthenticator"/> (which needs a backend's <see cref="IUserStore"/>). Every default is registered with <c>TryAdd</c> so an
     /// embedder can replace it by registering its own first (or a backend package can).
     /// Choose a storage backend next, e.g. <c>.UseSqliteStorage(o => o.Path = "data/wildduck.db")</c>.
     /// </summary>
@@ -35,6 +38,14 @@ public static class WildDuckServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WildDuckOptions>, WildDuckOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        services.TryAddSingleton<IPasswordHasher, PasswordHasher>();
+        services.TryAddSingleton<IAuthenticationRateLimiter>(static sp => new InMemoryAuthenticationRateLimiter(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IUserAuthenticator>(static sp => new UserAuthenticator(
+            sp.GetRequiredService<IUserStore>(),
+            sp.GetRequiredService<IPasswordHasher>(),
+            sp.GetRequiredService<IAuthenticationRateLimiter>(),
+            sp.GetRequiredService<IOptions<WildDuckOptions>>(),
+            sp.GetRequiredService<ILogger<UserAuthenticator>>()));
         return new WildDuckBuilder(services);
     }
 

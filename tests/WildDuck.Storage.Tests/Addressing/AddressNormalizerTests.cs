@@ -74,7 +74,7 @@ public sealed class AddressNormalizerTests
     [InlineData("user", false, false)]
     [InlineData("@example.com", false, false)]
     [InlineData("user@", false, false)]
-    [InlineData("user@localhost", false, false)]
+    [InlineData("user@localhost", false, true)]
     [InlineData(".user@example.com", false, false)]
     [InlineData("us..er@example.com", false, false)]
     [InlineData("user@-example.com", false, false)]
