@@ -266,6 +266,15 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
         report.IsConsistent.Should().BeTrue();
     }
 
+    /// <summary>Equivalency options comparing timestamps to the second (stores may keep less precision).</summary>
+    protected static FluentAssertions.Equivalency.EquivalencyAssertionOptions<T> SameInstant<T>(FluentAssertions.Equivalency.EquivalencyAssertionOptions<T> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options
+            .Using<DateTimeOffset>(ctx => ctx.Subject.Should().BeCloseTo(ctx.Expectation, TimeSpan.FromSeconds(1)))
+            .WhenTypeIs<DateTimeOffset>();
+    }
+
     /// <summary>Asserts that <paramref name="action"/> fails with a <see cref="StorageException"/> of <paramref name="error"/>.</summary>
     protected static async Task ShouldFailWithAsync(Func<Task> action, StorageError error)
     {
