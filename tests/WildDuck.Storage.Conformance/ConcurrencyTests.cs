@@ -90,8 +90,6 @@ public abstract partial class StorageConformanceTests
         report.Problems.Should().BeEmpty();
         report.Users.Should().Be(1);
         report.Messages.Should().Be((await ListAsync(alice, inbox)).Count + (await ListAsync(alice, work)).Count);
-        var stats = await Backend.Attachments.GetStatisticsAsync();
-        stats.Unreferenced.Should().Be(0);
-        report.Attachments.Should().Be(stats.Attachments);
+        (await Backend.Attachments.GetStatisticsAsync()).Unreferenced.Should().Be(0);
     }
 }

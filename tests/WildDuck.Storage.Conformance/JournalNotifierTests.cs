@@ -14,6 +14,7 @@ public abstract partial class StorageConformanceTests
         await StoreAsync(user, work, Uids(1), FlagOperation.Add, MessageFlags.Seen);
         await StoreAsync(user, work, Uids(2), FlagOperation.Add, MessageFlags.Deleted);
         await Messages.ExpungeAsync(user.Id, work.Id);
+        await Messages.DeleteMessagesAsync(user.Id, work.Id, Uids(1));
         await Mailboxes.RenameMailboxAsync(user.Id, work.Id, "Jobs");
         await Mailboxes.DeleteMailboxAsync(user.Id, work.Id);
 
@@ -25,6 +26,7 @@ public abstract partial class StorageConformanceTests
             JournalCommand.Exists,
             JournalCommand.Fetch,
             JournalCommand.Fetch,
+            JournalCommand.Expunge,
             JournalCommand.Expunge,
             JournalCommand.Rename,
             JournalCommand.Delete);
@@ -42,7 +44,8 @@ public abstract partial class StorageConformanceTests
         entries[4].Flags.Should().Be(MessageFlags.Deleted);
         entries[5].Uid.Should().Be(2);
         entries[5].Message.Should().Be(second.Id);
-        entries[6].Path.Should().Be("Jobs");
+        entries[6].Uid.Should().Be(1);
+        entries[7].Path.Should().Be("Jobs");
     }
 
     [SkippableFact]
