@@ -27,6 +27,21 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Hidden_mailboxes_are_listed_and_keep_their_options()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+
+        var hidden = await Mailboxes.CreateMailboxAsync(user.Id, "Hidden", new CreateMailboxOptions { Hidden = true, Retention = TimeSpan.FromDays(7) });
+
+        hidden.Hidden.Should().BeTrue();
+        hidden.Retention.Should().Be(TimeSpan.FromDays(7));
+        var listed = (await Mailboxes.ListMailboxesAsync(user.Id)).Should().ContainSingle(m => m.Path == "Hidden").Which;
+        listed.Hidden.Should().BeTrue();
+        listed.Id.Should().Be(hidden.Id);
+    }
+
+    [SkippableFact]
     public async Task INBOX_is_found_case_insensitively_and_other_paths_exactly()
     {
         SkipIfUnavailable();
