@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+namespace WildDuck.Storage.Conformance;
+
+/// <summary>
+/// One storage backend instance under test: every store contract over one shared, empty store.
+/// </summary>
+/// <remarks>
+/// The suite runs on the real clock: it never injects a fake <see cref="TimeProvider"/>, so a
+/// backend must behave the same whatever time provider it was built with as long as that provider
+/// follows real time (dates written by the suite are either explicit or "now").
+/// Disposing the backend releases everything it holds (connections, temporary files, databases).
+/// </remarks>
+public interface IStorageBackend : IAsyncDisposable
+{
+    /// <summary>Users, addresses and domain aliases.</summary>
+    IUserStore Users { get; }
+
+    /// <summary>Mailboxes.</summary>
+    IMailboxStore Mailboxes { get; }
+
+    /// <summary>Messages.</summary>
+    IMessageStore Messages { get; }
+
+    /// <summary>The deduplicating attachment store.</summary>
+    IAttachmentStore Attachments { get; }
+
+    /// <summary>The change journal.</summary>
+    IJournal Journal { get; }
+
+    /// <summary>The change notifier the stores wake after every change.</summary>
+    IChangeNotifier Notifier { get; }
+
+    /// <summary>Delivery filters.</summary>
+    IFilterStore Filters { get; }
+
+    /// <summary>Consistency checks.</summary>
+    IStoreMaintenance Maintenance { get; }
+}
