@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using WildDuck.Server;
 
 // One binary, two roles: with no arguments it runs the server; "user …" and "check" are admin commands
@@ -9,7 +8,9 @@ using WildDuck.Server;
 if (AdminCli.IsCommand(args))
 {
     var builder = ServerSetup.CreateBuilder(Array.Empty<string>());
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    // Admin commands print their own results; only warnings and errors are logged.
+    builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+    builder.Configuration["Logging:LogLevel:Microsoft"] = "Warning";
     using var host = builder.Build();
     return await AdminCli.RunAsync(args, host.Services, Console.Out, Console.Error).ConfigureAwait(false);
 }

@@ -20,11 +20,8 @@ internal static class ServerSetup
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        // appsettings.json next to the binary, then ./appsettings.json of the working directory,
-        // then WildDuck__… environment variables (added by CreateApplicationBuilder) win.
-        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
-        builder.Configuration.AddEnvironmentVariables();
-
+        // Sources, later ones winning: appsettings.json next to the binary, WildDuck__… environment
+        // variables, then --WildDuck:Key=value command-line arguments (the host's defaults).
         var section = builder.Configuration.GetSection("WildDuck");
         var dataDirectory = Path.GetFullPath(section["DataDirectory"] ?? "./data", Directory.GetCurrentDirectory());
         builder.Services.AddSingleton(new ServerPaths(dataDirectory));

@@ -350,19 +350,19 @@ public sealed partial class SqliteMailStore
         var segments = normalized.Split('/');
         if (segments.Length > _options.Users.MaxMailboxDepth)
         {
-            throw new StorageException(StorageError.Cannot, "Mailbox hierarchy is too deep.");
+            throw new StorageException(StorageError.Invalid, "Mailbox hierarchy is too deep.");
         }
 
         foreach (var segment in segments)
         {
             if (segment.Length == 0)
             {
-                throw new StorageException(StorageError.Cannot, "Adjacent hierarchy separators are not supported.");
+                throw new StorageException(StorageError.Invalid, "Adjacent hierarchy separators are not supported.");
             }
 
             if (segment.Length > _options.Users.MaxMailboxSegmentLength)
             {
-                throw new StorageException(StorageError.Cannot, "Mailbox name segment is too long.");
+                throw new StorageException(StorageError.Invalid, "Mailbox name segment is too long.");
             }
 
             foreach (var ch in segment)

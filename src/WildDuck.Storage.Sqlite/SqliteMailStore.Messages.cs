@@ -184,7 +184,7 @@ public sealed partial class SqliteMailStore
                 var targets = ReadFlagRows(c, t, row.Rid, uids);
                 var updated = new List<FlagChange>(targets.Count);
                 var modified = new List<uint>();
-                var pending = new List<(long Rid, uint Uid, MessageFlags Flags, string Keywords, int UnseenDelta)>();
+                var pending = new List<(long Rid, MessageId Id, uint Uid, MessageFlags Flags, string Keywords, int UnseenDelta)>();
                 foreach (var m in targets)
                 {
                     if (update.UnchangedSince is { } since && m.ModSeq > since)
@@ -209,7 +209,7 @@ public sealed partial class SqliteMailStore
                     }
 
                     var unseenDelta = ((m.Flags & MessageFlags.Seen) != 0 ? 0 : 1) - ((newFlags & MessageFlags.Seen) != 0 ? 0 : 1);
-                    pending.Add((m.Rid, m.Uid, newFlags, storedKeywords, -unseenDelta));
+                    pending.Add((m.Rid, m.Id, m.Uid, newFlags, storedKeywords, -unseenDelta));
                     updated.Add(new FlagChange(m.Uid, 0, newFlags, newKeywords));
                 }
 
@@ -236,7 +236,7 @@ public sealed partial class SqliteMailStore
                         pr.Value = p.Rid;
                         set.ExecuteNonQuery();
                         unseenDelta += p.UnseenDelta;
-                        InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Fetch, p.Uid, null, p.Flags, p.Keywords, null);
+                        InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Fetch, p.Uid, p.Id, p.Flags, p.Keywords, null);
                     }
 
                     if (unseenDelta != 0)

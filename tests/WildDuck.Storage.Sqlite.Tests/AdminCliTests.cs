@@ -33,8 +33,8 @@ public sealed class AdminCliTests : IDisposable
     [Fact]
     public async Task UserCreateStoresAUserWithTheDefaultFolders()
     {
-        var (code, output, _) = await Run("user", "create", "alice", "--password", "correct horse", "--address", "alice@example.org", "--quota", "1048576");
-        code.Should().Be(0, output);
+        var (code, output, error) = await Run("user", "create", "alice", "--password", "correct horse", "--address", "alice@example.org", "--quota", "1048576");
+        code.Should().Be(0, error);
         output.Should().Contain("created user alice");
 
         var users = _services.GetRequiredService<IUserStore>();
@@ -49,8 +49,10 @@ public sealed class AdminCliTests : IDisposable
     [Fact]
     public async Task UserListShowsEveryUser()
     {
-        (await Run("user", "create", "alice", "--password", "pw-alice-123")).Code.Should().Be(0);
-        (await Run("user", "create", "bob", "--password", "pw-bob-12345")).Code.Should().Be(0);
+        var alice = await Run("user", "create", "alice", "--password", "pw-alice-123");
+        alice.Code.Should().Be(0, alice.Error);
+        var bob = await Run("user", "create", "bob", "--password", "pw-bob-12345");
+        bob.Code.Should().Be(0, bob.Error);
         var (code, output, _) = await Run("user", "list");
         code.Should().Be(0);
         output.Should().Contain("alice").And.Contain("bob").And.Contain("2 user(s)");
