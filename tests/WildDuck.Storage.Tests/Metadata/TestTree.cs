@@ -71,9 +71,14 @@ internal static class TestTree
         node.BodyLines = CountLines(msg.AsSpan(headerEnd, end - headerEnd));
 
         HeaderList headers;
-        using (var stream = new MemoryStream(msg, start, headerEnd - start))
+        try
         {
+            using var stream = new MemoryStream(msg, start, headerEnd - start);
             headers = HeaderList.Load(stream);
+        }
+        catch (FormatException)
+        {
+            headers = new HeaderList(); // garbage header: the indexer would fall back to text/plain too
         }
 
         ContentType? type = null;
