@@ -20,6 +20,12 @@ public class SubjectAndHeaderTests
     [InlineData("Subject:\n", "")]
     [InlineData("X-Nothing: 1\n", "")]
     [InlineData("Subject: =?bogus-charset?Q?abc?=\n", "abc")]
+    [InlineData("Subject: =?ISO-2022-JP?B?GyRCRnxLXDhsJWEhPCVrJUYlOSVIGyhCICh0ZXN0aW5nIEph?=\n =?ISO-2022-JP?B?cGFuZXNlIGVtYWlscyk=?=\n", "日本語メールテスト (testing Japanese emails)")]
+    [InlineData("Subject: =?UTF-8?Q?Gr=C3?= =?UTF-8?Q?=BC=C3=9Fe?=\n", "Grüße")]
+    [InlineData("Subject: =?utf-8?q?a?= b =?utf-8?q?c?=\n", "a b c")]
+    [InlineData("Subject: =?koi8-r?B?8NLJ18XU?=\n", "Привет")]
+    [InlineData("Subject: =?utf-8*en?q?hello_world?=\n", "hello world")]
+    [InlineData("Subject: =?utf-8?x?not-a-word?=\n", "=?utf-8?x?not-a-word?=")]
     public void SubjectIsDecodedAndCollapsed(string header, string expected)
     {
         TestTree.Build(header + "\nbody\n").Subject.Should().Be(expected);
@@ -53,10 +59,16 @@ public class SubjectAndHeaderTests
     }
 
     [Fact]
+    public void CodePageDisplayNamesAreDecoded()
+    {
+        TestTree.Build("From: =?KOI8-R?B?8NLJ18XU?= <p@x.ru>\n\nx\n").From.Should().Equal(new MailAddress("Привет", "p@x.ru"));
+    }
+
+    [Fact]
     public void SearchHeadersHaveOneDecodedLinePerField()
     {
         MessageMetadata metadata = TestTree.Build(
-            "Received: from a\n by b\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= folks\nFrom: \"Ann\" <ann@x.org>\nX-Empty:\n\nbody\n");
+            "Received: from a\n\tby   b\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= folks\nFrom: \"Ann\" <ann@x.org>\nX-Empty:\n\nbody\n");
         metadata.SearchHeaders.Should().Be("Received: from a by b\nSubject: Grüße folks\nFrom: \"Ann\" <ann@x.org>\nX-Empty: ");
     }
 

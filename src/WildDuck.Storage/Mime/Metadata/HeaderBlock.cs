@@ -3,7 +3,6 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using MimeKit;
-using MimeKit.Utils;
 
 namespace WildDuck.Storage.Mime;
 
@@ -108,23 +107,11 @@ internal sealed class HeaderBlock
 
     /// <summary>
     /// Decodes a raw value to text: RFC 2047 encoded words are decoded, undeclared 8-bit bytes are
-    /// read as UTF-8 with MimeKit's fallback.
+    /// read as UTF-8, else ISO-8859-1 (see <see cref="EncodedWordDecoder"/>).
     /// </summary>
     public static string DecodeText(byte[] raw)
     {
-        if (raw.Length == 0)
-        {
-            return string.Empty;
-        }
-
-        try
-        {
-            return Rfc2047.DecodeText(Lenient, raw);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or DecoderFallbackException or NotSupportedException)
-        {
-            return Encoding.Latin1.GetString(raw);
-        }
+        return raw.Length == 0 ? string.Empty : EncodedWordDecoder.Decode(raw);
     }
 
     /// <summary>Collapses runs of white space to one space and trims.</summary>

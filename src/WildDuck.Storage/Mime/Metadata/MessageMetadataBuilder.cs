@@ -69,7 +69,7 @@ internal static class MessageMetadataBuilder
 
     /// <summary>
     /// One "name: value" line per top-level header field, in message order, values decoded from
-    /// encoded words (RFC 2047) and unfolded; capped at <paramref name="max"/> characters.
+    /// encoded words (RFC 2047), unfolded and with white space runs collapsed to one space; capped at <paramref name="max"/> characters.
     /// </summary>
     internal static string BuildSearchHeaders(HeaderBlock headers, int max)
     {
@@ -86,7 +86,7 @@ internal static class MessageMetadataBuilder
                 sb.Append('\n');
             }
 
-            string value = HeaderBlock.DecodeText(field.RawValue).Replace('\r', ' ').Replace('\n', ' ').Trim();
+            string value = HeaderBlock.CollapseWhitespace(HeaderBlock.DecodeText(field.RawValue));
             sb.Append(field.Name).Append(": ").Append(value);
         }
 
