@@ -18,7 +18,8 @@ namespace WildDuck.Storage.Mime;
 /// header's case). Parameter values keep their case, in header order, unquoted, RFC 2231 decoded;
 /// values that are not ASCII are re-encoded as RFC 2047 encoded words so the response stays
 /// 7-bit.</item>
-/// <item>A text part without any Content-Type parameter gets ("CHARSET" "US-ASCII"), the RFC 2045
+/// <item>A text part without any (parsable) Content-Type parameter gets ("CHARSET" x) with the
+/// tree's charset, else "US-ASCII", the RFC 2045
 /// §5.2 default, as Dovecot does.</item>
 /// <item>body-fld-id, body-fld-desc, body-fld-md5 and body-fld-loc are the raw, unfolded header
 /// values.</item>
@@ -93,7 +94,7 @@ internal static class BodyStructureBuilder
         writer.Space();
 
         // body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP body-fld-enc SP body-fld-octets
-        WriteParams(writer, contentType?.Parameters, isText ? "US-ASCII" : null);
+        WriteParams(writer, contentType?.Parameters, isText ? (string.IsNullOrEmpty(node.Charset) ? "US-ASCII" : node.Charset) : null);
         writer.Space();
         writer.NString(headers.LastValue("Content-ID"));
         writer.Space();
