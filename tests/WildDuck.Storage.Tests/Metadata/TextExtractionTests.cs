@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System;
 using System.Linq;
 using System.Text;
 using FluentAssertions;
