@@ -237,6 +237,22 @@ public sealed class MessageIndexerTests
         act.Should().Throw<MessageLimitExceededException>().Which.Limit.Should().Be(MessageLimit.Parts);
     }
 
+    [Theory]
+    [InlineData("message/rfc822")]
+    [InlineData("message/global")]
+    [InlineData("MESSAGE/RFC822")]
+    public async Task Encapsulated_messages_are_parsed(string contentType)
+    {
+        string message = "Content-Type: multipart/mixed; boundary=A\r\n\r\n--A\r\nContent-Type: " + contentType
+            + "\r\n\r\nSubject: inner\r\nContent-Type: text/plain\r\n\r\nhello\r\n--A--\r\n";
+        (IndexedMessage indexed, MessageContent content) = MimeTestHelper.IndexAndOpen(MimeTestHelper.Bytes(message));
+        MimePartNode part = indexed.Layout.Root.Children.Should().ContainSingle().Subject;
+        part.Message.Should().NotBeNull();
+        part.BodyLines.Should().Be(4);
+        (await MimeTestHelper.SectionAsync(content, MimeTestHelper.Spec("1.1"))).Should().Be("hello");
+        (await MimeTestHelper.SectionAsync(content, MimeTestHelper.Spec("1", SectionKind.HeaderFields, "subject"))).Should().Be("Subject: inner\r\n\r\n");
+    }
+
     [Fact]
     public void Digest_parts_default_to_message_rfc822()
     {
