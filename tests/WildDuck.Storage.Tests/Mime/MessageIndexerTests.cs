@@ -125,6 +125,7 @@ public sealed class MessageIndexerTests
         yield return Row("nested boundary reuse", "Content-Type: multipart/mixed; boundary=A\r\n\r\n--A\r\nContent-Type: multipart/mixed; boundary=A\r\n\r\n--A\r\n\r\nx\r\n--A--\r\n--A--\r\n");
         yield return Row("empty multipart", "Content-Type: multipart/mixed; boundary=A\r\n\r\n--A--\r\n");
         yield return Row("message/rfc822 with empty body", "Content-Type: message/rfc822\r\n\r\n");
+        yield return Row("nesting 5000 deep", Nested(5000));
         yield return Row("bad content-type", "Content-Type: ;;;===\r\nContent-Disposition: ;filename*=bogus''%%\r\n\r\nx");
     }
 
@@ -142,6 +143,41 @@ public sealed class MessageIndexerTests
         (root.HeaderOffset, root.BodyOffset + root.BodyLength).Should().Be((0L, (long)raw.Length));
         (await content.ResolveSectionAsync(MimeTestHelper.Spec(string.Empty, SectionKind.Header))).Length.Should().Be(root.HeaderLength);
         (await content.ResolveSectionAsync(MimeTestHelper.Spec("1"))).Status.Should().NotBe(SectionStatus.UnknownTransferEncoding);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task Randomly_damaged_messages_recompose_byte_exact(int seed)
+    {
+        var random = new Random(seed);
+        byte[] raw = MimeTestHelper.Bytes(SectionTests.Message.Replace(SectionTests.Part2Body, Base64Block(3000, 9), StringComparison.Ordinal));
+        for (int round = 0; round < 40; round++)
+        {
+            byte[] damaged = (byte[])raw.Clone();
+            for (int i = 0; i < 1 + random.Next(8); i++)
+            {
+                const string alphabet = "-\r\n:;=\"\0\u00ff Ax";
+                damaged[random.Next(damaged.Length)] = (byte)alphabet[random.Next(alphabet.Length)];
+            }
+
+            damaged = damaged.AsSpan(0, random.Next(damaged.Length / 2, damaged.Length + 1)).ToArray();
+            byte[] normalized = MessageNormalizer.Normalize(damaged, long.MaxValue).ToArray();
+            (IndexedMessage indexed, MessageContent content) = MimeTestHelper.IndexAndOpen(damaged);
+            MimeTestHelper.AssertSegmentsReproduce(indexed, normalized);
+            (await MimeTestHelper.ReadRangeAsync(content, 0, long.MaxValue)).Should().Equal(normalized);
+            foreach (string part in new[] { "1", "2", "3", "3.1", "3.2", "4" })
+            {
+                SectionContent section = await content.ResolveSectionAsync(MimeTestHelper.Spec(part) with { Binary = true });
+                (await section.ToArrayAsync()).Should().HaveCount((int)section.Length);
+            }
+        }
     }
 
     [Fact]
