@@ -245,10 +245,13 @@ public sealed class MessageIndexer
 
     private void ApplyLimits(MimePartNode node, int depth, ref int count)
     {
-        if (node.Message is not null && !IsIdentityEncoding(node.TransferEncoding))
+        if ((node.Message is not null && !IsIdentityEncoding(node.TransferEncoding))
+            || (node.Message is null && IsEncapsulatingType(node)))
         {
             // RFC 2046 §5.2.1: message/rfc822 allows only 7bit, 8bit and binary; an encoded one
-            // cannot be indexed without decoding, so it stays an opaque leaf.
+            // cannot be indexed without decoding, so it stays an opaque leaf. So does one the parser
+            // did not open: a message/rfc822 leaf without an encapsulated message cannot be
+            // described by BODYSTRUCTURE (RFC 3501 §7.4.2 requires its envelope and body).
             MakeOpaque(node);
             return;
         }
@@ -318,6 +321,10 @@ public sealed class MessageIndexer
         node.MediaSubtype = "octet-stream";
         node.Charset = null;
     }
+
+    private static bool IsEncapsulatingType(MimePartNode node) =>
+        string.Equals(node.MediaType, "message", StringComparison.Ordinal)
+        && node.MediaSubtype is "rfc822" or "global";
 
     internal static bool IsIdentityEncoding(string encoding) =>
         encoding is "7bit" or "8bit" or "binary" or "";

@@ -42,16 +42,10 @@ internal sealed class MimeTreeReader : MimeReader
         {
             reader.ReadMessage(CancellationToken.None);
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
         {
-            return null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
+            // Malformed MIME must never fail ingest: whatever the parser chokes on (FormatException
+            // for unparsable headers, or anything else), the indexer falls back to a safe layout.
             return null;
         }
 

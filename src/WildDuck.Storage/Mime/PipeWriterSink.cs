@@ -13,10 +13,21 @@ internal readonly struct PipeWriterSink : IByteSink
 
     public PipeWriterSink(PipeWriter writer) => _writer = writer;
 
-    public async ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    public ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
         // WriteAsync copies and flushes; a completed or canceled flush means nobody reads any more.
-        FlushResult result = await _writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-        return !result.IsCompleted && !result.IsCanceled;
+        // Not an async method, so a flush that completes synchronously allocates nothing.
+        ValueTask<FlushResult> flush = _writer.WriteAsync(chunk, cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            return new ValueTask<bool>(ShouldContinue(flush.Result));
+        }
+
+        return AwaitAsync(flush);
+
+        static async ValueTask<bool> AwaitAsync(ValueTask<FlushResult> pending) =>
+            ShouldContinue(await pending.ConfigureAwait(false));
     }
+
+    private static bool ShouldContinue(FlushResult result) => !result.IsCompleted && !result.IsCanceled;
 }

@@ -13,9 +13,22 @@ internal readonly struct StreamSink : IByteSink
 
     public StreamSink(Stream stream) => _stream = stream;
 
-    public async ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    public ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
-        await _stream.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-        return true;
+        // Not an async method: a per-chunk state machine would be allocated whenever a write yields.
+        ValueTask write = _stream.WriteAsync(chunk, cancellationToken);
+        if (write.IsCompletedSuccessfully)
+        {
+            write.GetAwaiter().GetResult();
+            return new ValueTask<bool>(true);
+        }
+
+        return AwaitAsync(write);
+
+        static async ValueTask<bool> AwaitAsync(ValueTask pending)
+        {
+            await pending.ConfigureAwait(false);
+            return true;
+        }
     }
 }

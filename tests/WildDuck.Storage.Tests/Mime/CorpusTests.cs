@@ -155,6 +155,19 @@ public sealed class CorpusTests
             await mimePart.Content.Stream.CopyToAsync(expected);
             string actual = await MimeTestHelper.SectionAsync(content, MimeTestHelper.Spec(part));
             actual.Should().Be(MimeTestHelper.Text(expected.ToArray()), "BODY[{0}]", part);
+
+            // BODY[n.MIME] runs from the part's first header byte up to its body; inside a multipart
+            // it starts right after a boundary delimiter line ("--" boundary, RFC 2046 §5.1.1).
+            SectionContent mime = await content.ResolveSectionAsync(MimeTestHelper.Spec(part, SectionKind.Mime));
+            mime.Length.Should().Be(node.BodyOffset - node.HeaderOffset);
+            if (!isMessage)
+            {
+                byte[] all = await mime.ToArrayAsync();
+                (all.Length == 0 || MimeTestHelper.Text(all).EndsWith("\r\n", StringComparison.Ordinal)).Should().BeTrue();
+                string before = MimeTestHelper.Text(await MimeTestHelper.ReadRangeAsync(content, 0, node.HeaderOffset));
+                int lineStart = before.LastIndexOf("\r\n", before.Length - 2, StringComparison.Ordinal) + 2;
+                before[lineStart..].Should().StartWith("--").And.EndWith("\r\n", "part {0} follows a delimiter line", part);
+            }
             node.MediaType.Should().Be(mimePart.ContentType.MediaType.ToLowerInvariant());
         }
     }
