@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using FluentAssertions;
 using MimeKit;
+using WildDuck.Storage.Conformance;
 using WildDuck.Storage.Mime;
 using Xunit;
 using Xunit.Abstractions;
@@ -19,70 +20,9 @@ public sealed class CorpusTests
 
     public CorpusTests(ITestOutputHelper output) => _output = output;
 
-    private static string CorpusRoot => Path.Combine(AppContext.BaseDirectory, "corpus", "mimekit");
+    public static IEnumerable<object[]> Messages() => CorpusMessages.Names().Select(name => new object[] { name });
 
-    public static IEnumerable<object[]> Messages() => CorpusMessageNames().Select(name => new object[] { name });
-
-    /// <summary>Names like "messages/x.txt" or "mbox/simple.mbox.txt#2".</summary>
-    private static IEnumerable<string> CorpusMessageNames()
-    {
-        foreach (string file in Files("messages", "*").Concat(Files("dkim", "*.msg")).Concat(Files("partial", "*"))
-                     .Concat(Files("openpgp", "*.eml")).Concat(Files("smime", "*.eml")))
-        {
-            yield return file;
-        }
-
-        foreach (string mbox in Files("mbox", "*.mbox.txt"))
-        {
-            int count = SplitMbox(File.ReadAllBytes(Path.Combine(CorpusRoot, mbox))).Count;
-            for (int i = 0; i < count; i++)
-            {
-                yield return mbox + "#" + i;
-            }
-        }
-    }
-
-    private static IEnumerable<string> Files(string folder, string pattern)
-    {
-        string directory = Path.Combine(CorpusRoot, folder);
-        return Directory.GetFiles(directory, pattern).Select(f => folder + "/" + Path.GetFileName(f)).OrderBy(f => f, StringComparer.Ordinal);
-    }
-
-    private static byte[] Load(string name)
-    {
-        int hash = name.IndexOf('#', StringComparison.Ordinal);
-        if (hash < 0)
-        {
-            return File.ReadAllBytes(Path.Combine(CorpusRoot, name));
-        }
-
-        List<byte[]> messages = SplitMbox(File.ReadAllBytes(Path.Combine(CorpusRoot, name[..hash])));
-        return messages[int.Parse(name[(hash + 1)..])];
-    }
-
-    /// <summary>Splits an mbox on "From " at line start; the separator line itself is not part of the message.</summary>
-    internal static List<byte[]> SplitMbox(byte[] mbox)
-    {
-        var starts = new List<int>();
-        for (int i = 0; i + 5 <= mbox.Length; i++)
-        {
-            if ((i == 0 || mbox[i - 1] == (byte)'\n') && mbox.AsSpan(i, 5).SequenceEqual("From "u8))
-            {
-                starts.Add(i);
-            }
-        }
-
-        var messages = new List<byte[]>();
-        for (int m = 0; m < starts.Count; m++)
-        {
-            int lineEnd = Array.IndexOf(mbox, (byte)'\n', starts[m]);
-            int begin = lineEnd < 0 ? mbox.Length : lineEnd + 1;
-            int end = m + 1 < starts.Count ? starts[m + 1] : mbox.Length;
-            messages.Add(mbox.AsSpan(begin, Math.Max(0, end - begin)).ToArray());
-        }
-
-        return messages;
-    }
+    private static byte[] Load(string name) => CorpusMessages.Load(name);
 
     [Theory]
     [MemberData(nameof(Messages))]
@@ -177,7 +117,7 @@ public sealed class CorpusTests
     {
         long messages = 0, bytes = 0, externalBytes = 0, storedExternal = 0, inlineBytes = 0;
         var indexer = new MessageIndexer(new MessageLimits());
-        foreach (string name in CorpusMessageNames())
+        foreach (string name in CorpusMessages.Names())
         {
             IndexedMessage indexed = indexer.Index(Load(name));
             messages++;
