@@ -3,7 +3,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
 using WildDuck.Storage.Conformance;
@@ -74,7 +73,7 @@ public sealed class SqliteCorpusTests(CorpusStoreFixture fixture, ITestOutputHel
 
         // The reference: the same message indexed in memory.
         var indexed = new MessageIndexer(new MessageLimits()).Index(raw);
-        var memory = new MessageContent(indexed.Layout, indexed.InlineContent, new DictionarySource(indexed.ExternalBodies));
+        var memory = MessageContent.FromIndexed(indexed);
         foreach (var spec in SectionsOf(stored.Layout.Root))
         {
             var expected = await memory.ResolveSectionAsync(spec);
@@ -147,23 +146,5 @@ public sealed class SqliteCorpusTests(CorpusStoreFixture fixture, ITestOutputHel
         using var ms = new MemoryStream();
         await section.WriteToAsync(ms);
         return ms.ToArray();
-    }
-
-    private sealed class DictionarySource(IReadOnlyList<ExternalBody> bodies) : IAttachmentContentSource
-    {
-        private readonly Dictionary<ContentHash, ReadOnlyMemory<byte>> _bodies = bodies.ToDictionary(b => b.Hash, b => b.EncodedBytes);
-
-        public ValueTask<int> ReadAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-        {
-            var body = _bodies[hash];
-            if (offset >= body.Length)
-            {
-                return ValueTask.FromResult(0);
-            }
-
-            var count = (int)Math.Min(destination.Length, body.Length - offset);
-            body.Span.Slice((int)offset, count).CopyTo(destination.Span);
-            return ValueTask.FromResult(count);
-        }
     }
 }

@@ -20,6 +20,15 @@ public sealed partial class MessageContent
         Attachments = attachments;
     }
 
+    /// <summary>
+    /// Opens a message that was indexed but not stored, reading its external bodies from memory.
+    /// </summary>
+    public static MessageContent FromIndexed(IndexedMessage indexed)
+    {
+        ArgumentNullException.ThrowIfNull(indexed);
+        return new MessageContent(indexed.Layout, indexed.InlineContent, new InMemoryAttachmentSource(indexed.ExternalBodies));
+    }
+
     /// <summary>The layout.</summary>
     public MessageLayout Layout { get; }
 

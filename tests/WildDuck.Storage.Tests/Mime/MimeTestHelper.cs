@@ -19,7 +19,7 @@ internal static class MimeTestHelper
     {
         var indexer = new MessageIndexer(limits ?? new MessageLimits());
         IndexedMessage indexed = indexer.Index(raw);
-        var source = new InMemoryAttachmentSource();
+        var source = new InMemoryAttachmentSource { MaxRead = 4093 };
         source.Add(indexed.ExternalBodies);
         MessageLayout stored = MessageLayoutSerializer.Deserialize(MessageLayoutSerializer.Serialize(indexed.Layout));
         AssertSameTree(stored.Root, indexed.Layout.Root);
