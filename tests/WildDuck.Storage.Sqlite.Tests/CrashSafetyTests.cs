@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -76,6 +77,43 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
 
         var check = await RunServer(dir.Path, TimeSpan.FromMinutes(2), null, "check");
         check.ExitCode.Should().Be(0, check.Output);
+    }
+
+    [Fact]
+    public async Task TwoProcessesImportingIntoOneMailboxAtOnceGetDistinctUidsAndAConsistentStore()
+    {
+        using var dir = new TempDirectory();
+        var folders = new[] { Path.Combine(dir.Path, "a"), Path.Combine(dir.Path, "b") };
+        for (var f = 0; f < folders.Length; f++)
+        {
+            Directory.CreateDirectory(folders[f]);
+            for (var i = 0; i < 60; i++)
+            {
+                var text = TestMessages.WithAttachment($"proc{f} msg{i}", 3000, i % 5);
+                await File.WriteAllTextAsync(Path.Combine(folders[f], i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + ".eml"), text);
+            }
+        }
+
+        (await RunServer(dir.Path, TimeSpan.FromMinutes(2), null, "user", "create", "alice", "--password", "pw-alice-123")).ExitCode.Should().Be(0);
+
+        // Both writers run at the same time against the same file and the same mailbox.
+        var first = RunServer(dir.Path, TimeSpan.FromMinutes(3), null, "user", "import", "alice", folders[0]);
+        var second = RunServer(dir.Path, TimeSpan.FromMinutes(3), null, "user", "import", "alice", folders[1]);
+        var results = await Task.WhenAll(first, second);
+        results[0].ExitCode.Should().Be(0, results[0].Output);
+        results[1].ExitCode.Should().Be(0, results[1].Output);
+
+        SqliteConnection.ClearAllPools();
+        using var store = SqliteTestStore.Create(Path.Combine(dir.Path, "wildduck.db"));
+        (await store.CheckAsync()).Problems.Should().BeEmpty();
+        var user = (await store.FindUserAsync("alice"))!;
+        var inbox = (await store.FindMailboxAsync(user.Id, "INBOX"))!;
+        var snapshot = (await store.OpenAsync(user.Id, inbox.Id))!;
+        snapshot.Uids.Should().Equal(Enumerable.Range(1, 120).Select(i => (uint)i), "UIDs are allocated once each, across processes");
+        inbox.UidNext.Should().Be(121);
+        var stats = await store.GetStatisticsAsync();
+        stats.Attachments.Should().Be(5, "five distinct attachments, shared across both imports");
+        output.WriteLine($"two processes stored 120 messages; {stats.StoredBytes} attachment bytes for {stats.ReferencedBytes} referenced");
     }
 
     private static async Task<(int ExitCode, string Output, bool Killed)> RunServer(string dataDirectory, TimeSpan timeout, Func<string, bool>? killWhen, params string[] args)
