@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using WildDuck.Storage;
+
+namespace WildDuck.Imap.Session;
+
+/// <summary>What kind of untagged update a <see cref="MailboxUpdate"/> is.</summary>
+internal enum MailboxUpdateKind
+{
+    /// <summary><c>* n EXISTS</c> with the new message count.</summary>
+    Exists,
+
+    /// <summary><c>* n EXPUNGE</c> for a sequence number.</summary>
+    Expunge,
+
+    /// <summary><c>* n FETCH (FLAGS (...) [MODSEQ (m)])</c>.</summary>
+    Fetch,
+
+    /// <summary>New keywords appeared: <c>* FLAGS (...)</c> and <c>* OK [PERMANENTFLAGS (...)]</c>.</summary>
+    Flags,
+}
+
+/// <summary>One untagged update to send.</summary>
+/// <param name="Kind">What to send.</param>
+/// <param name="Number">Sequence number (EXPUNGE, FETCH) or count (EXISTS).</param>
+/// <param name="Uid">The message UID (FETCH).</param>
+/// <param name="Flags">System flags (FETCH).</param>
+/// <param name="Keywords">Keywords (FETCH).</param>
+/// <param name="ModSeq">The message's MODSEQ (FETCH).</param>
+internal readonly record struct MailboxUpdate(MailboxUpdateKind Kind, uint Number, uint Uid, MessageFlags Flags, IReadOnlyList<string>? Keywords, long ModSeq);
+
+/// <summary>
+/// The only state an IMAP session keeps for its selected mailbox: the UID list the client knows
+/// (index + 1 = sequence number), the highest MODSEQ it has seen, and journal entries not yet
+/// reported. Everything else is read from storage on demand, so any instance can serve any user.
+/// </summary>
+/// <remarks>
+/// Updates are released only where RFC 3501 §7.4.1 / RFC 9051 §7.5.1 allow: EXPUNGE never while a
+/// FETCH, STORE or SEARCH without UID is answered (the sequence numbers the client is using must
+/// not shift under it); EXISTS and FETCH at any command completion; everything at once during IDLE.
+/// </remarks>
+internal sealed class SelectedMailbox
+{
+    private readonly List<uint> _uids;
+    private readonly List<JournalEntry> _pending = new();
+    private readonly HashSet<string> _keywords;
+    private readonly HashSet<(uint Uid, long ModSeq)> _ownChanges = new();
+
+    public SelectedMailbox(MailboxSnapshot snapshot, bool readOnly)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Id = snapshot.Mailbox.Id;
+        Path = snapshot.Mailbox.Path;
+        UidValidity = snapshot.Mailbox.UidValidity;
+        ReadOnly = readOnly;
+        HighestModSeq = snapshot.Mailbox.HighestModSeq;
+        _uids = new List<uint>(snapshot.Uids);
+        _keywords = new HashSet<string>(snapshot.Mailbox.Keywords, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public MailboxId Id { get; }
+
+    public string Path { get; set; }
+
+    public uint UidValidity { get; }
+
+    public bool ReadOnly { get; }
+
+    /// <summary>The highest MODSEQ whose journal entries this session has read.</summary>
+    public long HighestModSeq { get; private set; }
+
+    /// <summary>Messages the client knows about (including ones expunged elsewhere but not yet reported).</summary>
+    public int Count => _uids.Count;
+
+    /// <summary>Keywords the client has been told about in FLAGS / PERMANENTFLAGS.</summary>
+    public IReadOnlyCollection<string> Keywords => _keywords;
+
+    /// <summary>UID of sequence number <paramref name="sequence"/> (1-based).</summary>
+    public uint UidAt(int sequence) => _uids[sequence - 1];
+
+    /// <summary>The highest UID the client knows, or 0.</summary>
+    public uint MaxUid => _uids.Count == 0 ? 0 : _uids[^1];
+
+    /// <summary>Sequence number of <paramref name="uid"/>, or 0 when the client does not know it.</summary>
+    public int SequenceOf(uint uid)
+    {
+        var index = _uids.BinarySearch(uid);
+        return index < 0 ? 0 : index + 1;
+    }
+
+    /// <summary>True when storage removed the message but the client has not been told yet.</summary>
+    public bool IsExpungePending(uint uid)
+    {
+        foreach (var entry in _pending)
+        {
+            if (entry.Command == JournalCommand.Expunge && entry.Uid == uid)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Resolves one range of a sequence set (<paramref name="isUid"/> false) or UID set into UIDs.
+    /// <c>*</c> is passed as <see cref="uint.MaxValue"/> and means the last message (RFC 3501 §9:
+    /// "the largest number in use"), so "5:*" includes the last message even when 5 is beyond it.
+    /// </summary>
+    public void AddRange(List<UidRange> into, uint first, uint last, bool isUid)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        if (_uids.Count == 0)
+        {
+            return;
+        }
+
+        if (isUid)
+        {
+            var max = _uids[^1];
+            var a = first == uint.MaxValue ? max : first;
+            var b = last == uint.MaxValue ? max : last;
+            into.Add(new UidRange(Math.Min(a, b), Math.Max(a, b)));
+            return;
+        }
+
+        var count = (uint)_uids.Count;
+        var s1 = first == uint.MaxValue ? count : first;
+        var s2 = last == uint.MaxValue ? count : last;
+        var lo = Math.Min(s1, s2);
+        var hi = Math.Min(Math.Max(s1, s2), count);
+        if (lo == 0 || lo > count)
+        {
+            return;
+        }
+
+        // Consecutive sequence numbers map to ascending (not necessarily consecutive) UIDs; emit
+        // one UID range per run of consecutive UIDs.
+        var runStart = _uids[(int)lo - 1];
+        var previous = runStart;
+        for (var seq = lo + 1; seq <= hi; seq++)
+        {
+            var uid = _uids[(int)seq - 1];
+            if (uid != previous + 1)
+            {
+                into.Add(new UidRange(runStart, previous));
+                runStart = uid;
+            }
+
+            previous = uid;
+        }
+
+        into.Add(new UidRange(runStart, previous));
+    }
+
+    /// <summary>True when a sequence number is valid for this view (RFC 3501: a number beyond the count is an error).</summary>
+    public bool IsValidSequence(uint sequence) => sequence >= 1 && sequence <= _uids.Count;
+
+    /// <summary>Queues journal entries read since <see cref="HighestModSeq"/>.</summary>
+    public void AddJournal(IReadOnlyList<JournalEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            if (entry.ModSeq > HighestModSeq)
+            {
+                HighestModSeq = entry.ModSeq;
+            }
+
+            if (entry.Command is JournalCommand.Exists or JournalCommand.Expunge or JournalCommand.Fetch)
+            {
+                _pending.Add(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a flag change this session already reported (STORE), so the journal's copy of it is
+    /// not sent again.
+    /// </summary>
+    public void NoteOwnFlagChange(uint uid, long modSeq) => _ownChanges.Add((uid, modSeq));
+
+    /// <summary>Raises the MODSEQ watermark after this session's own change.</summary>
+    public void NoteModSeq(long modSeq)
+    {
+        if (modSeq > HighestModSeq)
+        {
+            HighestModSeq = modSeq;
+        }
+    }
+
+    /// <summary>Records keywords this session announced itself.</summary>
+    public void AddKeywords(IEnumerable<string> keywords)
+    {
+        ArgumentNullException.ThrowIfNull(keywords);
+        foreach (var k in keywords)
+        {
+            _keywords.Add(k);
+        }
+    }
+
+    /// <summary>Removes a message this session expunged itself and reported; returns its sequence number.</summary>
+    public int RemoveOwnExpunge(uint uid)
+    {
+        var index = _uids.BinarySearch(uid);
+        if (index < 0)
+        {
+            return 0;
+        }
+
+        _uids.RemoveAt(index);
+        return index + 1;
+    }
+
+    /// <summary>Adds a message this session appended or copied into the mailbox itself.</summary>
+    public bool AddOwnExists(uint uid)
+    {
+        if (_uids.Count > 0 && uid <= _uids[^1])
+        {
+            return false;
+        }
+
+        _uids.Add(uid);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies queued entries and returns the untagged updates to send, in order. With
+    /// <paramref name="allowExpunge"/> false, expunges stay queued (sequence numbers must not
+    /// shift) while new messages and flag changes are released.
+    /// </summary>
+    public List<MailboxUpdate> Drain(bool allowExpunge)
+    {
+        var updates = new List<MailboxUpdate>();
+        if (_pending.Count == 0)
+        {
+            return updates;
+        }
+
+        var added = false;
+        var kept = new List<JournalEntry>();
+        var latestFetch = new Dictionary<uint, JournalEntry>();
+        var newKeywords = false;
+
+        foreach (var entry in _pending)
+        {
+            switch (entry.Command)
+            {
+                case JournalCommand.Exists:
+                    if (_uids.Count == 0 || entry.Uid > _uids[^1])
+                    {
+                        _uids.Add(entry.Uid);
+                        added = true;
+                    }
+
+                    newKeywords |= LearnKeywords(entry.Keywords);
+                    break;
+                case JournalCommand.Expunge:
+                    if (!allowExpunge)
+                    {
+                        kept.Add(entry);
+                        break;
+                    }
+
+                    var index = _uids.BinarySearch(entry.Uid);
+                    if (index >= 0)
+                    {
+                        _uids.RemoveAt(index);
+                        latestFetch.Remove(entry.Uid);
+                        updates.Add(new MailboxUpdate(MailboxUpdateKind.Expunge, (uint)(index + 1), entry.Uid, MessageFlags.None, null, entry.ModSeq));
+                    }
+
+                    break;
+                case JournalCommand.Fetch:
+                    if (_ownChanges.Remove((entry.Uid, entry.ModSeq)))
+                    {
+                        break;
+                    }
+
+                    latestFetch[entry.Uid] = entry;
+                    newKeywords |= LearnKeywords(entry.Keywords);
+                    break;
+            }
+        }
+
+        _pending.Clear();
+        _pending.AddRange(kept);
+
+        if (newKeywords)
+        {
+            updates.Insert(0, new MailboxUpdate(MailboxUpdateKind.Flags, 0, 0, MessageFlags.None, null, 0));
+        }
+
+        if (added)
+        {
+            // One EXISTS with the final count (RFC 3501 §7.3.1), after any EXPUNGEs.
+            updates.Add(new MailboxUpdate(MailboxUpdateKind.Exists, (uint)_uids.Count, 0, MessageFlags.None, null, 0));
+        }
+
+        foreach (var (uid, entry) in latestFetch)
+        {
+            var seq = SequenceOf(uid);
+            if (seq > 0 && !IsExpungePending(uid))
+            {
+                updates.Add(new MailboxUpdate(MailboxUpdateKind.Fetch, (uint)seq, uid, entry.Flags, entry.Keywords, entry.ModSeq));
+            }
+        }
+
+        if (_ownChanges.Count > 1024)
+        {
+            // Own changes whose journal copies were pruned or never read: forget them.
+            _ownChanges.Clear();
+        }
+
+        return updates;
+    }
+
+    private bool LearnKeywords(IReadOnlyList<string> keywords)
+    {
+        var added = false;
+        foreach (var k in keywords)
+        {
+            added |= _keywords.Add(k);
+        }
+
+        return added;
+    }
+}
