@@ -21,6 +21,9 @@ public sealed class WildDuckOptions
     /// <summary>Password hashing settings.</summary>
     public PasswordOptions Passwords { get; set; } = new();
 
+    /// <summary>Transport security policy shared by the protocol engines.</summary>
+    public SecurityOptions Security { get; set; } = new();
+
     /// <summary>Login failure rate limits.</summary>
     public AuthenticationOptions Authentication { get; set; } = new();
 }
@@ -134,4 +137,15 @@ public sealed class AuthenticationOptions
 
     /// <summary>The per-IP window. Default 300 seconds.</summary>
     public TimeSpan IpFailureWindow { get; set; } = TimeSpan.FromSeconds(300);
+}
+
+/// <summary>Transport security policy (configuration section <c>WildDuck:Security</c>).</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>
+    /// Allow LOGIN/AUTHENTICATE (and POP3 USER/PASS) over a connection without TLS. Default false:
+    /// plaintext connections advertise LOGINDISABLED until STARTTLS (RFC 3501 §6.2.3, RFC 8314
+    /// recommends TLS for all mail access), so passwords never cross the network in the clear.
+    /// </summary>
+    public bool AllowInsecureAuth { get; set; }
 }
