@@ -119,10 +119,11 @@ public sealed partial class SqliteMailStore
 
                 // The mailbox and every mailbox below it (RFC 3501 §6.3.5: inferior names change too).
                 var renames = new List<(MailboxRow Row, string NewPath)> { (row, target) };
-                using (var children = Command(c, t, "SELECT " + MailboxColumns + " FROM mailboxes WHERE user_id = $u AND substr(path, 1, $n) = $prefix"))
+                // length() counts characters the way substr() does; a C# Length counts UTF-16 code
+                // units, which differs for paths with characters outside the BMP (e.g. emoji).
+                using (var children = Command(c, t, "SELECT " + MailboxColumns + " FROM mailboxes WHERE user_id = $u AND substr(path, 1, length($prefix)) = $prefix"))
                 {
                     children.Parameters.AddWithValue("$u", Blob(user));
-                    children.Parameters.AddWithValue("$n", oldPath.Length + 1);
                     children.Parameters.AddWithValue("$prefix", oldPath + "/");
                     using var reader = children.ExecuteReader();
                     while (reader.Read())
