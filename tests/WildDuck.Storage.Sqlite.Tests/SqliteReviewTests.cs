@@ -43,6 +43,20 @@ public sealed class SqliteReviewTests
         paths.Should().Contain("Pictures/2024").And.NotContain("Fotos \U0001F4F7/2024");
     }
 
+    [Theory]
+    [InlineData("\U0001F600a")]
+    [InlineData("x\U0001F600")]
+    public async Task Search_for_a_short_string_of_astral_characters_finds_it(string needle)
+    {
+        using var dir = new TempDirectory();
+        var (store, user, inbox) = await CreateAsync(dir);
+        using var _s = store;
+        await AppendAsync(store, user, inbox, TestMessages.Plain("hi", "say x\U0001F600a now"));
+        await AppendAsync(store, user, inbox, TestMessages.Plain("other", "nothing here"));
+
+        (await store.SearchAsync(user.Id, inbox.Id, new TextKey(needle, false))).Should().Equal(1u);
+    }
+
     [Fact]
     public async Task Search_strings_with_fts_syntax_are_matched_literally()
     {
