@@ -58,6 +58,25 @@ public sealed class SqliteReviewTests
     }
 
     [Fact]
+    public async Task Substring_search_gives_the_same_answer_with_and_without_the_index_prefilter()
+    {
+        using var dir = new TempDirectory();
+        var (store, user, inbox) = await CreateAsync(dir);
+        using var _s = store;
+        await AppendAsync(store, user, inbox, TestMessages.Plain("hi", "Gruesse aus der Strasse und Stra\u00DFe, caf\u00E9"));
+
+        foreach (var needle in new[] { "STRASSE", "STRASSE UND STRASSE", "cafe\u0301", "\u00DFe," })
+        {
+            var required = await store.SearchAsync(user.Id, inbox.Id, new TextKey(needle, false));
+            var optional = await store.SearchAsync(user.Id, inbox.Id, new OrKey(new TextKey(needle, false), new TextKey("zzzzzz", false)));
+            optional.Should().Equal(required, "needle {0}", needle);
+        }
+
+        // A needle of characters that a linguistic comparison ignores must not match everything.
+        (await store.SearchAsync(user.Id, inbox.Id, new TextKey("\u00AD", false))).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Search_strings_with_fts_syntax_are_matched_literally()
     {
         using var dir = new TempDirectory();
