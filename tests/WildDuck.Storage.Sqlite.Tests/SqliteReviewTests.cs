@@ -150,4 +150,75 @@ public sealed class SqliteReviewTests
         var found = await store.SearchAsync(user.Id, inbox.Id, new NotKey(new UidKey(UidSet.FromRanges(odd))));
         found.Should().Equal(Enumerable.Range(1, 30).Select(i => (uint)(2 * i)));
     }
+
+    [Fact]
+    public async Task Concurrent_appends_from_two_store_instances_on_one_file_allocate_distinct_uids()
+    {
+        using var dir = new TempDirectory();
+        var (store, user, inbox) = await CreateAsync(dir);
+        using var _s = store;
+        using var second = SqliteTestStore.Create(dir.File("wildduck.db"));
+        var tasks = Enumerable.Range(0, 40).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? store : second).AppendAsync(user.Id, inbox.Id, new AppendRequest
+            {
+                Content = Encoding.UTF8.GetBytes(TestMessages.WithAttachment("c" + i, 3000, i % 3)),
+                Flags = i % 4 == 0 ? MessageFlags.Seen : MessageFlags.None,
+            }))).ToArray();
+        var results = await Task.WhenAll(tasks);
+
+        results.Select(r => r.Uid).Should().OnlyHaveUniqueItems();
+        results.Select(r => r.ModSeq).Should().OnlyHaveUniqueItems();
+        var mailbox = (await second.GetMailboxAsync(user.Id, inbox.Id))!;
+        mailbox.MessageCount.Should().Be(40);
+        mailbox.UnseenCount.Should().Be(30);
+        mailbox.UidNext.Should().Be(41);
+        await ShouldBeConsistentAsync(store);
+    }
+
+    [Fact]
+    public async Task Flag_changes_and_deletes_keep_unseen_counts_and_modseq_rules()
+    {
+        using var dir = new TempDirectory();
+        var (store, user, inbox) = await CreateAsync(dir);
+        using var _s = store;
+        for (var i = 0; i < 5; i++)
+        {
+            await AppendAsync(store, user, inbox, TestMessages.Plain("f" + i), i < 2 ? MessageFlags.Seen : MessageFlags.None);
+        }
+
+        var replace = await store.UpdateFlagsAsync(user.Id, inbox.Id, UidSet.All, new FlagUpdate { Operation = FlagOperation.Replace, Flags = MessageFlags.Seen, Keywords = new[] { "$A", "$a" } });
+        replace.Updated.Select(u => u.ModSeq).Distinct().Should().ContainSingle();
+        (await store.GetMailboxAsync(user.Id, inbox.Id))!.UnseenCount.Should().Be(0);
+        (await store.SearchAsync(user.Id, inbox.Id, new KeywordKey("$a", true))).Should().HaveCount(5);
+        var again = await store.UpdateFlagsAsync(user.Id, inbox.Id, UidSet.All, new FlagUpdate { Operation = FlagOperation.Add, Keywords = new[] { "$A" } });
+        again.Updated.Select(u => u.ModSeq).Should().AllBeEquivalentTo(replace.Updated[0].ModSeq, "nothing changed");
+        await store.UpdateFlagsAsync(user.Id, inbox.Id, UidSet.FromRanges(new[] { new UidRange(1, 3) }), new FlagUpdate { Operation = FlagOperation.Remove, Flags = MessageFlags.Seen });
+        var before = (await store.GetMailboxAsync(user.Id, inbox.Id))!;
+        before.UnseenCount.Should().Be(3);
+        await store.DeleteMessagesAsync(user.Id, inbox.Id, UidSet.FromRanges(new[] { new UidRange(2, 4) }));
+        var after = (await store.GetMailboxAsync(user.Id, inbox.Id))!;
+        after.UnseenCount.Should().Be(1);
+        after.HighestModSeq.Should().BeGreaterThan(before.HighestModSeq);
+        var journal = await store.ReadSinceAsync(user.Id, inbox.Id, before.HighestModSeq);
+        journal.Select(j => (j.Command, j.Uid)).Should().Equal((JournalCommand.Expunge, 2u), (JournalCommand.Expunge, 3u), (JournalCommand.Expunge, 4u));
+        await ShouldBeConsistentAsync(store);
+    }
+
+    [Fact]
+    public async Task Renaming_inbox_respects_the_mailbox_limit()
+    {
+        using var dir = new TempDirectory();
+        var options = new WildDuckOptions { Hostname = "example.test" };
+        options.Users.MaxMailboxes = 5;
+        using var store = SqliteTestStore.Create(dir.File("wildduck.db"), options);
+        var user = await store.CreateUserAsync(new CreateUserRequest { Username = "alice", Password = "secret-password" });
+        var inbox = (await store.FindMailboxAsync(user.Id, "INBOX"))!;
+        (await store.ListMailboxesAsync(user.Id)).Should().HaveCount(5);
+
+        var create = () => store.CreateMailboxAsync(user.Id, "Extra");
+        (await create.Should().ThrowAsync<StorageException>()).Which.Error.Should().Be(StorageError.Limit);
+        var rename = () => store.RenameMailboxAsync(user.Id, inbox.Id, "Old Inbox");
+        (await rename.Should().ThrowAsync<StorageException>()).Which.Error.Should().Be(StorageError.Limit);
+        (await store.ListMailboxesAsync(user.Id)).Should().HaveCount(5);
+    }
 }
