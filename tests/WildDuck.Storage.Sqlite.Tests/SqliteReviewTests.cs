@@ -63,9 +63,9 @@ public sealed class SqliteReviewTests
         using var dir = new TempDirectory();
         var (store, user, inbox) = await CreateAsync(dir);
         using var _s = store;
-        await AppendAsync(store, user, inbox, TestMessages.Plain("hi", "Gruesse aus der Strasse und Stra\u00DFe, caf\u00E9"));
+        await AppendAsync(store, user, inbox, TestMessages.Plain("hi", "Gruesse aus der Strasse und Stra\u00DFe, caf\u00E9 \u00B5-t \u017F-t \u03C2\u03C2\u03C2 \u212A\u212A\u212A \u0130\u0130\u0130"));
 
-        foreach (var needle in new[] { "STRASSE", "STRASSE UND STRASSE", "cafe\u0301", "\u00DFe," })
+        foreach (var needle in new[] { "STRASSE", "STRASSE UND STRASSE", "cafe\u0301", "\u00DFe,", "\u03BC-t", "s-t", "\u03C3\u03C3\u03C3", "kkk", "iii" })
         {
             var required = await store.SearchAsync(user.Id, inbox.Id, new TextKey(needle, false));
             var optional = await store.SearchAsync(user.Id, inbox.Id, new OrKey(new TextKey(needle, false), new TextKey("zzzzzz", false)));
