@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 using System;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace WildDuck.Storage.Sqlite;
@@ -12,15 +11,19 @@ namespace WildDuck.Storage.Sqlite;
 /// </summary>
 internal static class SqliteFunctions
 {
-    private static readonly CompareInfo s_compare = CultureInfo.InvariantCulture.CompareInfo;
-
     public static void Register(SqliteConnection connection)
     {
         connection.CreateFunction<string?, string?, bool>("wd_contains", Contains, isDeterministic: true);
         connection.CreateFunction<string?, string?, string?, bool>("wd_header", HeaderContains, isDeterministic: true);
     }
 
-    /// <summary>Case-insensitive substring test; an empty needle matches anything.</summary>
+    /// <summary>
+    /// Case-insensitive substring test; an empty needle matches anything. The comparison is ordinal
+    /// with simple case folding, like the FTS5 trigram index that prefilters required keys: a
+    /// linguistic (ICU) comparison would also match canonically equivalent or ignorable characters
+    /// (so "\u00AD" matched every message), and the answer would then depend on whether the key sat
+    /// under OR/NOT (no prefilter) or not.
+    /// </summary>
     public static bool Contains(string? haystack, string? needle)
     {
         if (string.IsNullOrEmpty(needle))
@@ -28,7 +31,7 @@ internal static class SqliteFunctions
             return true;
         }
 
-        return haystack is not null && s_compare.IndexOf(haystack, needle, CompareOptions.IgnoreCase) >= 0;
+        return haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -54,7 +57,7 @@ internal static class SqliteFunctions
                 continue;
             }
 
-            if (string.IsNullOrEmpty(value) || s_compare.IndexOf(line[(colon + 1)..], value, CompareOptions.IgnoreCase) >= 0)
+            if (string.IsNullOrEmpty(value) || line[(colon + 1)..].Contains(value, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -65,14 +65,7 @@ public sealed partial class SqliteMailStore
             (c, t) =>
             {
                 var owner = ReadUser(c, t, user) ?? throw new StorageException(StorageError.NotFound, "No such user.");
-                using (var count = Command(c, t, "SELECT COUNT(*) FROM mailboxes WHERE user_id = $u"))
-                {
-                    count.Parameters.AddWithValue("$u", Blob(user));
-                    if ((long)count.ExecuteScalar()! >= _options.Users.MaxMailboxes)
-                    {
-                        throw new StorageException(StorageError.Limit, "Too many mailboxes.");
-                    }
-                }
+                EnsureMailboxLimit(c, t, user);
 
                 var effective = options ?? new CreateMailboxOptions();
                 if (effective.Retention is null && owner.Retention is not null)
@@ -104,7 +97,9 @@ public sealed partial class SqliteMailStore
                 if (string.Equals(row.Record.Path, "INBOX", StringComparison.Ordinal))
                 {
                     // RFC 3501 §6.3.5: renaming INBOX moves all its messages to a new mailbox with
-                    // the given name and leaves INBOX in place, empty.
+                    // the given name and leaves INBOX in place, empty. That creates a mailbox, so
+                    // the per-user mailbox limit applies as it does to CREATE.
+                    EnsureMailboxLimit(c, t, user);
                     var created = InsertMailbox(c, t, user, target, new CreateMailboxOptions(), journal: true);
                     var createdRow = FindMailboxRow(c, t, user, created.Id)!;
                     MoveAll(c, t, row, createdRow);
@@ -119,10 +114,11 @@ public sealed partial class SqliteMailStore
 
                 // The mailbox and every mailbox below it (RFC 3501 §6.3.5: inferior names change too).
                 var renames = new List<(MailboxRow Row, string NewPath)> { (row, target) };
-                using (var children = Command(c, t, "SELECT " + MailboxColumns + " FROM mailboxes WHERE user_id = $u AND substr(path, 1, $n) = $prefix"))
+                // length() counts characters the way substr() does; a C# Length counts UTF-16 code
+                // units, which differs for paths with characters outside the BMP (e.g. emoji).
+                using (var children = Command(c, t, "SELECT " + MailboxColumns + " FROM mailboxes WHERE user_id = $u AND substr(path, 1, length($prefix)) = $prefix"))
                 {
                     children.Parameters.AddWithValue("$u", Blob(user));
-                    children.Parameters.AddWithValue("$n", oldPath.Length + 1);
                     children.Parameters.AddWithValue("$prefix", oldPath + "/");
                     using var reader = children.ExecuteReader();
                     while (reader.Read())
@@ -285,6 +281,16 @@ public sealed partial class SqliteMailStore
             Retention = options.Retention,
             Hidden = options.Hidden,
         };
+    }
+
+    private void EnsureMailboxLimit(SqliteConnection c, SqliteTransaction t, UserId user)
+    {
+        using var count = Command(c, t, "SELECT COUNT(*) FROM mailboxes WHERE user_id = $u");
+        count.Parameters.AddWithValue("$u", Blob(user));
+        if ((long)count.ExecuteScalar()! >= _options.Users.MaxMailboxes)
+        {
+            throw new StorageException(StorageError.Limit, "Too many mailboxes.");
+        }
     }
 
     private static long BumpModSeq(SqliteConnection c, SqliteTransaction t, long mailboxRid)

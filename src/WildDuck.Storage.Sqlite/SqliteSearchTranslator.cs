@@ -91,7 +91,7 @@ internal sealed class SqliteSearchTranslator
                 AppendContains(ColumnOf(header.Field), header.Value, required);
                 break;
             case HeaderFieldKey field:
-                if (required && field.Value.Length >= 3)
+                if (required && IsIndexable(field.Value))
                 {
                     AppendFtsFilter("headers", field.Value);
                     _sql.Append(" AND ");
@@ -102,7 +102,7 @@ internal sealed class SqliteSearchTranslator
             case TextKey text:
                 if (text.IncludeHeaders)
                 {
-                    if (required && text.Value.Length >= 3)
+                    if (required && IsIndexable(text.Value))
                     {
                         AppendFtsFilter("{headers body}", text.Value);
                         _sql.Append(" AND ");
@@ -149,13 +149,35 @@ internal sealed class SqliteSearchTranslator
 
     private void AppendContains(string column, string value, bool required)
     {
-        if (required && value.Length >= 3)
+        if (required && IsIndexable(value))
         {
             AppendFtsFilter(column, value);
             _sql.Append(" AND ");
         }
 
         _sql.Append("wd_contains(mt.").Append(column).Append(", ").Append(Bind(value)).Append(')');
+    }
+
+    /// <summary>
+    /// True when the trigram index can answer a substring query for <paramref name="value"/>: FTS5
+    /// counts Unicode characters, and a phrase of fewer than three matches no row at all — so a
+    /// UTF-16 length (which counts a character outside the BMP twice) is not the right test.
+    /// </summary>
+    private static bool IsIndexable(string value)
+    {
+        if (value.Length < 3)
+        {
+            return false;
+        }
+
+        var characters = 0;
+        var runes = value.EnumerateRunes();
+        while (characters < 3 && runes.MoveNext())
+        {
+            characters++;
+        }
+
+        return characters >= 3;
     }
 
     private void AppendFtsFilter(string columns, string value)
