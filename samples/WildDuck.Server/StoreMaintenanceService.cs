@@ -18,6 +18,9 @@ internal sealed class MaintenanceOptions
     /// <summary>Unreferenced attachments are collected after this grace period. Default 1 hour.</summary>
     public TimeSpan AttachmentGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Threads without messages are forgotten after this long unused. Default 180 days (as WildDuck).</summary>
+    public TimeSpan ThreadRetention { get; set; } = TimeSpan.FromDays(180);
+
     /// <summary>How often maintenance runs. Default 15 minutes (as WildDuck's GC).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
 }
@@ -41,6 +44,7 @@ internal sealed partial class StoreMaintenanceService(
             {
                 var pruned = await store.PruneAsync(time.GetUtcNow() - options.Value.JournalRetention, stoppingToken).ConfigureAwait(false);
                 var collected = await store.CollectGarbageAsync(options.Value.AttachmentGracePeriod, stoppingToken).ConfigureAwait(false);
+                await store.PruneThreadsAsync(time.GetUtcNow() - options.Value.ThreadRetention, stoppingToken).ConfigureAwait(false);
                 LogMaintenance(logger, pruned, collected);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

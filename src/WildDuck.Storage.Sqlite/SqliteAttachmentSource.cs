@@ -22,9 +22,14 @@ internal sealed class SqliteAttachmentSource : IAttachmentContentSource
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
 
         using var connection = _db.Open();
+
+        // One read transaction around the row lookup and the blob read: garbage collection cannot
+        // delete the row (and a new attachment reuse its rowid) in between.
+        using var transaction = connection.BeginTransaction(deferred: true);
         long rid;
         using (var command = connection.CreateCommand())
         {
+            command.Transaction = transaction;
             command.CommandText = "SELECT rid FROM attachments WHERE hash = $h";
             command.Parameters.AddWithValue("$h", hash.ToByteArray());
             var value = command.ExecuteScalar();
@@ -46,6 +51,7 @@ internal sealed class SqliteAttachmentSource : IAttachmentContentSource
         blob.Position = offset;
         var count = (int)Math.Min(destination.Length, blob.Length - offset);
         var read = blob.Read(destination.Span[..count]);
+        transaction.Commit();
         return ValueTask.FromResult(read);
     }
 }

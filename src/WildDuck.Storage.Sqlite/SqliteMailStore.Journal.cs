@@ -41,6 +41,20 @@ public sealed partial class SqliteMailStore
     public Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((c, t) => (long)Execute(c, t, "DELETE FROM journal WHERE created < $t", ("$t", olderThan.ToUnixTimeMilliseconds())), cancellationToken);
 
+    /// <summary>
+    /// Deletes threads that no message belongs to any more and that were last used before
+    /// <paramref name="updatedBefore"/> (WildDuck expires threads after 180 days); returns how many.
+    /// </summary>
+    public Task<long> PruneThreadsAsync(DateTimeOffset updatedBefore, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync(
+            (c, t) =>
+            {
+                const string Orphans = "SELECT id FROM threads WHERE updated < $t AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.user_id = threads.user_id AND m.thread_id = threads.id)";
+                Execute(c, t, "DELETE FROM thread_refs WHERE thread_id IN (" + Orphans + ")", ("$t", updatedBefore.ToUnixTimeMilliseconds()));
+                return (long)Execute(c, t, "DELETE FROM threads WHERE id IN (" + Orphans + ")", ("$t", updatedBefore.ToUnixTimeMilliseconds()));
+            },
+            cancellationToken);
+
     private static List<JournalEntry> ReadJournal(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();

@@ -100,7 +100,8 @@ public sealed partial class SqliteMailStore
                     // the given name and leaves INBOX in place, empty. That creates a mailbox, so
                     // the per-user mailbox limit applies as it does to CREATE.
                     EnsureMailboxLimit(c, t, user);
-                    var created = InsertMailbox(c, t, user, target, new CreateMailboxOptions(), journal: true);
+                    var owner = ReadUser(c, t, user)!;
+                    var created = InsertMailbox(c, t, user, target, new CreateMailboxOptions { Retention = owner.Retention }, journal: true);
                     var createdRow = FindMailboxRow(c, t, user, created.Id)!;
                     MoveAll(c, t, row, createdRow);
                     return FindMailboxRow(c, t, user, created.Id)!.Record;

@@ -420,9 +420,10 @@ public sealed partial class SqliteMailStore
         using var reader = command.ExecuteReader();
         reader.Read();
         var first = reader.GetInt64(0);
-        if (first + count - 1 > uint.MaxValue)
+        if (first + count > uint.MaxValue)
         {
-            // RFC 3501 §2.3.1.1: UIDs are 32-bit; a mailbox that ran out must be re-created.
+            // RFC 3501 §2.3.1.1: UIDs are 32-bit and UIDNEXT must stay representable, so the
+            // last usable UID is 2^32 - 2; a mailbox that ran out must be re-created.
             throw new StorageException(StorageError.Limit, "The mailbox has run out of UIDs.");
         }
 

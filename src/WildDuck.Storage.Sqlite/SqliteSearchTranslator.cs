@@ -18,6 +18,12 @@ internal sealed class SqliteSearchTranslator
     /// <summary>Above this many ranges a UID set is passed as one JSON parameter.</summary>
     private const int MaxInlineRanges = 16;
 
+    /// <summary>
+    /// Deepest key nesting accepted. SQLite refuses expressions deeper than 1000; well before that a
+    /// query is refused as invalid rather than surfacing a database error.
+    /// </summary>
+    public const int MaxDepth = 100;
+
     private readonly SqliteCommand _command;
     private readonly long _nowMs;
     private readonly StringBuilder _sql = new();
@@ -32,9 +38,40 @@ internal sealed class SqliteSearchTranslator
     /// <summary>Appends the condition for <paramref name="key"/> and binds its parameters to <paramref name="command"/>.</summary>
     public static string Translate(SearchKey key, SqliteCommand command, long nowMs)
     {
+        if (Depth(key, 0) > MaxDepth)
+        {
+            throw new StorageException(StorageError.Invalid, "The search query is nested too deeply.");
+        }
+
         var translator = new SqliteSearchTranslator(command, nowMs);
         translator.Append(key, required: true);
         return translator._sql.ToString();
+    }
+
+    private static int Depth(SearchKey key, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return depth;
+        }
+
+        switch (key)
+        {
+            case AndKey and:
+                var max = depth + 1;
+                foreach (var child in and.Keys)
+                {
+                    max = Math.Max(max, Depth(child, depth + 1));
+                }
+
+                return max;
+            case OrKey or:
+                return Math.Max(Depth(or.Left, depth + 1), Depth(or.Right, depth + 1));
+            case NotKey not:
+                return Depth(not.Key, depth + 1);
+            default:
+                return depth + 1;
+        }
     }
 
     private void Append(SearchKey key, bool required)
@@ -192,7 +229,9 @@ internal sealed class SqliteSearchTranslator
         // RFC 3501 §6.4.4 compares dates "disregarding time and timezone": the calendar date
         // of each value in its own zone.
         var (ms, tz) = date.Field == DateField.Internal ? ("m.internal_date", "m.internal_tz") : ("m.header_date", "m.header_tz");
-        _sql.Append("date((").Append(ms).Append(" / 1000) + ").Append(tz).Append(" * 60, 'unixepoch')");
+        // Floor division: SQLite's integer division truncates toward zero, which would put
+        // instants before 1970 on the wrong second.
+        _sql.Append("date(((").Append(ms).Append(" - ((").Append(ms).Append(" % 1000) + 1000) % 1000) / 1000) + ").Append(tz).Append(" * 60, 'unixepoch')");
         _sql.Append(date.Comparison switch
         {
             DateComparison.Before => " < ",
