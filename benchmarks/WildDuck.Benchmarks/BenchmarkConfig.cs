@@ -16,7 +16,9 @@ public sealed class BenchmarkConfig : ManualConfig
     {
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median);
-        AddJob(Job.Default.WithGcServer(false).WithGcConcurrent(false));
+        // AsDefault: the base of any --job given on the command line (e.g. --job short keeps these GC
+        // settings) instead of an extra job that would run next to it.
+        AddJob(Job.Default.WithGcServer(false).WithGcConcurrent(false).AsDefault());
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
