@@ -92,6 +92,34 @@ internal static class StageProfiler
                 indexer.Index(raw);
             }
         });
+        TopMessages(corpus, indexer);
+    }
+
+    /// <summary>The messages that take longest to index (where the time goes per message).</summary>
+    private static void TopMessages(List<byte[]> corpus, MessageIndexer indexer)
+    {
+        var times = new List<(double Us, int Index, int Length)>();
+        for (var k = 0; k < corpus.Count; k++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                indexer.Index(corpus[k]);
+            }
+
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++)
+            {
+                indexer.Index(corpus[k]);
+            }
+
+            times.Add((watch.Elapsed.TotalMicroseconds / 20, k, corpus[k].Length));
+        }
+
+        times.Sort((a, b) => b.Us.CompareTo(a.Us));
+        for (var i = 0; i < Math.Min(8, times.Count); i++)
+        {
+            Console.WriteLine($"  message #{times[i].Index,3}: {times[i].Length,8} bytes {times[i].Us,9:F1} us");
+        }
     }
 
     private static void Walk(MimePartNode node, Action<MimePartNode> visit)
