@@ -9,7 +9,8 @@ namespace WildDuck.Benchmarks;
 
 /// <summary>
 /// A quick Stopwatch harness (<c>-- --stages</c>) timing each ingest stage over the corpus, to see
-/// where ingest time goes without a profiler. Not a BenchmarkDotNet benchmark: rough figures only.
+/// where ingest time goes without a profiler. Not a BenchmarkDotNet benchmark: rough, relative
+/// figures only (one process, no outlier handling; sensitive to machine load).
 /// </summary>
 internal static class StageProfiler
 {
@@ -103,7 +104,7 @@ internal static class StageProfiler
         {
             for (var i = 0; i < 3; i++)
             {
-                indexer.Index(corpus[k]);
+                indexer.Index(corpus[k]); // the whole corpus was already indexed 60+ times above
             }
 
             var watch = Stopwatch.StartNew();
@@ -138,10 +139,14 @@ internal static class StageProfiler
 
     private static void Time(string name, long bytes, Action pass)
     {
-        for (var i = 0; i < 5; i++)
+        // Enough calls for tiered compilation to promote the hot methods (30 calls, then a
+        // background recompile), and a pause for it to finish: otherwise this times Tier-0 code.
+        for (var i = 0; i < 40; i++)
         {
             pass();
         }
+
+        System.Threading.Thread.Sleep(300);
 
         const int Passes = 20;
         long allocated = GC.GetAllocatedBytesForCurrentThread();
