@@ -16,7 +16,9 @@ public sealed class BenchmarkConfig : ManualConfig
     {
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median);
-        AddJob(Job.Default.WithGcServer(false).WithGcConcurrent(false));
+        // A mutator: applied to whatever job runs (Job.Default, or --job short from the command line)
+        // instead of an extra full-length job that would run next to it.
+        AddJob(Job.Default.WithGcServer(false).WithGcConcurrent(false).AsMutator());
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);

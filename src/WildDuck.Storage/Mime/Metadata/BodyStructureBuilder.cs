@@ -53,7 +53,7 @@ internal static class BodyStructureBuilder
         }
 
         HeaderBlock headers = view.Headers(node);
-        ContentType? contentType = ParseContentType(headers.LastValue("Content-Type"));
+        ContentType? contentType = headers.ContentType;
         if (node.IsMultipart)
         {
             writer.Raw((byte)'(');
@@ -146,7 +146,7 @@ internal static class BodyStructureBuilder
     // body-fld-dsp SP body-fld-lang SP body-fld-loc
     private static void WriteExtensionTail(ImapResponseWriter writer, HeaderBlock headers)
     {
-        ContentDisposition? disposition = ParseDisposition(headers.LastValue("Content-Disposition"));
+        ContentDisposition? disposition = headers.ContentDisposition;
         if (disposition is null || string.IsNullOrEmpty(disposition.Disposition))
         {
             writer.Nil();
@@ -267,41 +267,7 @@ internal static class BodyStructureBuilder
         return value;
     }
 
-    private static ContentType? ParseContentType(byte[]? raw)
-    {
-        if (raw is null || raw.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ContentType.TryParse(HeaderBlock.Lenient, raw, out ContentType? type) ? type : null;
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or ParseException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static ContentDisposition? ParseDisposition(byte[]? raw)
-    {
-        if (raw is null || raw.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ContentDisposition.TryParse(HeaderBlock.Lenient, raw, out ContentDisposition? disposition) ? disposition : null;
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or ParseException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>The Content-Type parameters of <paramref name="node"/> (empty when none or unparsable).</summary>
     internal static ParameterList? ContentTypeParameters(MessageView view, MimePartNode node)
-        => ParseContentType(view.Headers(node).LastValue("Content-Type"))?.Parameters;
+        => view.Headers(node).ContentType?.Parameters;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Text;
+using System.Text.Unicode;
 using MimeKit.Encodings;
 using MimeKit.Text;
 
@@ -96,14 +97,9 @@ internal static class BodyTextDecoder
             }
         }
 
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (ArgumentException)
-        {
-            return Encoding.Latin1.GetString(bytes);
-        }
+        // Checked first rather than caught: invalid UTF-8 (8-bit Latin-1 text) is common, and an
+        // exception per value is costly. Same result as the strict decoder throwing.
+        return Utf8.IsValid(bytes) ? StrictUtf8.GetString(bytes) : Encoding.Latin1.GetString(bytes);
     }
 
     /// <summary>

@@ -26,6 +26,13 @@ internal static class EncodedWordDecoder
     /// <summary>Decodes <paramref name="raw"/>.</summary>
     public static string Decode(ReadOnlySpan<byte> raw)
     {
+        // Fast path, most header values: no encoded word and only ASCII, which every branch below
+        // (UTF-8, else ISO-8859-1) would decode to the same characters.
+        if (raw.IndexOf("=?"u8) < 0 && Ascii.IsValid(raw))
+        {
+            return Encoding.ASCII.GetString(raw);
+        }
+
         var output = new StringBuilder(raw.Length);
         var pending = new List<byte>();
         string? pendingCharset = null;

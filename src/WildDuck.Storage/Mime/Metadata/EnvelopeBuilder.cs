@@ -33,9 +33,9 @@ internal static class EnvelopeBuilder
         writer.NString(headers.LastValue("Subject"));
         writer.Space();
 
-        InternetAddressList? from = ParseAddresses(headers.LastValue("From"));
-        InternetAddressList? sender = ParseAddresses(headers.LastValue("Sender"));
-        InternetAddressList? replyTo = ParseAddresses(headers.LastValue("Reply-To"));
+        InternetAddressList? from = headers.Addresses("From");
+        InternetAddressList? sender = headers.Addresses("Sender");
+        InternetAddressList? replyTo = headers.Addresses("Reply-To");
 
         WriteAddresses(writer, from);
         writer.Space();
@@ -45,11 +45,11 @@ internal static class EnvelopeBuilder
         writer.Space();
         WriteAddresses(writer, HasAny(replyTo) ? replyTo : from);
         writer.Space();
-        WriteAddresses(writer, ParseAddresses(headers.LastValue("To")));
+        WriteAddresses(writer, headers.Addresses("To"));
         writer.Space();
-        WriteAddresses(writer, ParseAddresses(headers.LastValue("Cc")));
+        WriteAddresses(writer, headers.Addresses("Cc"));
         writer.Space();
-        WriteAddresses(writer, ParseAddresses(headers.LastValue("Bcc")));
+        WriteAddresses(writer, headers.Addresses("Bcc"));
         writer.Space();
         writer.NString(headers.LastValue("In-Reply-To"));
         writer.Space();
@@ -69,9 +69,11 @@ internal static class EnvelopeBuilder
     /// Decoded addresses of a header for the API: mailboxes in order, a group contributes a marker
     /// (name = group name, address = null) followed by its members.
     /// </summary>
-    public static IReadOnlyList<MailAddress> DecodeAddresses(byte[]? raw)
+    public static IReadOnlyList<MailAddress> DecodeAddresses(byte[]? raw) => DecodeAddresses(ParseAddresses(raw));
+
+    /// <summary>Decoded addresses of an already parsed list (see <see cref="DecodeAddresses(byte[])"/>).</summary>
+    public static IReadOnlyList<MailAddress> DecodeAddresses(InternetAddressList? list)
     {
-        InternetAddressList? list = ParseAddresses(raw);
         if (list is null || list.Count == 0)
         {
             return Array.Empty<MailAddress>();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Text;
 using MimeKit;
@@ -25,6 +26,14 @@ internal sealed class HeaderBlock
 
     private readonly List<RawHeaderField> _fields;
 
+    // Values parsed with MimeKit, memoised: BODYSTRUCTURE, BODY and the text extractor all need the
+    // Content-Type of a part, and ENVELOPE and the API address lists need the same address fields.
+    private Dictionary<string, InternetAddressList?>? _addresses;
+    private bool _contentTypeParsed;
+    private ContentType? _contentType;
+    private bool _dispositionParsed;
+    private ContentDisposition? _disposition;
+
     private HeaderBlock(List<RawHeaderField> fields) => _fields = fields;
 
     /// <summary>An empty block.</summary>
@@ -38,53 +47,77 @@ internal sealed class HeaderBlock
     {
         var fields = new List<RawHeaderField>();
         string? name = null;
-        var value = new List<byte>();
+
+        // The value of the current field: a slice of the block while it is one line (the usual
+        // case, no copy), copied to a pooled scratch buffer only when continuation lines follow.
+        ReadOnlySpan<byte> single = default;
+        byte[]? scratch = null;
+        int scratchLength = -1;
         int pos = 0;
-        while (pos < block.Length)
+        try
         {
-            int lineEnd = block[pos..].IndexOf((byte)'\n');
-            int next = lineEnd < 0 ? block.Length : pos + lineEnd + 1;
-            ReadOnlySpan<byte> line = block[pos..(lineEnd < 0 ? block.Length : pos + lineEnd)];
-            if (line.Length > 0 && line[^1] == (byte)'\r')
+            while (pos < block.Length)
             {
-                line = line[..^1];
-            }
-
-            pos = next;
-            if (line.Length == 0)
-            {
-                break; // the empty line that ends the header (RFC 5322 §2.1)
-            }
-
-            if (line[0] == (byte)' ' || line[0] == (byte)'\t')
-            {
-                if (name is not null)
+                int lineEnd = block[pos..].IndexOf((byte)'\n');
+                int next = lineEnd < 0 ? block.Length : pos + lineEnd + 1;
+                ReadOnlySpan<byte> line = block[pos..(lineEnd < 0 ? block.Length : pos + lineEnd)];
+                if (line.Length > 0 && line[^1] == (byte)'\r')
                 {
-                    Append(value, line);
+                    line = line[..^1];
                 }
 
-                continue;
+                pos = next;
+                if (line.Length == 0)
+                {
+                    break; // the empty line that ends the header (RFC 5322 §2.1)
+                }
+
+                if (line[0] == (byte)' ' || line[0] == (byte)'\t')
+                {
+                    if (name is not null)
+                    {
+                        if (scratchLength < 0)
+                        {
+                            scratchLength = 0;
+                            Append(ref scratch, ref scratchLength, single);
+                        }
+
+                        Append(ref scratch, ref scratchLength, line);
+                    }
+
+                    continue;
+                }
+
+                Flush(fields, name, scratchLength < 0 ? single : scratch.AsSpan(0, scratchLength));
+                name = null;
+                single = default;
+                scratchLength = -1;
+                int colon = line.IndexOf((byte)':');
+                if (colon <= 0)
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<byte> fieldName = line[..colon].TrimEnd(" \t"u8);
+                if (!IsFieldName(fieldName))
+                {
+                    continue;
+                }
+
+                name = FieldName(fieldName);
+                single = line[(colon + 1)..];
             }
 
-            Flush(fields, name, value);
-            name = null;
-            int colon = line.IndexOf((byte)':');
-            if (colon <= 0)
+            Flush(fields, name, scratchLength < 0 ? single : scratch.AsSpan(0, scratchLength));
+        }
+        finally
+        {
+            if (scratch is not null)
             {
-                continue;
+                ArrayPool<byte>.Shared.Return(scratch);
             }
-
-            ReadOnlySpan<byte> fieldName = line[..colon].TrimEnd(" \t"u8);
-            if (!IsFieldName(fieldName))
-            {
-                continue;
-            }
-
-            name = Encoding.ASCII.GetString(fieldName);
-            Append(value, line[(colon + 1)..]);
         }
 
-        Flush(fields, name, value);
         return new HeaderBlock(fields);
     }
 
@@ -139,23 +172,137 @@ internal sealed class HeaderBlock
         return sb.ToString();
     }
 
-    private static void Append(List<byte> value, ReadOnlySpan<byte> bytes)
+    /// <summary>The parsed Content-Type of this block (last field), or null when absent or unparsable.</summary>
+    public ContentType? ContentType
     {
-        foreach (byte b in bytes)
+        get
         {
-            value.Add(b);
+            if (!_contentTypeParsed && _fields.Count > 0)
+            {
+                _contentType = ParseContentType(LastValue("Content-Type"));
+                _contentTypeParsed = true;
+            }
+
+            return _contentType;
         }
     }
 
-    private static void Flush(List<RawHeaderField> fields, string? name, List<byte> value)
+    /// <summary>The parsed Content-Disposition of this block (last field), or null when absent or unparsable.</summary>
+    public ContentDisposition? ContentDisposition
+    {
+        get
+        {
+            if (!_dispositionParsed && _fields.Count > 0)
+            {
+                _disposition = ParseDisposition(LastValue("Content-Disposition"));
+                _dispositionParsed = true;
+            }
+
+            return _disposition;
+        }
+    }
+
+    /// <summary>
+    /// The parsed address list of the last field named <paramref name="name"/>; null when absent or
+    /// unparsable. Memoised per name: callers must not modify the list.
+    /// </summary>
+    public InternetAddressList? Addresses(string name)
+    {
+        if (_fields.Count == 0)
+        {
+            return null; // also keeps the shared Empty instance free of mutable state
+        }
+
+        _addresses ??= new Dictionary<string, InternetAddressList?>(StringComparer.OrdinalIgnoreCase);
+        if (!_addresses.TryGetValue(name, out InternetAddressList? list))
+        {
+            list = EnvelopeBuilder.ParseAddresses(LastValue(name));
+            _addresses[name] = list;
+        }
+
+        return list;
+    }
+
+    private static ContentType? ParseContentType(byte[]? raw)
+    {
+        if (raw is null || raw.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MimeKit.ContentType.TryParse(Lenient, raw, out ContentType? type) ? type : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or ParseException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static ContentDisposition? ParseDisposition(byte[]? raw)
+    {
+        if (raw is null || raw.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MimeKit.ContentDisposition.TryParse(Lenient, raw, out ContentDisposition? disposition) ? disposition : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or ParseException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static void Append(ref byte[]? scratch, ref int length, ReadOnlySpan<byte> bytes)
+    {
+        if (scratch is null || length + bytes.Length > scratch.Length)
+        {
+            byte[] grown = ArrayPool<byte>.Shared.Rent(Math.Max(256, (length + bytes.Length) * 2));
+            if (scratch is not null)
+            {
+                scratch.AsSpan(0, length).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            scratch = grown;
+        }
+
+        bytes.CopyTo(scratch.AsSpan(length));
+        length += bytes.Length;
+    }
+
+    private static void Flush(List<RawHeaderField> fields, string? name, ReadOnlySpan<byte> value)
     {
         if (name is not null)
         {
-            ReadOnlySpan<byte> trimmed = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(value).Trim(" \t"u8);
-            fields.Add(new RawHeaderField(name, trimmed.ToArray()));
+            fields.Add(new RawHeaderField(name, value.Trim(" \t"u8).ToArray()));
+        }
+    }
+
+    // Common field names without a string allocation each time (same text as written, so the
+    // result is identical to decoding the bytes).
+    private static readonly string[] KnownNames =
+    [
+        "From", "To", "Cc", "Bcc", "Subject", "Date", "Message-ID", "Sender", "Reply-To", "In-Reply-To",
+        "References", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
+        "Content-ID", "Content-Description", "Received", "Return-Path", "X-Mailer",
+    ];
+
+    private static string FieldName(ReadOnlySpan<byte> bytes)
+    {
+        foreach (string known in KnownNames)
+        {
+            if (known.Length == bytes.Length && Ascii.Equals(bytes, known))
+            {
+                return known;
+            }
         }
 
-        value.Clear();
+        return Encoding.ASCII.GetString(bytes);
     }
 
     // RFC 5322 §3.6.8: field-name = 1*ftext; ftext = %d33-57 / %d59-126.

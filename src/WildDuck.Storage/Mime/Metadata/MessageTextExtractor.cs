@@ -38,7 +38,7 @@ internal static partial class MessageTextExtractor
             var converted = new List<string>(state.Html.Count);
             foreach (string html in state.Html)
             {
-                converted.Add(HtmlTextConverter.Convert(html));
+                converted.Add(state.ConvertHtml(html));
             }
 
             text = Normalize(string.Join("\n", converted));
@@ -57,7 +57,7 @@ internal static partial class MessageTextExtractor
                     break;
                 }
 
-                sb.Append(HtmlTextConverter.Convert(html)).Append('\n');
+                sb.Append(state.ConvertHtml(html)).Append('\n');
             }
 
             intro = BuildIntro(sb.ToString());
@@ -193,7 +193,7 @@ internal static partial class MessageTextExtractor
 
             if (!alternative)
             {
-                state.Texts.Add(HtmlTextConverter.Convert(state.Decode(node)));
+                state.Texts.Add(state.ConvertHtml(state.Decode(node)));
             }
         }
         else if (type is "text/plain" or "text/rfc822-headers" or "message/delivery-status")
@@ -234,7 +234,7 @@ internal static partial class MessageTextExtractor
         string text = state.Decode(node);
         if (string.Equals(node.MediaSubtype, "html", StringComparison.Ordinal))
         {
-            text = HtmlTextConverter.Convert(text);
+            text = state.ConvertHtml(text);
         }
 
         text = Normalize(text);
@@ -283,6 +283,10 @@ internal static partial class MessageTextExtractor
     {
         private readonly Dictionary<MimePartNode, string> _decoded = new(ReferenceEqualityComparer.Instance);
 
+        // The same HTML string is converted for the text, the intro and the search body; convert
+        // each instance once (keyed by reference: equal input, equal output, so no behaviour change).
+        private readonly Dictionary<string, string> _converted = new(ReferenceEqualityComparer.Instance);
+
         public WalkState(MessageView view, MessageLimits limits)
         {
             View = view;
@@ -322,6 +326,17 @@ internal static partial class MessageTextExtractor
             bool delSp = string.Equals(Get(parameters, "delsp"), "yes", StringComparison.OrdinalIgnoreCase);
             text = BodyTextDecoder.Decode(body, node.TransferEncoding, charset, flowed, delSp);
             _decoded[node] = text;
+            return text;
+        }
+
+        public string ConvertHtml(string html)
+        {
+            if (!_converted.TryGetValue(html, out string? text))
+            {
+                text = HtmlTextConverter.Convert(html);
+                _converted[html] = text;
+            }
+
             return text;
         }
 
