@@ -3,9 +3,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
-using WildDuck.Storage;
 
 namespace WildDuck.Benchmarks;
 
@@ -96,26 +93,5 @@ public static class Corpus
         sb.Append("--xx\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xx\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
         sb.Append(Convert.ToBase64String(data, Base64FormattingOptions.InsertLineBreaks)).Append("\r\n--xx--\r\n");
         return Encoding.ASCII.GetBytes(sb.ToString());
-    }
-}
-
-/// <summary>An attachment source over a dictionary: the "warm store" of the recomposition benchmarks.</summary>
-public sealed class InMemoryAttachments : IAttachmentContentSource
-{
-    private readonly Dictionary<ContentHash, ReadOnlyMemory<byte>> _bodies = new();
-
-    public void Add(ContentHash hash, ReadOnlyMemory<byte> bytes) => _bodies[hash] = bytes;
-
-    public ValueTask<int> ReadAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        var body = _bodies[hash];
-        if (offset >= body.Length)
-        {
-            return ValueTask.FromResult(0);
-        }
-
-        var count = (int)Math.Min(destination.Length, body.Length - offset);
-        body.Span.Slice((int)offset, count).CopyTo(destination.Span);
-        return ValueTask.FromResult(count);
     }
 }

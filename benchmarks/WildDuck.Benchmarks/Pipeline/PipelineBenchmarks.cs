@@ -68,7 +68,8 @@ public class PipelineBenchmarks
 
     private static MessageContent Store(IndexedMessage indexed)
     {
-        var attachments = new InMemoryAttachments();
+        // Copies of the bodies, so the "store" owns its bytes as a real one would.
+        var attachments = new InMemoryAttachmentSource();
         foreach (var body in indexed.ExternalBodies)
         {
             attachments.Add(body.Hash, body.EncodedBytes.ToArray());

@@ -24,13 +24,7 @@ public class SectionBenchmarks
         var raw = Corpus.LargeMessage(64 * 1024);
         var withHeaders = Encoding.ASCII.GetBytes("Date: Mon, 7 Feb 1994 21:52:25 -0800\r\nMessage-ID: <b@example.org>\r\n").Concat(raw);
         var indexed = new MessageIndexer(new MessageLimits()).Index(withHeaders);
-        var attachments = new InMemoryAttachments();
-        foreach (var body in indexed.ExternalBodies)
-        {
-            attachments.Add(body.Hash, body.EncodedBytes.ToArray());
-        }
-
-        _content = new MessageContent(indexed.Layout, indexed.InlineContent.ToArray(), attachments);
+        _content = MessageContent.FromIndexed(indexed);
     }
 
     [Benchmark(Description = "BODY.PEEK[HEADER.FIELDS (5 fields)]")]
