@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+using System.Collections.Generic;
+
+namespace WildDuck.Imap.Protocol;
+
+/// <summary>FETCH / UID FETCH (RFC 3501 §6.4.5, CHANGEDSINCE RFC 7162 §3.1.4.1).</summary>
+/// <param name="Tag">The command tag.</param>
+/// <param name="IsUid">True for UID FETCH (UID is then returned implicitly).</param>
+/// <param name="Set">The set as written.</param>
+/// <param name="Items">Items in request order, macros expanded.</param>
+/// <param name="ChangedSince">The CHANGEDSINCE modifier, or null.</param>
+internal sealed record FetchCommand(string Tag, bool IsUid, ImapSequenceSet Set, IReadOnlyList<FetchItem> Items, ulong? ChangedSince) : ImapCommand(Tag);

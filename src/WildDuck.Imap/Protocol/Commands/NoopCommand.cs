@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+
+namespace WildDuck.Imap.Protocol;
+
+/// <summary>NOOP (RFC 3501 §6.1.2).</summary>
+/// <param name="Tag">The command tag.</param>
+internal sealed record NoopCommand(string Tag) : ImapCommand(Tag);

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Text;
+using WildDuck.Storage;
+
+namespace WildDuck.Imap.Protocol;
+
+/// <summary>
+/// Parses one framed command (RFC 3501 §9, RFC 9051 §9 and the extensions listed in the package
+/// README) into an <see cref="ImapCommand"/>.
+/// </summary>
+/// <remarks>
+/// The input is exactly what <see cref="ImapFramer"/> produced: the line without its final CRLF,
+/// inline literals as <c>{n}</c> CRLF payload. Malformed input gives an <see cref="ImapParseResult"/>
+/// with a fixed RFC-shaped BAD text; exception messages never reach the client.
+/// </remarks>
+internal static partial class ImapCommandParser
+{
+    private const int MaxIdPairs = 30;
+    private const int MaxIdFieldLength = 30;
+    private const int MaxIdValueLength = 1024;
+
+    /// <summary>Parses <paramref name="command"/>.</summary>
+    public static ImapParseResult Parse(ReadOnlySpan<byte> command, in ImapParserContext context)
+    {
+        var r = new ImapTokenReader(command);
+        string? tag = null;
+        try
+        {
+            tag = ReadTag(ref r);
+            if (tag is null)
+            {
+                return ImapParseResult.Failure(null, ImapParseError.InvalidTag);
+            }
+
+            r.Space();
+            var name = r.Word(ImapParseError.UnknownCommand);
+            var cmd = ParseCommand(ref r, tag, name, context);
+            r.ExpectEnd();
+            return ImapParseResult.Success(cmd);
+        }
+        catch (ImapParseException e)
+        {
+            return ImapParseResult.Failure(tag, e.Error);
+        }
+    }
+
+    /// <summary>True when <paramref name="line"/> is the IDLE terminator "DONE" (RFC 2177 §3, any case).</summary>
+    public static bool IsDone(ReadOnlySpan<byte> line) => System.Text.Ascii.EqualsIgnoreCase(line, "DONE"u8);
+
+    /// <summary>
+    /// True when the rest of the line after a streamed APPEND literal is valid: empty, or ")" for the
+    /// <c>UTF8 (~{n})</c> form (MULTIAPPEND is not supported).
+    /// </summary>
+    public static bool IsValidAppendTail(ReadOnlySpan<byte> tail, bool isUtf8) =>
+        isUtf8 ? tail.SequenceEqual(")"u8) : tail.IsEmpty;
+
+    private static string? ReadTag(ref ImapTokenReader r)
+    {
+        var rest = r.Rest;
+        var n = 0;
+        while (n < rest.Length && ImapCharClass.IsTagChar(rest[n]))
+        {
+            n++;
+        }
+
+        if (n == 0 || (n < rest.Length && rest[n] != (byte)' '))
+        {
+            return null;
+        }
+
+        var tag = Encoding.ASCII.GetString(rest[..n]);
+        for (var i = 0; i < n; i++)
+        {
+            r.TryConsume(rest[i]);
+        }
+
+        return tag;
+    }
+
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> upper) => System.Text.Ascii.EqualsIgnoreCase(name, upper);
+
+    private static ImapCommand ParseCommand(ref ImapTokenReader r, string tag, ReadOnlySpan<byte> name, in ImapParserContext ctx)
+    {
+        switch (name.Length)
+        {
+            case 2 when Is(name, "ID"u8):
+                return ParseId(ref r, tag);
+            case 3 when Is(name, "UID"u8):
+                return ParseUid(ref r, tag, ctx);
+            case 4 when Is(name, "NOOP"u8):
+                return new NoopCommand(tag);
+            case 4 when Is(name, "IDLE"u8):
+                return new IdleCommand(tag);
+            case 4 when Is(name, "LIST"u8):
+                return ParseList(ref r, tag, ctx);
+            case 4 when Is(name, "LSUB"u8):
+            {
+                r.Space();
+                var reference = Mailbox(ref r, ctx, normaliseInbox: false);
+                r.Space();
+                return new LsubCommand(tag, reference, ListPattern(ref r, ctx));
+            }
+
+            case 4 when Is(name, "MOVE"u8):
+                return ParseCopyMove(ref r, tag, ctx, isUid: false, move: true);
+            case 4 when Is(name, "COPY"u8):
+                return ParseCopyMove(ref r, tag, ctx, isUid: false, move: false);
+            case 5 when Is(name, "LOGIN"u8):
+            {
+                r.Space();
+                var user = ImapTokenReader.Utf8String(r.AString(out _));
+                r.Space();
+                var password = ImapTokenReader.Utf8String(r.AString(out _));
+                return new LoginCommand(tag, user, password);
+            }
+
+            case 5 when Is(name, "CHECK"u8):
+                return new CheckCommand(tag);
+            case 5 when Is(name, "CLOSE"u8):
+                return new CloseCommand(tag);
+            case 5 when Is(name, "FETCH"u8):
+                return ParseFetch(ref r, tag, isUid: false);
+            case 5 when Is(name, "STORE"u8):
+                return ParseStore(ref r, tag, isUid: false);
+            case 6 when Is(name, "LOGOUT"u8):
+                return new LogoutCommand(tag);
+            case 6 when Is(name, "SELECT"u8):
+                return ParseSelect(ref r, tag, ctx, readOnly: false);
+            case 6 when Is(name, "CREATE"u8):
+                return ParseCreate(ref r, tag, ctx);
+            case 6 when Is(name, "DELETE"u8):
+                r.Space();
+                return new DeleteCommand(tag, Mailbox(ref r, ctx));
+            case 6 when Is(name, "RENAME"u8):
+            {
+                r.Space();
+                var from = Mailbox(ref r, ctx);
+                r.Space();
+                return new RenameCommand(tag, from, Mailbox(ref r, ctx));
+            }
+
+            case 6 when Is(name, "STATUS"u8):
+                return ParseStatus(ref r, tag, ctx);
+            case 6 when Is(name, "APPEND"u8):
+                return ParseAppend(ref r, tag, ctx);
+            case 6 when Is(name, "SEARCH"u8):
+                return ParseSearch(ref r, tag, isUid: false);
+            case 6 when Is(name, "ENABLE"u8):
+                return ParseEnable(ref r, tag);
+            case 7 when Is(name, "EXAMINE"u8):
+                return ParseSelect(ref r, tag, ctx, readOnly: true);
+            case 7 when Is(name, "EXPUNGE"u8):
+                return new ExpungeCommand(tag);
+            case 8 when Is(name, "STARTTLS"u8):
+                return new StartTlsCommand(tag);
+            case 8 when Is(name, "UNSELECT"u8):
+                return new UnselectCommand(tag);
+            case 8 when Is(name, "GETQUOTA"u8):
+                r.Space();
+                return new GetQuotaCommand(tag, ImapTokenReader.Utf8String(r.AString(out _)));
+            case 8 when Is(name, "SETQUOTA"u8):
+                return ParseSetQuota(ref r, tag);
+            case 8 when Is(name, "COMPRESS"u8):
+                r.Space();
+                return new CompressCommand(tag, Upper(r.Atom()));
+            case 9 when Is(name, "SUBSCRIBE"u8):
+                r.Space();
+                return new SubscribeCommand(tag, Mailbox(ref r, ctx));
+            case 9 when Is(name, "NAMESPACE"u8):
+                return new NamespaceCommand(tag);
+            case 10 when Is(name, "CAPABILITY"u8):
+                return new CapabilityCommand(tag);
+            case 11 when Is(name, "UNSUBSCRIBE"u8):
+                r.Space();
+                return new UnsubscribeCommand(tag, Mailbox(ref r, ctx));
+            case 12 when Is(name, "AUTHENTICATE"u8):
+                return ParseAuthenticate(ref r, tag);
+            case 12 when Is(name, "GETQUOTAROOT"u8):
+                r.Space();
+                return new GetQuotaRootCommand(tag, Mailbox(ref r, ctx));
+            default:
+                return ImapParseException.Throw<ImapCommand>(ImapParseError.UnknownCommand);
+        }
+    }
+
+    private static ImapCommand ParseUid(ref ImapTokenReader r, string tag, in ImapParserContext ctx)
+    {
+        r.Space();
+        var sub = r.Word(ImapParseError.UnknownCommand);
+        if (Is(sub, "FETCH"u8))
+        {
+            return ParseFetch(ref r, tag, isUid: true);
+        }
+
+        if (Is(sub, "STORE"u8))
+        {
+            return ParseStore(ref r, tag, isUid: true);
+        }
+
+        if (Is(sub, "SEARCH"u8))
+        {
+            return ParseSearch(ref r, tag, isUid: true);
+        }
+
+        if (Is(sub, "COPY"u8))
+        {
+            return ParseCopyMove(ref r, tag, ctx, isUid: true, move: false);
+        }
+
+        if (Is(sub, "MOVE"u8))
+        {
+            return ParseCopyMove(ref r, tag, ctx, isUid: true, move: true);
+        }
+
+        if (Is(sub, "EXPUNGE"u8))
+        {
+            r.Space();
+            return new UidExpungeCommand(tag, SequenceSet(ref r));
+        }
+
+        return ImapParseException.Throw<ImapCommand>(ImapParseError.UnknownCommand);
+    }
+
+    private static ImapCommand ParseCopyMove(ref ImapTokenReader r, string tag, in ImapParserContext ctx, bool isUid, bool move)
+    {
+        r.Space();
+        var set = SequenceSet(ref r);
+        r.Space();
+        var mailbox = Mailbox(ref r, ctx);
+        return move ? new MoveCommand(tag, isUid, set, mailbox) : new CopyCommand(tag, isUid, set, mailbox);
+    }
+
+    private static AuthenticateCommand ParseAuthenticate(ref ImapTokenReader r, string tag)
+    {
+        r.Space();
+        var mechanism = Upper(r.Atom());
+        string? initial = null;
+        if (!r.End)
+        {
+            r.Space();
+            var ir = r.Atom();
+
+            // RFC 4959 §3: initial-response = base64 / "=".
+            if (!(ir.Length == 1 && ir[0] == (byte)'=') && !IsBase64(ir))
+            {
+                ImapParseException.Throw(ImapParseError.InvalidArguments);
+            }
+
+            initial = Encoding.ASCII.GetString(ir);
+        }
+
+        return new AuthenticateCommand(tag, mechanism, initial);
+    }
+
+    private static EnableCommand ParseEnable(ref ImapTokenReader r, string tag)
+    {
+        var list = new List<string>();
+        do
+        {
+            r.Space();
+            list.Add(Encoding.ASCII.GetString(r.Atom()));
+        }
+        while (!r.End);
+
+        return new EnableCommand(tag, list);
+    }
+
+    private static SelectCommand ParseSelect(ref ImapTokenReader r, string tag, in ImapParserContext ctx, bool readOnly)
+    {
+        r.Space();
+        var mailbox = Mailbox(ref r, ctx);
+        var condStore = false;
+        if (!r.End)
+        {
+            // RFC 4466 select-params = "(" select-param *(SP select-param) ")"; only CONDSTORE (RFC 7162 §3.1.8).
+            r.Space();
+            r.Expect((byte)'(', ImapParseError.InvalidModifier);
+            do
+            {
+                if (!r.TryKeyword("CONDSTORE"u8))
+                {
+                    ImapParseException.Throw(ImapParseError.InvalidModifier);
+                }
+
+                condStore = true;
+            }
+            while (r.TryConsume((byte)' '));
+
+            r.Expect((byte)')', ImapParseError.InvalidModifier);
+        }
+
+        return new SelectCommand(tag, mailbox, readOnly, condStore);
+    }
+
+    private static CreateCommand ParseCreate(ref ImapTokenReader r, string tag, in ImapParserContext ctx)
+    {
+        r.Space();
+        var mailbox = Mailbox(ref r, ctx);
+        IReadOnlyList<string> uses = Array.Empty<string>();
+        if (!r.End)
+        {
+            // RFC 6154 §3: create-param = "USE" SP "(" [use-attr *(SP use-attr)] ")".
+            r.Space();
+            r.Expect((byte)'(', ImapParseError.InvalidArguments);
+            if (!r.TryKeyword("USE"u8))
+            {
+                ImapParseException.Throw(ImapParseError.InvalidArguments);
+            }
+
+            r.Space();
+            r.Expect((byte)'(', ImapParseError.InvalidArguments);
+            var list = new List<string>();
+            if (!r.TryConsume((byte)')'))
+            {
+                do
+                {
+                    r.Expect((byte)'\\', ImapParseError.InvalidArguments);
+                    list.Add("\\" + Encoding.ASCII.GetString(r.Atom()));
+                }
+                while (r.TryConsume((byte)' '));
+
+                r.Expect((byte)')', ImapParseError.InvalidArguments);
+            }
+
+            r.Expect((byte)')', ImapParseError.InvalidArguments);
+            uses = list;
+        }
+
+        return new CreateCommand(tag, mailbox, uses);
+    }
+
+    private static StatusCommand ParseStatus(ref ImapTokenReader r, string tag, in ImapParserContext ctx)
+    {
+        r.Space();
+        var mailbox = Mailbox(ref r, ctx);
+        r.Space();
+        r.Expect((byte)'(', ImapParseError.InvalidArguments);
+        var items = StatusItemList(ref r);
+        return new StatusCommand(tag, mailbox, items);
+    }
+
+    /// <summary>Reads status-att *(SP status-att) ")" (the "(" already consumed).</summary>
+    private static StatusItems StatusItemList(ref ImapTokenReader r)
+    {
+        var items = StatusItems.None;
+        do
+        {
+            var item = r.Word(ImapParseError.InvalidStatusItem);
+            items |= item switch
+            {
+                _ when Is(item, "MESSAGES"u8) => StatusItems.Messages,
+                _ when Is(item, "RECENT"u8) => StatusItems.Recent,
+                _ when Is(item, "UIDNEXT"u8) => StatusItems.UidNext,
+                _ when Is(item, "UIDVALIDITY"u8) => StatusItems.UidValidity,
+                _ when Is(item, "UNSEEN"u8) => StatusItems.Unseen,
+                _ when Is(item, "HIGHESTMODSEQ"u8) => StatusItems.HighestModSeq,
+                _ when Is(item, "SIZE"u8) => StatusItems.Size,
+                _ when Is(item, "DELETED"u8) => StatusItems.Deleted,
+                _ when Is(item, "APPENDLIMIT"u8) => StatusItems.AppendLimit,
+                _ => ImapParseException.Throw<StatusItems>(ImapParseError.InvalidStatusItem),
+            };
+        }
+        while (r.TryConsume((byte)' '));
+
+        r.Expect((byte)')', ImapParseError.InvalidStatusItem);
+        return items;
+    }
+
+    private static ListCommand ParseList(ref ImapTokenReader r, string tag, in ImapParserContext ctx)
+    {
+        r.Space();
+        var selection = ListSelectionOptions.None;
+        var returns = ListReturnOptions.None;
+        var statusItems = StatusItems.None;
+        if (r.TryConsume((byte)'('))
+        {
+            // RFC 5258 §3.1 list-select-opts.
+            if (!r.TryConsume((byte)')'))
+            {
+                do
+                {
+                    var opt = r.Word(ImapParseError.InvalidListOption);
+                    selection |= opt switch
+                    {
+                        _ when Is(opt, "SUBSCRIBED"u8) => ListSelectionOptions.Subscribed,
+                        _ when Is(opt, "REMOTE"u8) => ListSelectionOptions.Remote,
+                        _ when Is(opt, "RECURSIVEMATCH"u8) => ListSelectionOptions.RecursiveMatch,
+                        _ when Is(opt, "SPECIAL-USE"u8) => ListSelectionOptions.SpecialUse,
+                        _ => ImapParseException.Throw<ListSelectionOptions>(ImapParseError.InvalidListOption),
+                    };
+                }
+                while (r.TryConsume((byte)' '));
+
+                r.Expect((byte)')', ImapParseError.InvalidListOption);
+            }
+
+            // RFC 5258 §3.1: RECURSIVEMATCH alone (or with REMOTE only) is a BAD.
+            if ((selection & ListSelectionOptions.RecursiveMatch) != 0 &&
+                (selection & ~(ListSelectionOptions.RecursiveMatch | ListSelectionOptions.Remote)) == 0)
+            {
+                ImapParseException.Throw(ImapParseError.InvalidListOption);
+            }
+
+            // RFC 5258 §3.1: the SUBSCRIBED selection option implies the SUBSCRIBED return option.
+            if ((selection & ListSelectionOptions.Subscribed) != 0)
+            {
+                returns |= ListReturnOptions.Subscribed;
+            }
+
+            r.Space();
+        }
+
+        var reference = Mailbox(ref r, ctx, normaliseInbox: false);
+        r.Space();
+        var patterns = new List<string>(1);
+        if (r.TryConsume((byte)'('))
+        {
+            do
+            {
+                patterns.Add(ListPattern(ref r, ctx));
+            }
+            while (r.TryConsume((byte)' '));
+
+            r.Expect((byte)')', ImapParseError.InvalidArguments);
+        }
+        else
+        {
+            patterns.Add(ListPattern(ref r, ctx));
+        }
+
+        if (!r.End)
+        {
+            r.Space();
+            if (!r.TryKeyword("RETURN"u8))
+            {
+                ImapParseException.Throw(ImapParseError.InvalidListOption);
+            }
+
+            r.Space();
+            r.Expect((byte)'(', ImapParseError.InvalidListOption);
+            if (!r.TryConsume((byte)')'))
+            {
+                do
+                {
+                    var opt = r.Word(ImapParseError.InvalidListOption);
+                    if (Is(opt, "SUBSCRIBED"u8))
+                    {
+                        returns |= ListReturnOptions.Subscribed;
+                    }
+                    else if (Is(opt, "CHILDREN"u8))
+                    {
+                        returns |= ListReturnOptions.Children;
+                    }
+                    else if (Is(opt, "SPECIAL-USE"u8))
+                    {
+                        returns |= ListReturnOptions.SpecialUse;
+                    }
+                    else if (Is(opt, "STATUS"u8))
+                    {
+                        // RFC 5819 §2: STATUS (status-att...).
+                        r.Space();
+                        r.Expect((byte)'(', ImapParseError.InvalidListOption);
+                        statusItems = StatusItemList(ref r);
+                        returns |= ListReturnOptions.Status;
+                    }
+                    else
+                    {
+                        ImapParseException.Throw(ImapParseError.InvalidListOption);
+                    }
+                }
+                while (r.TryConsume((byte)' '));
+
+                r.Expect((byte)')', ImapParseError.InvalidListOption);
+            }
+        }
+
+        return new ListCommand(tag, reference, patterns, selection, returns, statusItems);
+    }
+
+    private static string ListPattern(ref ImapTokenReader r, in ImapParserContext ctx)
+    {
+        ReadOnlySpan<byte> raw;
+        if (r.AtString)
+        {
+            raw = r.String(out _);
+        }
+        else
+        {
+            // list-mailbox = 1*list-char / string (RFC 3501 §9).
+            var rest = r.Rest;
+            var n = 0;
+            while (n < rest.Length && ImapCharClass.IsListChar(rest[n]))
+            {
+                n++;
+            }
+
+            if (n == 0)
+            {
+                ImapParseException.Throw(r.End ? ImapParseError.MissingArguments : ImapParseError.InvalidArguments);
+            }
+
+            raw = rest[..n];
+            for (var i = 0; i < n; i++)
+            {
+                r.TryConsume(rest[i]);
+            }
+        }
+
+        return DecodeMailbox(raw, ctx.Utf8Accept, normaliseInbox: false);
+    }
+
+    private static IdCommand ParseId(ref ImapTokenReader r, string tag)
+    {
+        r.Space();
+        if (r.TryKeyword("NIL"u8))
+        {
+            return new IdCommand(tag, null);
+        }
+
+        r.Expect((byte)'(', ImapParseError.InvalidIdParameters);
+        var list = new List<KeyValuePair<string, string?>>();
+        if (!r.TryConsume((byte)')'))
+        {
+            do
+            {
+                var field = r.String(out _);
+                r.Space();
+                string? value = null;
+                if (r.NString(out var v, out _))
+                {
+                    // RFC 2971 §3.3: fields ≤ 30 octets, values ≤ 1024 octets, ≤ 30 pairs.
+                    if (v.Length > MaxIdValueLength)
+                    {
+                        ImapParseException.Throw(ImapParseError.InvalidIdParameters);
+                    }
+
+                    value = ImapTokenReader.Utf8String(v);
+                }
+
+                if (field.Length > MaxIdFieldLength || list.Count == MaxIdPairs)
+                {
+                    ImapParseException.Throw(ImapParseError.InvalidIdParameters);
+                }
+
+                list.Add(new KeyValuePair<string, string?>(ImapTokenReader.Utf8String(field), value));
+            }
+            while (r.TryConsume((byte)' '));
+
+            r.Expect((byte)')', ImapParseError.InvalidIdParameters);
+        }
+
+        return new IdCommand(tag, list);
+    }
+
+    private static SetQuotaCommand ParseSetQuota(ref ImapTokenReader r, string tag)
+    {
+        r.Space();
+        var root = ImapTokenReader.Utf8String(r.AString(out _));
+        r.Space();
+        r.Expect((byte)'(', ImapParseError.InvalidArguments);
+        var limits = new List<KeyValuePair<string, ulong>>();
+        if (!r.TryConsume((byte)')'))
+        {
+            do
+            {
+                var resource = Upper(r.Atom());
+                r.Space();
+                limits.Add(new KeyValuePair<string, ulong>(resource, r.Number64()));
+            }
+            while (r.TryConsume((byte)' '));
+
+            r.Expect((byte)')', ImapParseError.InvalidArguments);
+        }
+
+        return new SetQuotaCommand(tag, root, limits);
+    }
+
+    /// <summary>Reads a mailbox (astring) and decodes it.</summary>
+    private static string Mailbox(ref ImapTokenReader r, in ImapParserContext ctx, bool normaliseInbox = true) =>
+        DecodeMailbox(r.AString(out _), ctx.Utf8Accept, normaliseInbox);
+
+    /// <summary>
+    /// Decodes a mailbox name: "INBOX" in any case is INBOX (RFC 3501 §5.1); with UTF8=ACCEPT the
+    /// bytes are UTF-8 (RFC 6855 §3), otherwise 7-bit modified UTF-7 (RFC 3501 §5.1.3), strictly.
+    /// </summary>
+    internal static string DecodeMailbox(ReadOnlySpan<byte> raw, bool utf8Accept, bool normaliseInbox = true)
+    {
+        if (normaliseInbox && System.Text.Ascii.EqualsIgnoreCase(raw, "INBOX"u8))
+        {
+            return "INBOX";
+        }
+
+        if (utf8Accept)
+        {
+            return ImapTokenReader.Utf8String(raw, ImapParseError.InvalidMailboxName);
+        }
+
+        if (!System.Text.Ascii.IsValid(raw) || !ModifiedUtf7.TryDecode(raw, out var name))
+        {
+            return ImapParseException.Throw<string>(ImapParseError.InvalidMailboxName);
+        }
+
+        return name;
+    }
+
+    /// <summary>Reads a sequence set (RFC 3501 §9 sequence-set; "$" is not supported).</summary>
+    internal static ImapSequenceSet SequenceSet(ref ImapTokenReader r)
+    {
+        var list = new List<ImapSequenceRange>(1);
+        do
+        {
+            var first = SeqNumber(ref r);
+            var last = first;
+            if (r.TryConsume((byte)':'))
+            {
+                last = SeqNumber(ref r);
+            }
+
+            list.Add(new ImapSequenceRange(first, last));
+        }
+        while (r.TryConsume((byte)','));
+
+        return new ImapSequenceSet(list.ToArray());
+    }
+
+    private static uint SeqNumber(ref ImapTokenReader r)
+    {
+        if (r.TryConsume((byte)'*'))
+        {
+            return ImapSequenceSet.Star;
+        }
+
+        if (!ImapCharClass.IsDigit(r.Peek))
+        {
+            ImapParseException.Throw(r.End ? ImapParseError.MissingArguments : ImapParseError.InvalidSequenceSet);
+        }
+
+        try
+        {
+            return r.NzNumber();
+        }
+        catch (ImapParseException)
+        {
+            return ImapParseException.Throw<uint>(ImapParseError.InvalidSequenceSet);
+        }
+    }
+
+    /// <summary>Reads a flag list "(" [flag *(SP flag)] ")" or, when <paramref name="allowBare"/>, flag *(SP flag).</summary>
+    internal static void FlagList(ref ImapTokenReader r, out MessageFlags flags, out List<string> keywords, bool allowBare)
+    {
+        flags = MessageFlags.None;
+        keywords = new List<string>();
+        var parenthesised = r.TryConsume((byte)'(');
+        if (!parenthesised && !allowBare)
+        {
+            ImapParseException.Throw(ImapParseError.InvalidFlag);
+        }
+
+        if (parenthesised && r.TryConsume((byte)')'))
+        {
+            return;
+        }
+
+        do
+        {
+            Flag(ref r, ref flags, keywords);
+        }
+        while (r.TryConsume((byte)' '));
+
+        if (parenthesised)
+        {
+            r.Expect((byte)')', ImapParseError.InvalidFlag);
+        }
+    }
+
+    private static void Flag(ref ImapTokenReader r, ref MessageFlags flags, List<string> keywords)
+    {
+        if (r.TryConsume((byte)'\\'))
+        {
+            // RFC 3501 §9 flag: system flags only; \Recent cannot be stored (§2.3.2) and unknown
+            // flag-extensions are refused.
+            var name = r.Atom(ImapParseError.InvalidFlag);
+            flags |= SystemFlag(name);
+            return;
+        }
+
+        var keyword = Encoding.ASCII.GetString(r.Atom(ImapParseError.InvalidFlag));
+        if (!Flags.IsValidKeyword(keyword))
+        {
+            ImapParseException.Throw(ImapParseError.InvalidFlag);
+        }
+
+        foreach (var k in keywords)
+        {
+            if (Flags.KeywordComparer.Equals(k, keyword))
+            {
+                return;
+            }
+        }
+
+        keywords.Add(keyword);
+    }
+
+    private static MessageFlags SystemFlag(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when Is(name, "SEEN"u8) => MessageFlags.Seen,
+        _ when Is(name, "ANSWERED"u8) => MessageFlags.Answered,
+        _ when Is(name, "FLAGGED"u8) => MessageFlags.Flagged,
+        _ when Is(name, "DELETED"u8) => MessageFlags.Deleted,
+        _ when Is(name, "DRAFT"u8) => MessageFlags.Draft,
+        _ => ImapParseException.Throw<MessageFlags>(ImapParseError.InvalidFlag),
+    };
+
+    private static string Upper(ReadOnlySpan<byte> atom)
+    {
+        Span<byte> buffer = atom.Length <= 64 ? stackalloc byte[atom.Length] : new byte[atom.Length];
+        System.Text.Ascii.ToUpper(atom, buffer, out _);
+        return Encoding.ASCII.GetString(buffer);
+    }
+
+    private static bool IsBase64(ReadOnlySpan<byte> s)
+    {
+        var padding = 0;
+        foreach (var b in s)
+        {
+            if (b == (byte)'=')
+            {
+                padding++;
+                continue;
+            }
+
+            if (padding > 0 || !(b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/'))
+            {
+                return false;
+            }
+        }
+
+        return padding <= 2 && s.Length % 4 == 0;
+    }
+}
