@@ -231,7 +231,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             {
                 Interlocked.Decrement(ref listener.Active);
                 LogRefused(listener.Options.Name, client.RemoteEndPoint, "listener", listener.Options.MaxConnections);
-                client.Close(0);
+                client.Dispose();
                 continue;
             }
 
@@ -240,7 +240,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
                 Interlocked.Decrement(ref _active);
                 Interlocked.Decrement(ref listener.Active);
                 LogRefused(listener.Options.Name, client.RemoteEndPoint, "global", _options.MaxConnections);
-                client.Close(0);
+                client.Dispose();
                 continue;
             }
 
@@ -262,8 +262,8 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
         try
         {
             socket.NoDelay = true;
-            remote = socket.RemoteEndPoint;
-            EndPoint? local = socket.LocalEndPoint;
+            remote = Normalize(socket.RemoteEndPoint);
+            EndPoint? local = Normalize(socket.LocalEndPoint);
             using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
             {
                 handshake.CancelAfter(o.HandshakeTimeout);
@@ -388,6 +388,10 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             }
         }
     }
+
+    /// <summary>Dual-mode sockets report IPv4 clients as ::ffff:a.b.c.d; logs and rate limits want a.b.c.d.</summary>
+    private static EndPoint? Normalize(EndPoint? endPoint)
+        => endPoint is IPEndPoint ip && ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : endPoint;
 
     private static bool IsTrusted(IList<IPAddress> trusted, IPAddress address)
     {
