@@ -161,7 +161,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        _stopping.Dispose();
+        // _stopping is deliberately not disposed: a late connection task may still read its token.
     }
 
     private static Socket Bind(ListenerOptions o)

@@ -155,6 +155,12 @@ internal sealed class StreamMailConnection : MailConnection
                 {
                     await _ownTransport.Output.CompleteAsync().ConfigureAwait(false);
                 }
+
+                if (_ssl is not null)
+                {
+                    // close_notify (RFC 8446 §6.1) so the client can tell a clean close from truncation.
+                    await _ssl.ShutdownAsync().ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
