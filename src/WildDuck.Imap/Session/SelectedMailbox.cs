@@ -157,6 +157,31 @@ internal sealed class SelectedMailbox
     /// <summary>True when a sequence number is valid for this view (RFC 3501: a number beyond the count is an error).</summary>
     public bool IsValidSequence(uint sequence) => sequence >= 1 && sequence <= _uids.Count;
 
+    /// <summary>The UIDs the client knows, ascending (index + 1 = sequence number).</summary>
+    public ReadOnlySpan<uint> Uids => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_uids);
+
+    /// <summary>
+    /// Resolves a client's set to UIDs. A sequence number beyond the message count is an error
+    /// (false); on an empty mailbox a set using "*" resolves to nothing, since "*" names no message.
+    /// </summary>
+    public bool TryResolve(WildDuck.Imap.Protocol.ImapSequenceSet set, bool isUid, out UidSet uids)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        if (isUid)
+        {
+            uids = _uids.Count == 0 && set.HasStar ? UidSet.Empty : set.ResolveUids(MaxUid);
+            return true;
+        }
+
+        if (_uids.Count == 0 && set.HasStar)
+        {
+            uids = UidSet.Empty;
+            return true;
+        }
+
+        return set.TryResolveSequence(Uids, out uids);
+    }
+
     /// <summary>Queues journal entries read since <see cref="HighestModSeq"/>.</summary>
     public void AddJournal(IReadOnlyList<JournalEntry> entries)
     {

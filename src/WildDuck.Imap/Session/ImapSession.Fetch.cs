@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using WildDuck.Imap.Protocol;
+using WildDuck.Storage;
+using WildDuck.Storage.Mime;
+
+namespace WildDuck.Imap.Session;
+
+/// <content>FETCH / UID FETCH (RFC 3501 §6.4.5, §7.4.2; BINARY RFC 3516; CONDSTORE RFC 7162).</content>
+internal sealed partial class ImapSession
+{
+    /// <summary>Flush after this many buffered bytes, so slow clients push back on big FETCHes.</summary>
+    private const int FetchFlushThreshold = 64 * 1024;
+
+    private async ValueTask FetchAsync(FetchCommand command)
+    {
+        var selected = Selected;
+        var uids = Resolve(command.Set, command.IsUid);
+        var changedSince = command.ChangedSince is { } cs ? (long)System.Math.Min(cs, long.MaxValue) : (long?)null;
+        if (changedSince is not null)
+        {
+            _condStore = true;
+        }
+
+        var fields = MessageFields.Basic;
+        var hasUid = false;
+        var hasFlags = false;
+        var hasModSeq = false;
+        var setsSeen = false;
+        List<FetchItem>? sections = null;
+        foreach (var item in command.Items)
+        {
+            switch (item.Kind)
+            {
+                case FetchItemKind.Envelope:
+                    fields |= MessageFields.Envelope;
+                    break;
+                case FetchItemKind.BodyStructure or FetchItemKind.Body:
+                    fields |= MessageFields.Structure;
+                    break;
+                case FetchItemKind.Uid:
+                    hasUid = true;
+                    break;
+                case FetchItemKind.Flags:
+                    hasFlags = true;
+                    break;
+                case FetchItemKind.ModSeq:
+                    hasModSeq = true;
+                    _condStore = true;
+                    break;
+                case FetchItemKind.BodySection or FetchItemKind.BinarySection or FetchItemKind.BinarySize
+                    or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text:
+                    (sections ??= new List<FetchItem>()).Add(item);
+                    setsSeen |= item.SetsSeen;
+                    break;
+            }
+        }
+
+        // RFC 3501 §6.4.5: fetching a body section without .PEEK sets \Seen (not in a read-only
+        // mailbox); the new flags are then reported with the message.
+        Dictionary<uint, FlagChange>? seen = null;
+        if (setsSeen && !selected.ReadOnly && !uids.IsEmpty)
+        {
+            var update = await _server.Messages.UpdateFlagsAsync(UserId, selected.Id, uids, new FlagUpdate { Operation = FlagOperation.Add, Flags = MessageFlags.Seen }).ConfigureAwait(false);
+            seen = new Dictionary<uint, FlagChange>(update.Updated.Count);
+            foreach (var change in update.Updated)
+            {
+                seen[change.Uid] = change;
+                selected.NoteOwnFlagChange(change.Uid, change.ModSeq);
+            }
+        }
+
+        var unknownTransferEncoding = false;
+        await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, uids, fields).ConfigureAwait(false))
+        {
+            var sequence = selected.SequenceOf(message.Uid);
+            if (sequence == 0 || (changedSince is { } since && message.ModSeq <= since))
+            {
+                continue;
+            }
+
+            var flags = message.Flags;
+            var keywords = message.Keywords;
+            var modSeq = message.ModSeq;
+            var flagsChanged = false;
+            if (seen is not null && seen.TryGetValue(message.Uid, out var change))
+            {
+                flagsChanged = change.Flags != flags;
+                flags = change.Flags;
+                keywords = change.Keywords;
+                modSeq = System.Math.Max(modSeq, change.ModSeq);
+            }
+
+            var w = new ImapResponseWriter(_output);
+            w.BeginFetch((uint)sequence);
+            var itemsBefore = false;
+
+            // RFC 3501 §6.4.8: UID FETCH always returns UID.
+            if (hasUid || command.IsUid)
+            {
+                w.WriteFetchUid(message.Uid);
+                itemsBefore = true;
+            }
+
+            if (hasFlags || flagsChanged)
+            {
+                w.WriteFetchFlags(flags, keywords);
+                itemsBefore = true;
+            }
+
+            foreach (var item in command.Items)
+            {
+                switch (item.Kind)
+                {
+                    case FetchItemKind.InternalDate:
+                        w.BeginFetchItem(item.ResponseName);
+                        w.WriteDateTime(message.InternalDate);
+                        itemsBefore = true;
+                        break;
+                    case FetchItemKind.Rfc822Size:
+                        w.BeginFetchItem(item.ResponseName);
+                        w.WriteNumber((ulong)message.Size);
+                        itemsBefore = true;
+                        break;
+                    case FetchItemKind.Envelope:
+                        w.BeginFetchItem(item.ResponseName);
+                        w.WriteRaw(message.Envelope);
+                        itemsBefore = true;
+                        break;
+                    case FetchItemKind.BodyStructure:
+                        w.BeginFetchItem(item.ResponseName);
+                        w.WriteRaw(message.BodyStructure);
+                        itemsBefore = true;
+                        break;
+                    case FetchItemKind.Body:
+                        w.BeginFetchItem(item.ResponseName);
+                        w.WriteRaw(message.Body);
+                        itemsBefore = true;
+                        break;
+                }
+            }
+
+            // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ in every response.
+            if (hasModSeq || changedSince is not null || (flagsChanged && _condStore))
+            {
+                w.WriteFetchModSeq((ulong)modSeq);
+                itemsBefore = true;
+            }
+
+            // The writer counts items to place separators; a fresh writer after an await does not
+            // know what came before, so the first section item writes its own separator.
+            w.Commit();
+            if (sections is not null)
+            {
+                unknownTransferEncoding |= await WriteSectionsAsync(message.Uid, sections, itemsBefore).ConfigureAwait(false);
+            }
+
+            var end = new ImapResponseWriter(_output);
+            end.EndFetch();
+            end.Commit();
+            if (_output.UnflushedBytes >= FetchFlushThreshold)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (unknownTransferEncoding)
+        {
+            // RFC 3516 §4.3: BINARY of a part whose encoding the server cannot decode.
+            await CompleteAsync(ImapStatus.No, "UNKNOWN-CTE"u8.ToArray(), "Unknown Content-Transfer-Encoding", allowExpunge: command.IsUid).ConfigureAwait(false);
+            return;
+        }
+
+        // RFC 3501 §7.4.1: no EXPUNGE while answering a FETCH by sequence number.
+        await OkAsync("FETCH completed", allowExpunge: command.IsUid).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the section items of one message, streaming literal bodies; true when a BINARY failed on its encoding.</summary>
+    private async ValueTask<bool> WriteSectionsAsync(uint uid, List<FetchItem> items, bool itemsBefore)
+    {
+        var content = await _server.Messages.OpenContentAsync(UserId, Selected.Id, uid).ConfigureAwait(false);
+        var unknown = false;
+        foreach (var item in items)
+        {
+            SectionContent? section = null;
+            if (content is not null)
+            {
+                section = await content.ResolveSectionAsync(item.Section!).ConfigureAwait(false);
+            }
+
+            var w = new ImapResponseWriter(_output);
+            if (itemsBefore)
+            {
+                w.WriteSpace();
+            }
+
+            itemsBefore = true;
+            w.BeginFetchItem(item.ResponseName);
+            if (section is null || section.Status == SectionStatus.UnknownTransferEncoding)
+            {
+                // The message was expunged meanwhile, or its encoding is unknown: NIL keeps the
+                // response well-formed (RFC 3501 nstring).
+                unknown |= section?.Status == SectionStatus.UnknownTransferEncoding;
+                w.WriteNil();
+                w.Commit();
+                continue;
+            }
+
+            if (item.Kind == FetchItemKind.BinarySize)
+            {
+                w.WriteNumber((ulong)section.TotalLength);
+                w.Commit();
+                continue;
+            }
+
+            // BINARY content may hold NUL and bare CR/LF: literal8 (RFC 3516 §4.2).
+            w.WriteLiteralHeader(section.Length, binary: item.Kind == FetchItemKind.BinarySection);
+            w.Commit();
+            await section.WriteToAsync(_output).ConfigureAwait(false);
+        }
+
+        return unknown;
+    }
+}
