@@ -4,6 +4,8 @@ using System.IO;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WildDuck.Hosting;
+using WildDuck.Imap;
 using WildDuck.Storage;
 using WildDuck.Storage.Sqlite;
 
@@ -35,7 +37,18 @@ internal static class ServerSetup
                 o.Path = section["Sqlite:Path"] is { Length: > 0 } path
                     ? Path.GetFullPath(path, dataDirectory)
                     : Path.Combine(dataDirectory, "wildduck.db");
-            });
+            })
+            .AddTls(o =>
+            {
+                section.GetSection("Tls").Bind(o);
+
+                // Without a configured certificate a self-signed one is generated next to the store,
+                // so STARTTLS and the TLS port work out of the box.
+                o.SelfSignedDirectory = Path.GetFullPath(section["Tls:SelfSignedDirectory"] ?? dataDirectory, dataDirectory);
+                o.SelfSignedHostname ??= section["Hostname"];
+            })
+            .ConfigureHosting(o => section.GetSection("Hosting").Bind(o))
+            .AddImap(o => section.GetSection("Imap").Bind(o));
         builder.Services.AddHostedService<StoreMaintenanceService>();
         return builder;
     }

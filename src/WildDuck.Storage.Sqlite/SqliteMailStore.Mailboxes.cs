@@ -255,7 +255,7 @@ public sealed partial class SqliteMailStore
         Execute(
             c,
             t,
-            "INSERT INTO mailboxes (id, user_id, path, special_use, uid_validity, uid_next, modseq, subscribed, retention_ms, hidden) VALUES ($id, $u, $p, $s, $v, 1, 0, $sub, $ret, $h)",
+            "INSERT INTO mailboxes (id, user_id, path, special_use, uid_validity, uid_next, modseq, subscribed, retention_ms, hidden) VALUES ($id, $u, $p, $s, $v, 1, 1, $sub, $ret, $h)",
             ("$id", Blob(id)),
             ("$u", Blob(user)),
             ("$p", path),
@@ -266,7 +266,7 @@ public sealed partial class SqliteMailStore
             ("$h", options.Hidden));
         if (journal)
         {
-            InsertJournal(c, t, user, id, 0, JournalCommand.Create, 0, null, MessageFlags.None, string.Empty, path);
+            InsertJournal(c, t, user, id, 1, JournalCommand.Create, 0, null, MessageFlags.None, string.Empty, path);
         }
 
         return new MailboxRecord
@@ -277,7 +277,9 @@ public sealed partial class SqliteMailStore
             SpecialUse = options.SpecialUse,
             UidValidity = (uint)uidValidity,
             UidNext = 1,
-            HighestModSeq = 0,
+            // RFC 7162 §7: mod-sequence values are positive; a new mailbox starts at 1 so its
+            // first HIGHESTMODSEQ is valid and every later change is above it.
+            HighestModSeq = 1,
             Subscribed = options.Subscribed,
             Retention = options.Retention,
             Hidden = options.Hidden,
