@@ -133,7 +133,11 @@ internal static partial class ImapCommandParser
 
     private static FetchItem Section(ref ImapTokenReader r, ReadOnlySpan<byte> responseName, bool binary, bool peek, bool size)
     {
-        r.Expect((byte)'[', ImapParseError.InvalidFetchAttribute);
+        if (!r.TryConsume((byte)'['))
+        {
+            ImapParseException.Throw(ImapParseError.InvalidFetchAttribute);
+        }
+
         var echo = new StringBuilder(32);
         echo.Append(Encoding.ASCII.GetString(responseName)).Append('[');
         var parts = new List<int>();
@@ -244,7 +248,7 @@ internal static partial class ImapCommandParser
         do
         {
             // header-fld-name = astring; the original spelling is echoed (RFC 3501 §7.4.2).
-            var raw = r.AString(out _);
+            var raw = r.Peek == (byte)')' ? default : r.AString(out _);
             if (raw.Length == 0)
             {
                 ImapParseException.Throw(ImapParseError.InvalidFetchAttribute);
