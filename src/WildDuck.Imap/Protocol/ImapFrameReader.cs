@@ -144,10 +144,12 @@ internal sealed class ImapFrameReader : IDisposable
 
                 default:
                 {
-                    if (!_state.IsRecovering && !_state.IsLiteralPending && _state._scan > 0)
+                    var movable = _state._scan - ImapFramer.RebaseReserve;
+                    if (!_state.IsRecovering && !_state.IsLiteralPending && movable > 0)
                     {
-                        // Move what is framed into the lease so the pipe holds only unscanned bytes.
-                        var scanned = buffer.Slice(consumed).Slice(0, _state._scan);
+                        // Move what is framed into the lease so the pipe holds only the unscanned
+                        // bytes plus the short tail the framer looks back at.
+                        var scanned = buffer.Slice(consumed).Slice(0, movable);
                         Append(scanned);
                         var position = scanned.End;
                         _state.Rebase(scanned.Length);
