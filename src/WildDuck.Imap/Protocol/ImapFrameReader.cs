@@ -78,6 +78,12 @@ internal sealed class ImapFrameReader : IDisposable
     /// <summary>Reads until a command, a literal announcement, an error or the end of input.</summary>
     public async ValueTask<ImapReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
+        if (IsLiteralPending)
+        {
+            // Reading on would frame the literal's payload as commands.
+            ThrowLiteralPending();
+        }
+
         if (_literal is not null)
         {
             // The session dropped a streamed literal early: drain it so framing stays in step.
@@ -294,6 +300,10 @@ internal sealed class ImapFrameReader : IDisposable
 
     private static string? TagString(in ReadOnlySequence<byte> tag) =>
         tag.IsEmpty ? null : Encoding.ASCII.GetString(tag);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowLiteralPending() =>
+        throw new InvalidOperationException("A literal announcement is pending: accept, open, skip or reject it first.");
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowNoLiteral() => throw new InvalidOperationException("No literal is pending.");

@@ -214,7 +214,7 @@ internal ref struct ImapTokenReader
     /// <summary>Reads an nstring: NIL (returns false) or a string.</summary>
     public bool NString(out ReadOnlySpan<byte> value, out byte[]? unescaped)
     {
-        if (TryKeyword("NIL"u8))
+        if (TryKeyword(ImapStrings.Nil))
         {
             value = default;
             unescaped = null;

@@ -313,4 +313,16 @@ public class ImapFrameReaderTests
         got.Should().HaveCount(expected.Length + 1);
         got.GetRange(1, expected.Length).Should().Equal(System.Linq.Enumerable.Select(expected, e => e.Replace("A LOGIN", "A LOGIN " + new string('q', 60), StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task ReadingOnWithAPendingLiteralIsRefused()
+    {
+        var pipe = new Pipe();
+        using var reader = new ImapFrameReader(pipe.Reader, new ImapLimits());
+        await WriteAsync(pipe, "A LOGIN {3}\r\n");
+        (await reader.ReadAsync()).Kind.Should().Be(ImapReadKind.LiteralAnnounced);
+        reader.IsLiteralPending.Should().BeTrue();
+        await FluentActions.Awaiting(async () => await reader.ReadAsync()).Should().ThrowAsync<InvalidOperationException>();
+        FluentActions.Invoking(() => new ImapFrameReader(pipe.Reader, new ImapLimits()).OpenLiteral()).Should().Throw<InvalidOperationException>();
+    }
 }

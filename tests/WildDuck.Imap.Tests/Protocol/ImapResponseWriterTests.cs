@@ -33,6 +33,8 @@ public class ImapResponseWriterTests
         Write((ref ImapResponseWriter w) => w.WriteUntagged(ImapStatus.Preauth, default, "hi")).Should().Be("* PREAUTH hi\r\n");
         Write((ref ImapResponseWriter w) => w.WriteUntagged(ImapStatus.Ok, "UIDVALIDITY 3857529045"u8, "UIDs valid")).Should().Be("* OK [UIDVALIDITY 3857529045] UIDs valid\r\n");
         Write((ref ImapResponseWriter w) => w.WriteContinuation("Ready")).Should().Be("+ Ready\r\n");
+        Write((ref ImapResponseWriter w) => w.WriteUntaggedNumber(23, ImapStrings.Exists)).Should().Be("* 23 EXISTS\r\n");
+        Write((ref ImapResponseWriter w) => w.WriteUntaggedNumber(3, ImapStrings.Expunge)).Should().Be("* 3 EXPUNGE\r\n");
     }
 
     [Theory]
