@@ -259,6 +259,13 @@ internal sealed class ImapFrameReader : IDisposable
 
         var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
         var buffer = result.Buffer;
+        if (result.IsCanceled)
+        {
+            // A timeout cancelled the read: 0 would look like a complete (short) body.
+            _input.AdvanceTo(buffer.Start);
+            throw new OperationCanceledException("The literal read was cancelled.");
+        }
+
         var take = Math.Min(literal.Remaining, buffer.Length);
         if (!discard)
         {
@@ -276,8 +283,11 @@ internal sealed class ImapFrameReader : IDisposable
         }
         else if (take == 0 && result.IsCompleted)
         {
+            // Never let a truncated body pass for a whole one.
             _literal = null;
+            _state.Reset();
             _startNewCommand = true;
+            throw new EndOfStreamException("The connection closed inside a literal.");
         }
 
         return (int)take;

@@ -325,4 +325,31 @@ public class ImapFrameReaderTests
         await FluentActions.Awaiting(async () => await reader.ReadAsync()).Should().ThrowAsync<InvalidOperationException>();
         FluentActions.Invoking(() => new ImapFrameReader(pipe.Reader, new ImapLimits()).OpenLiteral()).Should().Throw<InvalidOperationException>();
     }
+
+    [Fact]
+    public async Task ConnectionClosedInsideALiteralIsAnError()
+    {
+        var pipe = new Pipe();
+        using var reader = new ImapFrameReader(pipe.Reader, new ImapLimits());
+        await WriteAsync(pipe, "A APPEND INBOX {100}\r\nonly a little", complete: true);
+        (await reader.ReadAsync()).Kind.Should().Be(ImapReadKind.LiteralAnnounced);
+        var stream = reader.OpenLiteral();
+        var copy = new MemoryStream();
+        await FluentActions.Awaiting(() => stream.CopyToAsync(copy)).Should().ThrowAsync<EndOfStreamException>();
+        copy.Length.Should().Be(13);
+        (await reader.ReadAsync()).Kind.Should().Be(ImapReadKind.EndOfStream);
+    }
+
+    [Fact]
+    public async Task CancelledLiteralReadThrows()
+    {
+        var pipe = new Pipe();
+        using var reader = new ImapFrameReader(pipe.Reader, new ImapLimits());
+        await WriteAsync(pipe, "A APPEND INBOX {100}\r\n");
+        (await reader.ReadAsync()).Kind.Should().Be(ImapReadKind.LiteralAnnounced);
+        var stream = reader.OpenLiteral();
+        var pending = stream.ReadAsync(new byte[10]).AsTask();
+        pipe.Reader.CancelPendingRead();
+        await FluentActions.Awaiting(() => pending).Should().ThrowAsync<OperationCanceledException>();
+    }
 }
