@@ -635,4 +635,34 @@ public class ImapCommandParserTests
     {
         ImapCommandParser.IsValidAppendTail(Encoding.ASCII.GetBytes(tail), utf8).Should().Be(valid);
     }
+
+    [Fact]
+    public void SequenceSetKeysResolveToUidKeys()
+    {
+        var s = Ok<SearchCommand>("a SEARCH OR 1:2 NOT UID 7:* (SEEN 3)");
+        uint[] uids = [10, 20, 30];
+        var resolved = SequenceSetKey.Resolve(s.Key, k =>
+        {
+            if (k.IsUid)
+            {
+                return k.Set.ResolveUids(uids[^1]);
+            }
+
+            k.Set.TryResolveSequence(uids, out var set).Should().BeTrue();
+            return set;
+        });
+        SearchRender.Render(resolved).Should().Be("(OR(UIDS:10,20,NOT(UIDS:7:30)) (+Seen UIDS:30))");
+        var untouched = Ok<SearchCommand>("a SEARCH SEEN FLAGGED").Key;
+        SequenceSetKey.Resolve(untouched, _ => throw new InvalidOperationException()).Should().BeSameAs(untouched);
+    }
+
+    [Fact]
+    public void FetchKnowsWhetherItSetsSeen()
+    {
+        Ok<FetchCommand>("a FETCH 1 (FLAGS BODY.PEEK[])").SetsSeen.Should().BeFalse();
+        Ok<FetchCommand>("a FETCH 1 (FLAGS RFC822.HEADER BINARY.SIZE[1])").SetsSeen.Should().BeFalse();
+        Ok<FetchCommand>("a FETCH 1 BODY[TEXT]").SetsSeen.Should().BeTrue();
+        Ok<FetchCommand>("a FETCH 1 RFC822").SetsSeen.Should().BeTrue();
+        Ok<FetchCommand>("a FETCH 1 BINARY[1]").SetsSeen.Should().BeTrue();
+    }
 }

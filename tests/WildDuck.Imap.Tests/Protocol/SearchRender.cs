@@ -27,6 +27,7 @@ internal static class SearchRender
         SizeKey s => (s.Larger ? ">" : "<") + s.Size,
         SequenceSetKey q => (q.IsUid ? "UID:" : "SEQ:") + q.Set,
         ModSeqKey m => "MODSEQ:" + m.ModSeq,
+        UidKey u => "UIDS:" + u.Uids,
         _ => throw new ArgumentOutOfRangeException(nameof(key)),
     };
 }
