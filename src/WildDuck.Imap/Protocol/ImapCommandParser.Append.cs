@@ -35,7 +35,7 @@ internal static partial class ImapCommandParser
         try
         {
             tag = ReadTag(ref r);
-            if (tag is null || !r.TryConsume((byte)' ') || !r.TryKeyword("APPEND"u8))
+            if (tag is null || !r.TryConsume((byte)' ') || !r.TryKeyword(ImapStrings.Append))
             {
                 return AppendPrefixStatus.NotAppend;
             }
@@ -108,7 +108,7 @@ internal static partial class ImapCommandParser
             r.Space();
         }
 
-        if (r.TryKeyword("UTF8"u8))
+        if (r.TryKeyword(ImapStrings.Utf8))
         {
             r.Space();
             r.Expect((byte)'(', ImapParseError.InvalidArguments);

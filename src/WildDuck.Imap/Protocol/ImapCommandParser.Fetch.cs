@@ -26,15 +26,15 @@ internal static partial class ImapCommandParser
 
             r.Expect((byte)')', ImapParseError.InvalidFetchAttribute);
         }
-        else if (r.TryKeyword("ALL"u8))
+        else if (r.TryKeyword(ImapStrings.All))
         {
             items.AddRange([FetchItem.Flags, FetchItem.InternalDate, FetchItem.Rfc822Size, FetchItem.Envelope]);
         }
-        else if (r.TryKeyword("FAST"u8))
+        else if (r.TryKeyword(ImapStrings.Fast))
         {
             items.AddRange([FetchItem.Flags, FetchItem.InternalDate, FetchItem.Rfc822Size]);
         }
-        else if (r.TryKeyword("FULL"u8))
+        else if (r.TryKeyword(ImapStrings.Full))
         {
             items.AddRange([FetchItem.Flags, FetchItem.InternalDate, FetchItem.Rfc822Size, FetchItem.Envelope, FetchItem.Body]);
         }
@@ -51,7 +51,7 @@ internal static partial class ImapCommandParser
             r.Expect((byte)'(', ImapParseError.InvalidModifier);
             do
             {
-                if (!r.TryKeyword("CHANGEDSINCE"u8) || changedSince is not null)
+                if (!r.TryKeyword(ImapStrings.ChangedSince) || changedSince is not null)
                 {
                     ImapParseException.Throw(ImapParseError.InvalidModifier);
                 }
@@ -96,35 +96,35 @@ internal static partial class ImapCommandParser
         var name = r.Word(ImapParseError.InvalidFetchAttribute);
         switch (name.Length)
         {
-            case 3 when Is(name, "UID"u8):
+            case 3 when Is(name, ImapStrings.Uid):
                 return FetchItem.Uid;
-            case 4 when Is(name, "BODY"u8):
-                return r.Peek == (byte)'[' ? Section(ref r, "BODY"u8, binary: false, peek: false, size: false) : FetchItem.Body;
-            case 5 when Is(name, "FLAGS"u8):
+            case 4 when Is(name, ImapStrings.Body):
+                return r.Peek == (byte)'[' ? Section(ref r, ImapStrings.Body, binary: false, peek: false, size: false) : FetchItem.Body;
+            case 5 when Is(name, ImapStrings.Flags):
                 return FetchItem.Flags;
-            case 6 when Is(name, "RFC822"u8):
+            case 6 when Is(name, ImapStrings.Rfc822):
                 return FetchItem.Rfc822;
-            case 6 when Is(name, "MODSEQ"u8):
+            case 6 when Is(name, ImapStrings.ModSeq):
                 return FetchItem.ModSeq;
-            case 6 when Is(name, "BINARY"u8):
-                return Section(ref r, "BINARY"u8, binary: true, peek: false, size: false);
-            case 8 when Is(name, "ENVELOPE"u8):
+            case 6 when Is(name, ImapStrings.Binary):
+                return Section(ref r, ImapStrings.Binary, binary: true, peek: false, size: false);
+            case 8 when Is(name, ImapStrings.Envelope):
                 return FetchItem.Envelope;
-            case 9 when Is(name, "BODY.PEEK"u8):
-                return Section(ref r, "BODY"u8, binary: false, peek: true, size: false);
-            case 11 when Is(name, "RFC822.SIZE"u8):
+            case 9 when Is(name, ImapStrings.BodyPeek):
+                return Section(ref r, ImapStrings.Body, binary: false, peek: true, size: false);
+            case 11 when Is(name, ImapStrings.Rfc822Size):
                 return FetchItem.Rfc822Size;
-            case 11 when Is(name, "RFC822.TEXT"u8):
+            case 11 when Is(name, ImapStrings.Rfc822Text):
                 return FetchItem.Rfc822Text;
-            case 11 when Is(name, "BINARY.PEEK"u8):
-                return Section(ref r, "BINARY"u8, binary: true, peek: true, size: false);
-            case 11 when Is(name, "BINARY.SIZE"u8):
-                return Section(ref r, "BINARY.SIZE"u8, binary: true, peek: true, size: true);
-            case 12 when Is(name, "INTERNALDATE"u8):
+            case 11 when Is(name, ImapStrings.BinaryPeek):
+                return Section(ref r, ImapStrings.Binary, binary: true, peek: true, size: false);
+            case 11 when Is(name, ImapStrings.BinarySize):
+                return Section(ref r, ImapStrings.BinarySize, binary: true, peek: true, size: true);
+            case 12 when Is(name, ImapStrings.InternalDate):
                 return FetchItem.InternalDate;
-            case 13 when Is(name, "RFC822.HEADER"u8):
+            case 13 when Is(name, ImapStrings.Rfc822Header):
                 return FetchItem.Rfc822Header;
-            case 13 when Is(name, "BODYSTRUCTURE"u8):
+            case 13 when Is(name, ImapStrings.BodyStructure):
                 return FetchItem.BodyStructure;
             default:
                 return ImapParseException.Throw<FetchItem>(ImapParseError.InvalidFetchAttribute);
@@ -133,7 +133,11 @@ internal static partial class ImapCommandParser
 
     private static FetchItem Section(ref ImapTokenReader r, ReadOnlySpan<byte> responseName, bool binary, bool peek, bool size)
     {
-        r.Expect((byte)'[', ImapParseError.InvalidFetchAttribute);
+        if (!r.TryConsume((byte)'['))
+        {
+            ImapParseException.Throw(ImapParseError.InvalidFetchAttribute);
+        }
+
         var echo = new StringBuilder(32);
         echo.Append(Encoding.ASCII.GetString(responseName)).Append('[');
         var parts = new List<int>();
@@ -213,26 +217,26 @@ internal static partial class ImapCommandParser
     {
         fields = Array.Empty<string>();
         var word = r.Word(ImapParseError.InvalidFetchAttribute);
-        if (Is(word, "HEADER"u8))
+        if (Is(word, ImapStrings.Header))
         {
             echo.Append("HEADER");
             return SectionKind.Header;
         }
 
-        if (Is(word, "TEXT"u8))
+        if (Is(word, ImapStrings.Text))
         {
             echo.Append("TEXT");
             return SectionKind.Text;
         }
 
-        if (allowMime && Is(word, "MIME"u8))
+        if (allowMime && Is(word, ImapStrings.Mime))
         {
             echo.Append("MIME");
             return SectionKind.Mime;
         }
 
-        var not = Is(word, "HEADER.FIELDS.NOT"u8);
-        if (!not && !Is(word, "HEADER.FIELDS"u8))
+        var not = Is(word, ImapStrings.HeaderFieldsNot);
+        if (!not && !Is(word, ImapStrings.HeaderFields))
         {
             ImapParseException.Throw(ImapParseError.InvalidFetchAttribute);
         }
@@ -244,7 +248,7 @@ internal static partial class ImapCommandParser
         do
         {
             // header-fld-name = astring; the original spelling is echoed (RFC 3501 §7.4.2).
-            var raw = r.AString(out _);
+            var raw = r.Peek == (byte)')' ? default : r.AString(out _);
             if (raw.Length == 0)
             {
                 ImapParseException.Throw(ImapParseError.InvalidFetchAttribute);
@@ -310,7 +314,7 @@ internal static partial class ImapCommandParser
         if (r.TryConsume((byte)'('))
         {
             // RFC 7162 §3.1.3: STORE set (UNCHANGEDSINCE n) ...
-            if (!r.TryKeyword("UNCHANGEDSINCE"u8))
+            if (!r.TryKeyword(ImapStrings.UnchangedSince))
             {
                 ImapParseException.Throw(ImapParseError.InvalidModifier);
             }
@@ -333,11 +337,11 @@ internal static partial class ImapCommandParser
 
         var item = r.Word(ImapParseError.InvalidStoreAttribute);
         bool silent;
-        if (Is(item, "FLAGS"u8))
+        if (Is(item, ImapStrings.Flags))
         {
             silent = false;
         }
-        else if (Is(item, "FLAGS.SILENT"u8))
+        else if (Is(item, ImapStrings.FlagsSilent))
         {
             silent = true;
         }

@@ -19,7 +19,7 @@ internal static partial class ImapCommandParser
         r.Space();
         var returns = SearchReturnOptions.None;
         var hasReturn = false;
-        if (r.TryKeyword("RETURN"u8))
+        if (r.TryKeyword(ImapStrings.Return))
         {
             hasReturn = true;
             r.Space();
@@ -31,10 +31,10 @@ internal static partial class ImapCommandParser
                     var opt = r.Word(ImapParseError.InvalidModifier);
                     returns |= opt switch
                     {
-                        _ when Is(opt, "MIN"u8) => SearchReturnOptions.Min,
-                        _ when Is(opt, "MAX"u8) => SearchReturnOptions.Max,
-                        _ when Is(opt, "ALL"u8) => SearchReturnOptions.All,
-                        _ when Is(opt, "COUNT"u8) => SearchReturnOptions.Count,
+                        _ when Is(opt, ImapStrings.Min) => SearchReturnOptions.Min,
+                        _ when Is(opt, ImapStrings.Max) => SearchReturnOptions.Max,
+                        _ when Is(opt, ImapStrings.All) => SearchReturnOptions.All,
+                        _ when Is(opt, ImapStrings.Count) => SearchReturnOptions.Count,
                         _ => ImapParseException.Throw<SearchReturnOptions>(ImapParseError.InvalidModifier),
                     };
                 }
@@ -47,7 +47,7 @@ internal static partial class ImapCommandParser
         }
 
         string? charset = null;
-        if (r.TryKeyword("CHARSET"u8))
+        if (r.TryKeyword(ImapStrings.Charset))
         {
             r.Space();
             charset = Encoding.ASCII.GetString(r.AString(out _));
@@ -94,7 +94,7 @@ internal static partial class ImapCommandParser
         var name = r.Word(ImapParseError.InvalidSearchKey);
         switch (name.Length)
         {
-            case 2 when Is(name, "OR"u8):
+            case 2 when Is(name, ImapStrings.Or):
             {
                 r.Space();
                 var left = SearchKeyOf(ref r, depth + 1, latin1);
@@ -102,90 +102,90 @@ internal static partial class ImapCommandParser
                 return new OrKey(left, SearchKeyOf(ref r, depth + 1, latin1));
             }
 
-            case 2 when Is(name, "ON"u8):
+            case 2 when Is(name, ImapStrings.On):
                 return Date(ref r, DateField.Internal, DateComparison.On);
-            case 3 when Is(name, "ALL"u8):
+            case 3 when Is(name, ImapStrings.All):
                 return AllKey.Instance;
-            case 3 when Is(name, "NEW"u8):
+            case 3 when Is(name, ImapStrings.New):
                 return new RecentKey(RecentKind.New);
-            case 3 when Is(name, "OLD"u8):
+            case 3 when Is(name, ImapStrings.Old):
                 return new RecentKey(RecentKind.Old);
-            case 3 when Is(name, "NOT"u8):
+            case 3 when Is(name, ImapStrings.Not):
                 r.Space();
                 return new NotKey(SearchKeyOf(ref r, depth + 1, latin1));
-            case 3 when Is(name, "UID"u8):
+            case 3 when Is(name, ImapStrings.Uid):
                 r.Space();
                 return new SequenceSetKey(SequenceSet(ref r), IsUid: true);
-            case 3 when Is(name, "BCC"u8):
+            case 3 when Is(name, ImapStrings.Bcc):
                 return new HeaderKey(AddressField.Bcc, SearchString(ref r, latin1));
-            case 2 when Is(name, "CC"u8):
+            case 2 when Is(name, ImapStrings.Cc):
                 return new HeaderKey(AddressField.Cc, SearchString(ref r, latin1));
-            case 2 when Is(name, "TO"u8):
+            case 2 when Is(name, ImapStrings.To):
                 return new HeaderKey(AddressField.To, SearchString(ref r, latin1));
-            case 4 when Is(name, "FROM"u8):
+            case 4 when Is(name, ImapStrings.From):
                 return new HeaderKey(AddressField.From, SearchString(ref r, latin1));
-            case 4 when Is(name, "SEEN"u8):
+            case 4 when Is(name, ImapStrings.Seen):
                 return new FlagKey(MessageFlags.Seen, true);
-            case 4 when Is(name, "BODY"u8):
+            case 4 when Is(name, ImapStrings.Body):
                 return new TextKey(SearchString(ref r, latin1), IncludeHeaders: false);
-            case 4 when Is(name, "TEXT"u8):
+            case 4 when Is(name, ImapStrings.Text):
                 return new TextKey(SearchString(ref r, latin1), IncludeHeaders: true);
-            case 5 when Is(name, "DRAFT"u8):
+            case 5 when Is(name, ImapStrings.Draft):
                 return new FlagKey(MessageFlags.Draft, true);
-            case 5 when Is(name, "SINCE"u8):
+            case 5 when Is(name, ImapStrings.Since):
                 return Date(ref r, DateField.Internal, DateComparison.Since);
-            case 5 when Is(name, "OLDER"u8):
+            case 5 when Is(name, ImapStrings.Older):
                 r.Space();
                 return new WithinKey(r.NzNumber(), Older: true);
-            case 6 when Is(name, "BEFORE"u8):
+            case 6 when Is(name, ImapStrings.Before):
                 return Date(ref r, DateField.Internal, DateComparison.Before);
-            case 6 when Is(name, "LARGER"u8):
+            case 6 when Is(name, ImapStrings.Larger):
                 r.Space();
                 return new SizeKey((long)r.Number64(), Larger: true);
-            case 6 when Is(name, "RECENT"u8):
+            case 6 when Is(name, ImapStrings.Recent):
                 return new RecentKey(RecentKind.Recent);
-            case 6 when Is(name, "UNSEEN"u8):
+            case 6 when Is(name, ImapStrings.Unseen):
                 return new FlagKey(MessageFlags.Seen, false);
-            case 6 when Is(name, "HEADER"u8):
+            case 6 when Is(name, ImapStrings.Header):
             {
                 r.Space();
                 var field = ImapTokenReader.Utf8String(r.AString(out _));
                 return new HeaderFieldKey(field, SearchString(ref r, latin1));
             }
 
-            case 6 when Is(name, "MODSEQ"u8):
+            case 6 when Is(name, ImapStrings.ModSeq):
                 return ModSeq(ref r);
-            case 7 when Is(name, "DELETED"u8):
+            case 7 when Is(name, ImapStrings.Deleted):
                 return new FlagKey(MessageFlags.Deleted, true);
-            case 7 when Is(name, "FLAGGED"u8):
+            case 7 when Is(name, ImapStrings.Flagged):
                 return new FlagKey(MessageFlags.Flagged, true);
-            case 7 when Is(name, "KEYWORD"u8):
+            case 7 when Is(name, ImapStrings.Keyword):
                 return new KeywordKey(SearchKeyword(ref r), IsSet: true);
-            case 7 when Is(name, "SMALLER"u8):
+            case 7 when Is(name, ImapStrings.Smaller):
                 r.Space();
                 return new SizeKey((long)r.Number64(), Larger: false);
-            case 7 when Is(name, "SUBJECT"u8):
+            case 7 when Is(name, ImapStrings.Subject):
                 return new HeaderKey(AddressField.Subject, SearchString(ref r, latin1));
-            case 7 when Is(name, "UNDRAFT"u8):
+            case 7 when Is(name, ImapStrings.Undraft):
                 return new FlagKey(MessageFlags.Draft, false);
-            case 7 when Is(name, "YOUNGER"u8):
+            case 7 when Is(name, ImapStrings.Younger):
                 r.Space();
                 return new WithinKey(r.NzNumber(), Older: false);
-            case 6 when Is(name, "SENTON"u8):
+            case 6 when Is(name, ImapStrings.SentOn):
                 return Date(ref r, DateField.Sent, DateComparison.On);
-            case 8 when Is(name, "ANSWERED"u8):
+            case 8 when Is(name, ImapStrings.Answered):
                 return new FlagKey(MessageFlags.Answered, true);
-            case 9 when Is(name, "SENTSINCE"u8):
+            case 9 when Is(name, ImapStrings.SentSince):
                 return Date(ref r, DateField.Sent, DateComparison.Since);
-            case 9 when Is(name, "UNDELETED"u8):
+            case 9 when Is(name, ImapStrings.Undeleted):
                 return new FlagKey(MessageFlags.Deleted, false);
-            case 9 when Is(name, "UNFLAGGED"u8):
+            case 9 when Is(name, ImapStrings.Unflagged):
                 return new FlagKey(MessageFlags.Flagged, false);
-            case 9 when Is(name, "UNKEYWORD"u8):
+            case 9 when Is(name, ImapStrings.Unkeyword):
                 return new KeywordKey(SearchKeyword(ref r), IsSet: false);
-            case 10 when Is(name, "SENTBEFORE"u8):
+            case 10 when Is(name, ImapStrings.SentBefore):
                 return Date(ref r, DateField.Sent, DateComparison.Before);
-            case 10 when Is(name, "UNANSWERED"u8):
+            case 10 when Is(name, ImapStrings.Unanswered):
                 return new FlagKey(MessageFlags.Answered, false);
             default:
                 return ImapParseException.Throw<SearchKey>(ImapParseError.InvalidSearchKey);
@@ -219,14 +219,14 @@ internal static partial class ImapCommandParser
         if (r.AtString)
         {
             var entry = r.String(out _);
-            if (!entry.StartsWith("/flags/"u8))
+            if (!entry.StartsWith(ImapStrings.FlagsEntryPrefix))
             {
                 ImapParseException.Throw(ImapParseError.InvalidSearchKey);
             }
 
             r.Space();
             var type = r.Word(ImapParseError.InvalidSearchKey);
-            if (!Is(type, "PRIV"u8) && !Is(type, "SHARED"u8) && !Is(type, "ALL"u8))
+            if (!Is(type, ImapStrings.Priv) && !Is(type, ImapStrings.Shared) && !Is(type, ImapStrings.All))
             {
                 ImapParseException.Throw(ImapParseError.InvalidSearchKey);
             }

@@ -47,14 +47,14 @@ internal static partial class ImapCommandParser
     }
 
     /// <summary>True when <paramref name="line"/> is the IDLE terminator "DONE" (RFC 2177 §3, any case).</summary>
-    public static bool IsDone(ReadOnlySpan<byte> line) => System.Text.Ascii.EqualsIgnoreCase(line, "DONE"u8);
+    public static bool IsDone(ReadOnlySpan<byte> line) => System.Text.Ascii.EqualsIgnoreCase(line, ImapStrings.Done);
 
     /// <summary>
     /// True when the rest of the line after a streamed APPEND literal is valid: empty, or ")" for the
     /// <c>UTF8 (~{n})</c> form (MULTIAPPEND is not supported).
     /// </summary>
     public static bool IsValidAppendTail(ReadOnlySpan<byte> tail, bool isUtf8) =>
-        isUtf8 ? tail.SequenceEqual(")"u8) : tail.IsEmpty;
+        isUtf8 ? tail.SequenceEqual(ImapStrings.CloseParen) : tail.IsEmpty;
 
     private static string? ReadTag(ref ImapTokenReader r)
     {
@@ -85,17 +85,17 @@ internal static partial class ImapCommandParser
     {
         switch (name.Length)
         {
-            case 2 when Is(name, "ID"u8):
+            case 2 when Is(name, ImapStrings.Id):
                 return ParseId(ref r, tag);
-            case 3 when Is(name, "UID"u8):
+            case 3 when Is(name, ImapStrings.Uid):
                 return ParseUid(ref r, tag, ctx);
-            case 4 when Is(name, "NOOP"u8):
+            case 4 when Is(name, ImapStrings.Noop):
                 return new NoopCommand(tag);
-            case 4 when Is(name, "IDLE"u8):
+            case 4 when Is(name, ImapStrings.Idle):
                 return new IdleCommand(tag);
-            case 4 when Is(name, "LIST"u8):
+            case 4 when Is(name, ImapStrings.List):
                 return ParseList(ref r, tag, ctx);
-            case 4 when Is(name, "LSUB"u8):
+            case 4 when Is(name, ImapStrings.Lsub):
             {
                 r.Space();
                 var reference = Mailbox(ref r, ctx, normaliseInbox: false);
@@ -103,11 +103,11 @@ internal static partial class ImapCommandParser
                 return new LsubCommand(tag, reference, ListPattern(ref r, ctx));
             }
 
-            case 4 when Is(name, "MOVE"u8):
+            case 4 when Is(name, ImapStrings.Move):
                 return ParseCopyMove(ref r, tag, ctx, isUid: false, move: true);
-            case 4 when Is(name, "COPY"u8):
+            case 4 when Is(name, ImapStrings.Copy):
                 return ParseCopyMove(ref r, tag, ctx, isUid: false, move: false);
-            case 5 when Is(name, "LOGIN"u8):
+            case 5 when Is(name, ImapStrings.Login):
             {
                 r.Space();
                 var user = ImapTokenReader.Utf8String(r.AString(out _));
@@ -116,24 +116,24 @@ internal static partial class ImapCommandParser
                 return new LoginCommand(tag, user, password);
             }
 
-            case 5 when Is(name, "CHECK"u8):
+            case 5 when Is(name, ImapStrings.Check):
                 return new CheckCommand(tag);
-            case 5 when Is(name, "CLOSE"u8):
+            case 5 when Is(name, ImapStrings.Close):
                 return new CloseCommand(tag);
-            case 5 when Is(name, "FETCH"u8):
+            case 5 when Is(name, ImapStrings.Fetch):
                 return ParseFetch(ref r, tag, isUid: false);
-            case 5 when Is(name, "STORE"u8):
+            case 5 when Is(name, ImapStrings.Store):
                 return ParseStore(ref r, tag, isUid: false);
-            case 6 when Is(name, "LOGOUT"u8):
+            case 6 when Is(name, ImapStrings.Logout):
                 return new LogoutCommand(tag);
-            case 6 when Is(name, "SELECT"u8):
+            case 6 when Is(name, ImapStrings.Select):
                 return ParseSelect(ref r, tag, ctx, readOnly: false);
-            case 6 when Is(name, "CREATE"u8):
+            case 6 when Is(name, ImapStrings.Create):
                 return ParseCreate(ref r, tag, ctx);
-            case 6 when Is(name, "DELETE"u8):
+            case 6 when Is(name, ImapStrings.Delete):
                 r.Space();
                 return new DeleteCommand(tag, Mailbox(ref r, ctx));
-            case 6 when Is(name, "RENAME"u8):
+            case 6 when Is(name, ImapStrings.Rename):
             {
                 r.Space();
                 var from = Mailbox(ref r, ctx);
@@ -141,43 +141,43 @@ internal static partial class ImapCommandParser
                 return new RenameCommand(tag, from, Mailbox(ref r, ctx));
             }
 
-            case 6 when Is(name, "STATUS"u8):
+            case 6 when Is(name, ImapStrings.Status):
                 return ParseStatus(ref r, tag, ctx);
-            case 6 when Is(name, "APPEND"u8):
+            case 6 when Is(name, ImapStrings.Append):
                 return ParseAppend(ref r, tag, ctx);
-            case 6 when Is(name, "SEARCH"u8):
+            case 6 when Is(name, ImapStrings.Search):
                 return ParseSearch(ref r, tag, isUid: false);
-            case 6 when Is(name, "ENABLE"u8):
+            case 6 when Is(name, ImapStrings.Enable):
                 return ParseEnable(ref r, tag);
-            case 7 when Is(name, "EXAMINE"u8):
+            case 7 when Is(name, ImapStrings.Examine):
                 return ParseSelect(ref r, tag, ctx, readOnly: true);
-            case 7 when Is(name, "EXPUNGE"u8):
+            case 7 when Is(name, ImapStrings.Expunge):
                 return new ExpungeCommand(tag);
-            case 8 when Is(name, "STARTTLS"u8):
+            case 8 when Is(name, ImapStrings.StartTls):
                 return new StartTlsCommand(tag);
-            case 8 when Is(name, "UNSELECT"u8):
+            case 8 when Is(name, ImapStrings.Unselect):
                 return new UnselectCommand(tag);
-            case 8 when Is(name, "GETQUOTA"u8):
+            case 8 when Is(name, ImapStrings.GetQuota):
                 r.Space();
                 return new GetQuotaCommand(tag, ImapTokenReader.Utf8String(r.AString(out _)));
-            case 8 when Is(name, "SETQUOTA"u8):
+            case 8 when Is(name, ImapStrings.SetQuota):
                 return ParseSetQuota(ref r, tag);
-            case 8 when Is(name, "COMPRESS"u8):
+            case 8 when Is(name, ImapStrings.Compress):
                 r.Space();
                 return new CompressCommand(tag, Upper(r.Atom()));
-            case 9 when Is(name, "SUBSCRIBE"u8):
+            case 9 when Is(name, ImapStrings.Subscribe):
                 r.Space();
                 return new SubscribeCommand(tag, Mailbox(ref r, ctx));
-            case 9 when Is(name, "NAMESPACE"u8):
+            case 9 when Is(name, ImapStrings.Namespace):
                 return new NamespaceCommand(tag);
-            case 10 when Is(name, "CAPABILITY"u8):
+            case 10 when Is(name, ImapStrings.Capability):
                 return new CapabilityCommand(tag);
-            case 11 when Is(name, "UNSUBSCRIBE"u8):
+            case 11 when Is(name, ImapStrings.Unsubscribe):
                 r.Space();
                 return new UnsubscribeCommand(tag, Mailbox(ref r, ctx));
-            case 12 when Is(name, "AUTHENTICATE"u8):
+            case 12 when Is(name, ImapStrings.Authenticate):
                 return ParseAuthenticate(ref r, tag);
-            case 12 when Is(name, "GETQUOTAROOT"u8):
+            case 12 when Is(name, ImapStrings.GetQuotaRoot):
                 r.Space();
                 return new GetQuotaRootCommand(tag, Mailbox(ref r, ctx));
             default:
@@ -189,32 +189,32 @@ internal static partial class ImapCommandParser
     {
         r.Space();
         var sub = r.Word(ImapParseError.UnknownCommand);
-        if (Is(sub, "FETCH"u8))
+        if (Is(sub, ImapStrings.Fetch))
         {
             return ParseFetch(ref r, tag, isUid: true);
         }
 
-        if (Is(sub, "STORE"u8))
+        if (Is(sub, ImapStrings.Store))
         {
             return ParseStore(ref r, tag, isUid: true);
         }
 
-        if (Is(sub, "SEARCH"u8))
+        if (Is(sub, ImapStrings.Search))
         {
             return ParseSearch(ref r, tag, isUid: true);
         }
 
-        if (Is(sub, "COPY"u8))
+        if (Is(sub, ImapStrings.Copy))
         {
             return ParseCopyMove(ref r, tag, ctx, isUid: true, move: false);
         }
 
-        if (Is(sub, "MOVE"u8))
+        if (Is(sub, ImapStrings.Move))
         {
             return ParseCopyMove(ref r, tag, ctx, isUid: true, move: true);
         }
 
-        if (Is(sub, "EXPUNGE"u8))
+        if (Is(sub, ImapStrings.Expunge))
         {
             r.Space();
             return new UidExpungeCommand(tag, SequenceSet(ref r));
@@ -279,7 +279,7 @@ internal static partial class ImapCommandParser
             r.Expect((byte)'(', ImapParseError.InvalidModifier);
             do
             {
-                if (!r.TryKeyword("CONDSTORE"u8))
+                if (!r.TryKeyword(ImapStrings.CondStore))
                 {
                     ImapParseException.Throw(ImapParseError.InvalidModifier);
                 }
@@ -304,7 +304,7 @@ internal static partial class ImapCommandParser
             // RFC 6154 §3: create-param = "USE" SP "(" [use-attr *(SP use-attr)] ")".
             r.Space();
             r.Expect((byte)'(', ImapParseError.InvalidArguments);
-            if (!r.TryKeyword("USE"u8))
+            if (!r.TryKeyword(ImapStrings.Use))
             {
                 ImapParseException.Throw(ImapParseError.InvalidArguments);
             }
@@ -350,15 +350,15 @@ internal static partial class ImapCommandParser
             var item = r.Word(ImapParseError.InvalidStatusItem);
             items |= item switch
             {
-                _ when Is(item, "MESSAGES"u8) => StatusItems.Messages,
-                _ when Is(item, "RECENT"u8) => StatusItems.Recent,
-                _ when Is(item, "UIDNEXT"u8) => StatusItems.UidNext,
-                _ when Is(item, "UIDVALIDITY"u8) => StatusItems.UidValidity,
-                _ when Is(item, "UNSEEN"u8) => StatusItems.Unseen,
-                _ when Is(item, "HIGHESTMODSEQ"u8) => StatusItems.HighestModSeq,
-                _ when Is(item, "SIZE"u8) => StatusItems.Size,
-                _ when Is(item, "DELETED"u8) => StatusItems.Deleted,
-                _ when Is(item, "APPENDLIMIT"u8) => StatusItems.AppendLimit,
+                _ when Is(item, ImapStrings.Messages) => StatusItems.Messages,
+                _ when Is(item, ImapStrings.Recent) => StatusItems.Recent,
+                _ when Is(item, ImapStrings.UidNext) => StatusItems.UidNext,
+                _ when Is(item, ImapStrings.UidValidity) => StatusItems.UidValidity,
+                _ when Is(item, ImapStrings.Unseen) => StatusItems.Unseen,
+                _ when Is(item, ImapStrings.HighestModSeq) => StatusItems.HighestModSeq,
+                _ when Is(item, ImapStrings.Size) => StatusItems.Size,
+                _ when Is(item, ImapStrings.Deleted) => StatusItems.Deleted,
+                _ when Is(item, ImapStrings.AppendLimit) => StatusItems.AppendLimit,
                 _ => ImapParseException.Throw<StatusItems>(ImapParseError.InvalidStatusItem),
             };
         }
@@ -384,10 +384,10 @@ internal static partial class ImapCommandParser
                     var opt = r.Word(ImapParseError.InvalidListOption);
                     selection |= opt switch
                     {
-                        _ when Is(opt, "SUBSCRIBED"u8) => ListSelectionOptions.Subscribed,
-                        _ when Is(opt, "REMOTE"u8) => ListSelectionOptions.Remote,
-                        _ when Is(opt, "RECURSIVEMATCH"u8) => ListSelectionOptions.RecursiveMatch,
-                        _ when Is(opt, "SPECIAL-USE"u8) => ListSelectionOptions.SpecialUse,
+                        _ when Is(opt, ImapStrings.Subscribed) => ListSelectionOptions.Subscribed,
+                        _ when Is(opt, ImapStrings.Remote) => ListSelectionOptions.Remote,
+                        _ when Is(opt, ImapStrings.RecursiveMatch) => ListSelectionOptions.RecursiveMatch,
+                        _ when Is(opt, ImapStrings.SpecialUse) => ListSelectionOptions.SpecialUse,
                         _ => ImapParseException.Throw<ListSelectionOptions>(ImapParseError.InvalidListOption),
                     };
                 }
@@ -433,7 +433,7 @@ internal static partial class ImapCommandParser
         if (!r.End)
         {
             r.Space();
-            if (!r.TryKeyword("RETURN"u8))
+            if (!r.TryKeyword(ImapStrings.Return))
             {
                 ImapParseException.Throw(ImapParseError.InvalidListOption);
             }
@@ -445,19 +445,19 @@ internal static partial class ImapCommandParser
                 do
                 {
                     var opt = r.Word(ImapParseError.InvalidListOption);
-                    if (Is(opt, "SUBSCRIBED"u8))
+                    if (Is(opt, ImapStrings.Subscribed))
                     {
                         returns |= ListReturnOptions.Subscribed;
                     }
-                    else if (Is(opt, "CHILDREN"u8))
+                    else if (Is(opt, ImapStrings.Children))
                     {
                         returns |= ListReturnOptions.Children;
                     }
-                    else if (Is(opt, "SPECIAL-USE"u8))
+                    else if (Is(opt, ImapStrings.SpecialUse))
                     {
                         returns |= ListReturnOptions.SpecialUse;
                     }
-                    else if (Is(opt, "STATUS"u8))
+                    else if (Is(opt, ImapStrings.Status))
                     {
                         // RFC 5819 §2: STATUS (status-att...).
                         r.Space();
@@ -514,7 +514,7 @@ internal static partial class ImapCommandParser
     private static IdCommand ParseId(ref ImapTokenReader r, string tag)
     {
         r.Space();
-        if (r.TryKeyword("NIL"u8))
+        if (r.TryKeyword(ImapStrings.Nil))
         {
             return new IdCommand(tag, null);
         }
@@ -587,7 +587,7 @@ internal static partial class ImapCommandParser
     /// </summary>
     internal static string DecodeMailbox(ReadOnlySpan<byte> raw, bool utf8Accept, bool normaliseInbox = true)
     {
-        if (normaliseInbox && System.Text.Ascii.EqualsIgnoreCase(raw, "INBOX"u8))
+        if (normaliseInbox && System.Text.Ascii.EqualsIgnoreCase(raw, ImapStrings.Inbox))
         {
             return "INBOX";
         }
@@ -705,11 +705,11 @@ internal static partial class ImapCommandParser
 
     private static MessageFlags SystemFlag(ReadOnlySpan<byte> name) => name switch
     {
-        _ when Is(name, "SEEN"u8) => MessageFlags.Seen,
-        _ when Is(name, "ANSWERED"u8) => MessageFlags.Answered,
-        _ when Is(name, "FLAGGED"u8) => MessageFlags.Flagged,
-        _ when Is(name, "DELETED"u8) => MessageFlags.Deleted,
-        _ when Is(name, "DRAFT"u8) => MessageFlags.Draft,
+        _ when Is(name, ImapStrings.Seen) => MessageFlags.Seen,
+        _ when Is(name, ImapStrings.Answered) => MessageFlags.Answered,
+        _ when Is(name, ImapStrings.Flagged) => MessageFlags.Flagged,
+        _ when Is(name, ImapStrings.Deleted) => MessageFlags.Deleted,
+        _ when Is(name, ImapStrings.Draft) => MessageFlags.Draft,
         _ => ImapParseException.Throw<MessageFlags>(ImapParseError.InvalidFlag),
     };
 

@@ -76,7 +76,36 @@ internal sealed class ImapFrameReader : IDisposable
     }
 
     /// <summary>Reads until a command, a literal announcement, an error or the end of input.</summary>
-    public async ValueTask<ImapReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Completes synchronously, without allocating, when the next command is already buffered
+    /// (pipelined commands); otherwise awaits more input.
+    /// </remarks>
+    public ValueTask<ImapReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsLiteralPending)
+        {
+            // Reading on would frame the literal's payload as commands.
+            ThrowLiteralPending();
+        }
+
+        if (_literal is null)
+        {
+            if (_startNewCommand)
+            {
+                _leaseLength = 0;
+                _startNewCommand = false;
+            }
+
+            if (_input.TryRead(out var buffered) && Process(buffered, out var outcome))
+            {
+                return new ValueTask<ImapReadResult>(outcome);
+            }
+        }
+
+        return ReadSlowAsync(cancellationToken);
+    }
+
+    private async ValueTask<ImapReadResult> ReadSlowAsync(CancellationToken cancellationToken)
     {
         if (_literal is not null)
         {
@@ -93,85 +122,105 @@ internal sealed class ImapFrameReader : IDisposable
         while (true)
         {
             var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var status = _framer.TryFrame(ref _state, buffer, out var consumed, out var examined, out var frame);
-            switch (status)
+            if (Process(result, out var outcome))
             {
-                case FrameStatus.Complete:
+                return outcome;
+            }
+        }
+    }
+
+    /// <summary>Frames one read's buffer and advances the pipe; false when more input is needed.</summary>
+    private bool Process(in ReadResult result, out ImapReadResult outcome)
+    {
+        var buffer = result.Buffer;
+        var status = _framer.TryFrame(ref _state, buffer, out var consumed, out var examined, out var frame);
+        switch (status)
+        {
+            case FrameStatus.Complete:
+            {
+                Append(frame.Command);
+                _input.AdvanceTo(consumed);
+                _startNewCommand = true;
+                outcome = new ImapReadResult
                 {
-                    Append(frame.Command);
-                    _input.AdvanceTo(consumed);
-                    _startNewCommand = true;
-                    return new ImapReadResult
-                    {
-                        Kind = ImapReadKind.Command,
-                        Command = new ReadOnlyMemory<byte>(_lease, 0, _leaseLength),
-                        IsContinuation = frame.IsContinuation,
-                    };
+                    Kind = ImapReadKind.Command,
+                    Command = new ReadOnlyMemory<byte>(_lease, 0, _leaseLength),
+                    IsContinuation = frame.IsContinuation,
+                };
+                return true;
+            }
+
+            case FrameStatus.LiteralAnnounced:
+            {
+                var commandSoFar = _leaseLength + (int)frame.Command.Length;
+
+                // consumed is where this command starts (the framer may have skipped input before it).
+                var upToPayload = buffer.Slice(consumed, frame.LiteralStart);
+                Append(upToPayload);
+                _state.Rebase(upToPayload.Length);
+
+                // examined = consumed: the payload may already be here; don't wait for more.
+                _input.AdvanceTo(frame.LiteralStart);
+                outcome = new ImapReadResult
+                {
+                    Kind = ImapReadKind.LiteralAnnounced,
+                    Command = new ReadOnlyMemory<byte>(_lease, 0, commandSoFar),
+                    LiteralSize = frame.LiteralSize,
+                    LiteralNonSync = frame.LiteralNonSync,
+                    LiteralBinary = frame.LiteralBinary,
+                    LiteralFitsInline = frame.LiteralFitsInline,
+                    IsContinuation = frame.IsContinuation,
+                };
+                return true;
+            }
+
+            case FrameStatus.Error:
+            {
+                var tag = _leaseLength > 0
+                    ? TagString(ImapFramer.FindTag(new ReadOnlySequence<byte>(_lease, 0, _leaseLength)))
+                    : TagString(frame.Tag);
+                _input.AdvanceTo(consumed, examined);
+                _startNewCommand = true;
+                outcome = new ImapReadResult { Kind = ImapReadKind.Error, Error = frame.Error, Recovery = frame.Recovery, Tag = tag };
+                return true;
+            }
+
+            default:
+            {
+                // Read before AdvanceTo: the buffer is invalid afterwards.
+                var unconsumed = !buffer.Slice(consumed).IsEmpty;
+                var movable = _state._scan - ImapFramer.RebaseReserve;
+                if (!_state.IsRecovering && !_state.IsLiteralPending && movable > 0)
+                {
+                    // Move what is framed into the lease so the pipe holds only the unscanned
+                    // bytes plus the short tail the framer looks back at.
+                    var scanned = buffer.Slice(consumed).Slice(0, movable);
+                    Append(scanned);
+                    var position = scanned.End;
+                    _state.Rebase(scanned.Length);
+                    _input.AdvanceTo(position, examined);
                 }
-
-                case FrameStatus.LiteralAnnounced:
+                else
                 {
-                    var commandSoFar = _leaseLength + (int)frame.Command.Length;
-                    // consumed is where this command starts (the framer may have skipped input before it).
-                    var upToPayload = buffer.Slice(consumed, frame.LiteralStart);
-                    Append(upToPayload);
-                    _state.Rebase(upToPayload.Length);
-
-                    // examined = consumed: the payload may already be here; don't wait for more.
-                    _input.AdvanceTo(frame.LiteralStart);
-                    return new ImapReadResult
-                    {
-                        Kind = ImapReadKind.LiteralAnnounced,
-                        Command = new ReadOnlyMemory<byte>(_lease, 0, commandSoFar),
-                        LiteralSize = frame.LiteralSize,
-                        LiteralNonSync = frame.LiteralNonSync,
-                        LiteralBinary = frame.LiteralBinary,
-                        LiteralFitsInline = frame.LiteralFitsInline,
-                        IsContinuation = frame.IsContinuation,
-                    };
-                }
-
-                case FrameStatus.Error:
-                {
-                    var tag = _leaseLength > 0
-                        ? TagString(ImapFramer.FindTag(new ReadOnlySequence<byte>(_lease, 0, _leaseLength)))
-                        : TagString(frame.Tag);
                     _input.AdvanceTo(consumed, examined);
-                    _startNewCommand = true;
-                    return new ImapReadResult { Kind = ImapReadKind.Error, Error = frame.Error, Recovery = frame.Recovery, Tag = tag };
                 }
 
-                default:
+                if (result.IsCanceled)
                 {
-                    if (!_state.IsRecovering && !_state.IsLiteralPending && _state._scan > 0)
-                    {
-                        // Move what is framed into the lease so the pipe holds only unscanned bytes.
-                        var scanned = buffer.Slice(consumed).Slice(0, _state._scan);
-                        Append(scanned);
-                        var position = scanned.End;
-                        _state.Rebase(scanned.Length);
-                        _input.AdvanceTo(position, examined);
-                    }
-                    else
-                    {
-                        _input.AdvanceTo(consumed, examined);
-                    }
-
-                    if (result.IsCanceled)
-                    {
-                        return new ImapReadResult { Kind = ImapReadKind.Canceled };
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        var partial = _leaseLength > 0 || !buffer.Slice(consumed).IsEmpty;
-                        _startNewCommand = true;
-                        return new ImapReadResult { Kind = ImapReadKind.EndOfStream, HasPartialCommand = partial };
-                    }
-
-                    break;
+                    outcome = new ImapReadResult { Kind = ImapReadKind.Canceled };
+                    return true;
                 }
+
+                if (result.IsCompleted)
+                {
+                    var partial = _leaseLength > 0 || unconsumed;
+                    _startNewCommand = true;
+                    outcome = new ImapReadResult { Kind = ImapReadKind.EndOfStream, HasPartialCommand = partial };
+                    return true;
+                }
+
+                outcome = default;
+                return false;
             }
         }
     }
@@ -251,6 +300,13 @@ internal sealed class ImapFrameReader : IDisposable
 
         var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
         var buffer = result.Buffer;
+        if (result.IsCanceled)
+        {
+            // A timeout cancelled the read: 0 would look like a complete (short) body.
+            _input.AdvanceTo(buffer.Start);
+            throw new OperationCanceledException("The literal read was cancelled.");
+        }
+
         var take = Math.Min(literal.Remaining, buffer.Length);
         if (!discard)
         {
@@ -268,8 +324,11 @@ internal sealed class ImapFrameReader : IDisposable
         }
         else if (take == 0 && result.IsCompleted)
         {
+            // Never let a truncated body pass for a whole one.
             _literal = null;
+            _state.Reset();
             _startNewCommand = true;
+            throw new EndOfStreamException("The connection closed inside a literal.");
         }
 
         return (int)take;
@@ -292,6 +351,10 @@ internal sealed class ImapFrameReader : IDisposable
 
     private static string? TagString(in ReadOnlySequence<byte> tag) =>
         tag.IsEmpty ? null : Encoding.ASCII.GetString(tag);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowLiteralPending() =>
+        throw new InvalidOperationException("A literal announcement is pending: accept, open, skip or reject it first.");
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowNoLiteral() => throw new InvalidOperationException("No literal is pending.");

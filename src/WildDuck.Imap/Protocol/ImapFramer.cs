@@ -22,6 +22,13 @@ internal sealed class ImapFramer
     private const int TagScanLimit = 64;
     private const int LiteralTailWindow = 32;
 
+    /// <summary>
+    /// Bytes at the end of an unfinished line that a caller must keep in the buffer when it moves
+    /// framed bytes out (<see cref="ImapFrameState.Rebase"/>): the literal announcement and CR
+    /// checks look back this far from the line end.
+    /// </summary>
+    public const int RebaseReserve = LiteralTailWindow + 1;
+
     private readonly ImapLimits _limits;
 
     /// <summary>Creates a framer over <paramref name="limits"/>.</summary>
@@ -164,7 +171,7 @@ internal sealed class ImapFramer
             return FailAfterLine(ref state, input, lineEnd, FrameError.CommandTooLarge, FrameRecovery.SkipLine, 0, out consumed, out examined, out frame);
         }
 
-        var terminatorLength = lfOffset > state._lineStart && ByteAt(input, lfOffset - 1) == (byte)'\r' ? 2 : 1;
+        var terminatorLength = lfOffset > Math.Max(state._lineStart, 0) && ByteAt(input, lfOffset - 1) == (byte)'\r' ? 2 : 1;
         var contentEnd = lineEnd - terminatorLength;
         var literal = ParseLiteralTail(input, state._lineStart, contentEnd, out var size, out var nonSync, out var binary, out var braceEnd);
         if (literal == LiteralTail.None)
@@ -266,6 +273,8 @@ internal sealed class ImapFramer
         size = 0;
         nonSync = binary = false;
         braceEnd = contentEnd;
+        // After a rebase the line may start before the buffer; the caller keeps RebaseReserve bytes.
+        lineStart = Math.Max(lineStart, 0);
         var length = (int)Math.Min(LiteralTailWindow, contentEnd - lineStart);
         if (length <= 0)
         {

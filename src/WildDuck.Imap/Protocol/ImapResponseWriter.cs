@@ -396,6 +396,16 @@ internal ref struct ImapResponseWriter
     /// <summary>Writes "* " — the start of untagged data ("* 3 EXISTS", "* CAPABILITY ...").</summary>
     public void WriteUntaggedPrefix() => WriteRaw(ImapStrings.UntaggedPrefix);
 
+    /// <summary>Writes "* n NAME" CRLF ("* 23 EXISTS", "* 3 EXPUNGE").</summary>
+    public void WriteUntaggedNumber(uint number, scoped ReadOnlySpan<byte> name)
+    {
+        WriteRaw(ImapStrings.UntaggedPrefix);
+        WriteNumber(number);
+        WriteSpace();
+        WriteRaw(name);
+        WriteCrlf();
+    }
+
     /// <summary>Writes "+ text" CRLF (a continuation request).</summary>
     public void WriteContinuation(scoped ReadOnlySpan<char> text)
     {

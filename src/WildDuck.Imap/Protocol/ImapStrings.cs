@@ -4,7 +4,7 @@ using System;
 namespace WildDuck.Imap.Protocol;
 
 /// <summary>The protocol tokens of IMAP as UTF-8 literals: the single home for wire bytes.</summary>
-internal static class ImapStrings
+internal static partial class ImapStrings
 {
     public static ReadOnlySpan<byte> Crlf => "\r\n"u8;
     public static ReadOnlySpan<byte> Nil => "NIL"u8;
@@ -17,6 +17,7 @@ internal static class ImapStrings
     public static ReadOnlySpan<byte> ContinuationReady => "+ Ready\r\n"u8;
     public static ReadOnlySpan<byte> Fetch => "FETCH"u8;
     public static ReadOnlySpan<byte> Inbox => "INBOX"u8;
+    public static ReadOnlySpan<byte> Exists => "EXISTS"u8;
 
     // Flags (RFC 3501 §2.3.2).
     public static ReadOnlySpan<byte> FlagSeen => "\\Seen"u8;

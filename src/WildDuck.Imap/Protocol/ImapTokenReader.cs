@@ -176,7 +176,8 @@ internal ref struct ImapTokenReader
     }
 
     /// <summary>True when a quoted string or literal starts here.</summary>
-    public readonly bool AtString => Peek is (byte)'"' or (byte)'{' or (byte)'~';
+    public readonly bool AtString =>
+        Peek is (byte)'"' or (byte)'{' || (Peek == (byte)'~' && _pos + 1 < _s.Length && _s[_pos + 1] == (byte)'{');
 
     /// <summary>
     /// Reads a string (quoted or literal). Returns the content; when a quoted string had escapes the
@@ -213,7 +214,7 @@ internal ref struct ImapTokenReader
     /// <summary>Reads an nstring: NIL (returns false) or a string.</summary>
     public bool NString(out ReadOnlySpan<byte> value, out byte[]? unescaped)
     {
-        if (TryKeyword("NIL"u8))
+        if (TryKeyword(ImapStrings.Nil))
         {
             value = default;
             unescaped = null;

@@ -381,4 +381,19 @@ public class ImapFramerTests
         FluentActions.Invoking(() => state.RejectLiteral()).Should().Throw<InvalidOperationException>();
         FluentActions.Invoking(() => state.LiteralConsumedExternally()).Should().Throw<InvalidOperationException>();
     }
+
+    [Theory]
+    [MemberData(nameof(ImapCommandParserTests.ValidCommands), MemberType = typeof(ImapCommandParserTests))]
+    public void EveryParserTableCommandFramesWholeAndNoProperPrefixFrames(string command, Type type)
+    {
+        _ = type;
+        var bytes = Encoding.UTF8.GetBytes(command + "\r\n");
+        FramerDriver.Run(Framer, TestSequence.BytePerSegment(bytes)).Select(e => e.Command)
+            .Should().Equal(Encoding.Latin1.GetString(bytes, 0, bytes.Length - 2));
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var events = FramerDriver.Run(Framer, new ReadOnlySequence<byte>(bytes, 0, length));
+            events.Should().BeEmpty("prefix of length {0} is not a command", length);
+        }
+    }
 }

@@ -9,4 +9,22 @@ namespace WildDuck.Imap.Protocol;
 /// <param name="Set">The set as written.</param>
 /// <param name="Items">Items in request order, macros expanded.</param>
 /// <param name="ChangedSince">The CHANGEDSINCE modifier, or null.</param>
-internal sealed record FetchCommand(string Tag, bool IsUid, ImapSequenceSet Set, IReadOnlyList<FetchItem> Items, ulong? ChangedSince) : ImapCommand(Tag);
+internal sealed record FetchCommand(string Tag, bool IsUid, ImapSequenceSet Set, IReadOnlyList<FetchItem> Items, ulong? ChangedSince) : ImapCommand(Tag)
+{
+    /// <summary>True when any item sets \Seen on a read-write mailbox (RFC 3501 §6.4.5: BODY[...], BINARY[...], RFC822, RFC822.TEXT).</summary>
+    public bool SetsSeen
+    {
+        get
+        {
+            for (var i = 0; i < Items.Count; i++)
+            {
+                if (Items[i].SetsSeen)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
