@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO.Pipelines;
 using System.Security.Authentication;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
@@ -124,6 +126,26 @@ public class InMemoryConnectionTests
         (await client.ReadLineAsync()).Should().Be("BAD STARTTLS refused", "no go-ahead may be sent when plaintext follows STARTTLS");
         await run;
         server.IsSecure.Should().BeFalse();
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StartTlsRefusesPipelinedPlaintextEvenWhenTheEngineExaminedEverything()
+    {
+        var (server, stream) = InMemoryConnection.Create(TlsMode.StartTls, TestCertificates.Server);
+        await new LineClient(stream).WriteAsync("STARTTLS\r\nA2 LOGIN x y");
+        ReadResult result = await server.Transport.Input.ReadAsync();
+        var buffer = result.Buffer;
+        var lineEnd = buffer.GetPosition(1, buffer.PositionOf((byte)'\n')!.Value);
+
+        // A framer that scanned the whole buffer reports examined = end ("wake me only for new bytes").
+        server.Transport.Input.AdvanceTo(lineEnd, buffer.End);
+        (await server.StartTlsAsync("OK go\r\n"u8.ToArray(), CancellationToken.None)).Should().BeFalse();
+        server.IsSecure.Should().BeFalse();
+
+        // The refused upgrade leaves the input intact for the engine.
+        server.Transport.Input.TryRead(out var rest).Should().BeTrue();
+        Encoding.ASCII.GetString(rest.Buffer).Should().Be("A2 LOGIN x y");
         await server.DisposeAsync();
     }
 

@@ -64,14 +64,16 @@ internal sealed class StreamMailConnection : MailConnection
         // CVE-2011-0411: bytes already buffered after the STARTTLS line arrived in plaintext; running
         // them after the handshake would let a man in the middle inject commands into the TLS session.
         PipeReader input = _ownTransport.Input;
-        if (input.TryRead(out ReadResult pending))
+
+        // TryRead is not enough: it reports nothing when the engine advanced with examined = end.
+        // A cancelled read returns whatever is buffered at once, without touching the stream.
+        input.CancelPendingRead();
+        ReadResult pending = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        bool hasData = !pending.Buffer.IsEmpty;
+        input.AdvanceTo(pending.Buffer.Start);
+        if (hasData)
         {
-            bool hasData = !pending.Buffer.IsEmpty;
-            input.AdvanceTo(pending.Buffer.Start);
-            if (hasData)
-            {
-                return false;
-            }
+            return false;
         }
 
         PipeWriter output = _ownTransport.Output;
