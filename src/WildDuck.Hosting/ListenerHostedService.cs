@@ -233,6 +233,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             {
                 Interlocked.Decrement(ref listener.Active);
                 LogRefused(listener.Options.Name, client.RemoteEndPoint, "listener", listener.Options.MaxConnections);
+                HostingMetrics.Refused(listener.Options.Name, "listener_limit");
                 client.Dispose();
                 continue;
             }
@@ -242,10 +243,12 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
                 Interlocked.Decrement(ref _active);
                 Interlocked.Decrement(ref listener.Active);
                 LogRefused(listener.Options.Name, client.RemoteEndPoint, "global", _options.MaxConnections);
+                HostingMetrics.Refused(listener.Options.Name, "global_limit");
                 client.Dispose();
                 continue;
             }
 
+            HostingMetrics.Accepted(listener.Options.Name);
             long key = Interlocked.Increment(ref _nextConnection);
             var tracked = new Tracked(client);
             _connections[key] = tracked;
@@ -304,14 +307,23 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
         catch (ProxyHeaderException)
         {
             LogBadProxyHeader(o.Name, remote);
+            HostingMetrics.Refused(o.Name, "proxy_header");
         }
         catch (OperationCanceledException)
         {
             // Handshake timeout or server stop before the session started, or the handler honouring serverStopping.
+            if (connection is null && !_stopping.IsCancellationRequested)
+            {
+                HostingMetrics.Refused(o.Name, "handshake_timeout");
+            }
         }
         catch (IOException ex)
         {
             LogConnectionIoError(ex, connection?.Id, o.Name, remote);
+            if (connection is null)
+            {
+                HostingMetrics.Refused(o.Name, "handshake");
+            }
         }
         catch (SocketException ex)
         {
@@ -349,6 +361,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             }
 
             _connections.TryRemove(key, out _);
+            HostingMetrics.Closed(o.Name);
             Interlocked.Decrement(ref listener.Active);
             Interlocked.Decrement(ref _active);
         }

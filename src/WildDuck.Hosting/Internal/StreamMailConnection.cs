@@ -73,6 +73,7 @@ internal sealed class StreamMailConnection : MailConnection
         input.AdvanceTo(pending.Buffer.Start);
         if (hasData)
         {
+            HostingMetrics.StartTlsInjection(ListenerName);
             return false;
         }
 
