@@ -399,6 +399,98 @@ public class ListenerTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task AThrowingHandlerClosesTheConnectionAndFreesItsSlot()
+    {
+        await using var server = await TestServer.StartAsync(new ThrowingHandler(), l => l.MaxConnections = 1);
+        for (int i = 0; i < 3; i++)
+        {
+            var (tcp, client) = await server.ConnectAsync();
+            using (tcp)
+            {
+                (await client.ReadLineAsync()).Should().Be("* OK about to fail");
+                (await client.ReadLineAsync()).Should().BeNull();
+            }
+
+            await WaitUntilAsync(() => server.Listeners.ActiveConnections == 0);
+        }
+    }
+
+    [Fact]
+    public async Task LargeResponsesOverTlsArriveIntact()
+    {
+        await using var server = await TestServer.StartAsync(new BulkHandler(), l => l.TlsMode = TlsMode.Implicit);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.EndPoint);
+        await using var ssl = await TestCertificates.AuthenticateClientAsync(tcp.GetStream());
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        long sum = 0;
+        int n;
+        while ((n = await ssl.ReadAsync(buffer)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                sum += buffer[i];
+            }
+
+            total += n;
+        }
+
+        total.Should().Be(BulkHandler.Size);
+        sum.Should().Be(BulkHandler.ExpectedSum);
+    }
+
+    private sealed class ThrowingHandler : IMailProtocolHandler
+    {
+        public async Task RunAsync(MailConnection connection, System.Threading.CancellationToken serverStopping)
+        {
+            await connection.Transport.Output.WriteAsync("* OK about to fail\r\n"u8.ToArray(), serverStopping);
+            throw new InvalidOperationException("engine bug");
+        }
+    }
+
+    private sealed class BulkHandler : IMailProtocolHandler
+    {
+        public const int Size = 8 * 1024 * 1024;
+
+        public static long ExpectedSum
+        {
+            get
+            {
+                long sum = 0;
+                for (int i = 0; i < Size; i++)
+                {
+                    sum += (byte)i;
+                }
+
+                return sum;
+            }
+        }
+
+        public async Task RunAsync(MailConnection connection, System.Threading.CancellationToken serverStopping)
+        {
+            int written = 0;
+            while (written < Size)
+            {
+                var span = connection.Transport.Output.GetSpan(16 * 1024);
+                int chunk = Math.Min(span.Length, Size - written);
+                for (int i = 0; i < chunk; i++)
+                {
+                    span[i] = (byte)(written + i);
+                }
+
+                connection.Transport.Output.Advance(chunk);
+                written += chunk;
+                var flushed = await connection.Transport.Output.FlushAsync(serverStopping);
+                if (flushed.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
     private sealed class RecordingProvider : ICertificateProvider
     {
         public System.Collections.Concurrent.ConcurrentBag<string> Names { get; } = [];
