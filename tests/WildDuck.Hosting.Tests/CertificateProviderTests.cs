@@ -187,6 +187,33 @@ public sealed class CertificateProviderTests : IDisposable
         seen.Should().Be(secondThumbprint, "the watcher reloads the certificate without a restart");
     }
 
+    [SkippableFact]
+    public async Task ReloadsOnSighup()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "SIGHUP is a Unix signal");
+        var (certPath, keyPath, first) = WritePem("hup-one.example.test", combined: false);
+
+        // WatchFiles off: only the signal can trigger the reload. The provider's registration cancels
+        // the default SIGHUP action (terminate) while it is alive.
+        using var provider = Create(new TlsOptions { CertificatePath = certPath, KeyPath = keyPath, WatchFiles = false, ReloadOnSighup = true });
+        provider.GetCertificate(null).Thumbprint.Should().Be(first);
+        var (_, _, second) = WritePem("hup-two.example.test", combined: false);
+        provider.GetCertificate(null).Thumbprint.Should().Be(first, "nothing reloads without the signal");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-HUP", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (provider.GetCertificate(null).Thumbprint != second && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        provider.GetCertificate(null).Thumbprint.Should().Be(second);
+    }
+
     private static async Task<string?> PresentedThumbprintAsync(TestServer server)
     {
         using var tcp = new TcpClient();
