@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace WildDuck.Hosting;
@@ -15,4 +16,14 @@ public interface ICertificateProvider
     /// <param name="serverName">The SNI host name the client asked for, if any.</param>
     /// <returns>The certificate.</returns>
     X509Certificate2 GetCertificate(string? serverName);
+
+    /// <summary>
+    /// Returns the certificate with the intermediate certificates to send in the handshake. The
+    /// default builds a context from <see cref="GetCertificate"/> on every call; implementations
+    /// should cache one per certificate (building it resolves the chain).
+    /// </summary>
+    /// <param name="serverName">The SNI host name the client asked for, if any.</param>
+    /// <returns>The certificate context.</returns>
+    SslStreamCertificateContext GetCertificateContext(string? serverName)
+        => SslStreamCertificateContext.Create(GetCertificate(serverName), additionalCertificates: null, offline: true);
 }

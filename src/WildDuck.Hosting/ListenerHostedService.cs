@@ -71,6 +71,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Validate();
         foreach (var registration in _registrations)
         {
             if (registration.Options.TlsMode != TlsMode.None)
@@ -88,9 +89,10 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             {
                 ListenerOptions o = registration.Options;
                 IMailProtocolHandler handler = registration.HandlerFactory(_services);
+                IPNetwork[] trusted = ParseTrustedProxies(o);
                 Socket socket = Bind(o);
                 var tls = o.TlsMode == TlsMode.None ? null : new TlsServer(_certificates!, _tlsOptions.Protocols, o.HandshakeTimeout);
-                var listener = new Listener(o, socket, handler, tls, (IPEndPoint)socket.LocalEndPoint!);
+                var listener = new Listener(o, socket, handler, tls, (IPEndPoint)socket.LocalEndPoint!, trusted);
                 _listeners.Add(listener);
                 LogListening(o.Name, o.Protocol, listener.BoundEndPoint, o.TlsMode, o.ProxyProtocol);
             }
@@ -231,6 +233,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             {
                 Interlocked.Decrement(ref listener.Active);
                 LogRefused(listener.Options.Name, client.RemoteEndPoint, "listener", listener.Options.MaxConnections);
+                HostingMetrics.Refused(listener.Options.Name, "listener_limit");
                 client.Dispose();
                 continue;
             }
@@ -240,10 +243,12 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
                 Interlocked.Decrement(ref _active);
                 Interlocked.Decrement(ref listener.Active);
                 LogRefused(listener.Options.Name, client.RemoteEndPoint, "global", _options.MaxConnections);
+                HostingMetrics.Refused(listener.Options.Name, "global_limit");
                 client.Dispose();
                 continue;
             }
 
+            HostingMetrics.Accepted(listener.Options.Name);
             long key = Interlocked.Increment(ref _nextConnection);
             var tracked = new Tracked(client);
             _connections[key] = tracked;
@@ -302,14 +307,23 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
         catch (ProxyHeaderException)
         {
             LogBadProxyHeader(o.Name, remote);
+            HostingMetrics.Refused(o.Name, "proxy_header");
         }
         catch (OperationCanceledException)
         {
             // Handshake timeout or server stop before the session started, or the handler honouring serverStopping.
+            if (connection is null && !_stopping.IsCancellationRequested)
+            {
+                HostingMetrics.Refused(o.Name, "handshake_timeout");
+            }
         }
         catch (IOException ex)
         {
             LogConnectionIoError(ex, connection?.Id, o.Name, remote);
+            if (connection is null)
+            {
+                HostingMetrics.Refused(o.Name, "handshake");
+            }
         }
         catch (SocketException ex)
         {
@@ -347,6 +361,7 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
             }
 
             _connections.TryRemove(key, out _);
+            HostingMetrics.Closed(o.Name);
             Interlocked.Decrement(ref listener.Active);
             Interlocked.Decrement(ref _active);
         }
@@ -354,8 +369,8 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
 
     private static async Task<(ProxyHeader Header, ReadOnlyMemory<byte> Remainder)> ReadProxyHeaderAsync(Listener listener, Stream stream, EndPoint? remote, CancellationToken cancellationToken)
     {
-        if (listener.Options.TrustedProxies.Count > 0
-            && (remote is not IPEndPoint peer || !IsTrusted(listener.Options.TrustedProxies, peer.Address)))
+        if (listener.TrustedProxies.Length > 0
+            && (remote is not IPEndPoint peer || !IsTrusted(listener.TrustedProxies, peer.Address)))
         {
             throw new ProxyHeaderException();
         }
@@ -393,18 +408,70 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
     private static EndPoint? Normalize(EndPoint? endPoint)
         => endPoint is IPEndPoint ip && ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : endPoint;
 
-    private static bool IsTrusted(IList<IPAddress> trusted, IPAddress address)
+    private static bool IsTrusted(IPNetwork[] trusted, IPAddress address)
     {
         IPAddress normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        foreach (IPAddress candidate in trusted)
+        foreach (IPNetwork network in trusted)
         {
-            if (candidate.Equals(normalized) || candidate.Equals(address))
+            if (network.Contains(normalized))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static IPNetwork[] ParseTrustedProxies(ListenerOptions o)
+    {
+        var networks = new IPNetwork[o.TrustedProxies.Count];
+        for (int i = 0; i < networks.Length; i++)
+        {
+            string text = o.TrustedProxies[i].Trim();
+            if (IPNetwork.TryParse(text, out IPNetwork network))
+            {
+                networks[i] = network;
+            }
+            else if (IPAddress.TryParse(text, out IPAddress? address))
+            {
+                networks[i] = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            }
+            else
+            {
+                throw new InvalidOperationException("Listener " + o.Name + ": TrustedProxies entry '" + text + "' is not an IP address or CIDR network.");
+            }
+        }
+
+        return networks;
+    }
+
+    private void Validate()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var registration in _registrations)
+        {
+            ListenerOptions o = registration.Options;
+            string prefix = "Listener " + o.Name + ": ";
+            if (string.IsNullOrWhiteSpace(o.Name) || !names.Add(o.Name))
+            {
+                throw new InvalidOperationException(prefix + "Name must be non-empty and unique.");
+            }
+
+            if (o.Port is < 0 or > 65535)
+            {
+                throw new InvalidOperationException(prefix + "Port must be between 0 and 65535.");
+            }
+
+            if (o.HandshakeTimeout <= TimeSpan.Zero || o.MaxConnections < 1 || o.Backlog < 1)
+            {
+                throw new InvalidOperationException(prefix + "HandshakeTimeout, MaxConnections and Backlog must be positive.");
+            }
+        }
+
+        if (_options.ShutdownTimeout < TimeSpan.Zero || _options.MaxConnections < 1)
+        {
+            throw new InvalidOperationException("WildDuck:Hosting: ShutdownTimeout must not be negative and MaxConnections must be positive.");
+        }
     }
 
     private async Task<bool> WaitForConnectionsAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -470,8 +537,10 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
 
     // Highest event id used in WildDuck.Hosting: 3104 (CertificateProvider).
 
-    private sealed class Listener(ListenerOptions options, Socket socket, IMailProtocolHandler handler, TlsServer? tls, IPEndPoint boundEndPoint)
+    private sealed class Listener(ListenerOptions options, Socket socket, IMailProtocolHandler handler, TlsServer? tls, IPEndPoint boundEndPoint, IPNetwork[] trustedProxies)
     {
+        public IPNetwork[] TrustedProxies { get; } = trustedProxies;
+
         public int Active;
 
         public ListenerOptions Options { get; } = options;

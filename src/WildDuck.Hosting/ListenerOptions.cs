@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
-using System.Net;
 
 namespace WildDuck.Hosting;
 
@@ -37,10 +36,11 @@ public sealed class ListenerOptions
 
     /// <summary>
     /// When <see cref="ProxyProtocol"/> is on and this list is not empty, only connections from these
-    /// addresses may send a PROXY header; others are closed. Default empty (any peer is trusted, so
-    /// the port must not be reachable except through the proxy).
+    /// addresses or networks (<c>10.0.0.5</c>, <c>10.0.0.0/8</c>, <c>2001:db8::/32</c>) are accepted;
+    /// others are closed before anything is read. Default empty (any peer is trusted, so the port must
+    /// not be reachable except through the proxy).
     /// </summary>
-    public IList<IPAddress> TrustedProxies { get; } = new List<IPAddress>();
+    public IList<string> TrustedProxies { get; } = new List<string>();
 
     /// <summary>
     /// Bound on the PROXY header and the implicit TLS handshake, and on each STARTTLS handshake.

@@ -96,6 +96,36 @@ public sealed class CertificateProviderTests : IDisposable
     }
 
     [Fact]
+    public void APemChainIsSentWithTheLeaf()
+    {
+        // root -> intermediate -> leaf; fullchain.pem carries leaf + intermediate (roots are never sent).
+        using var rootKey = RSA.Create(2048);
+        var rootRequest = new CertificateRequest("CN=Test Root", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var root = rootRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddYears(3));
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=Test Intermediate", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var caPublic = caRequest.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2), [5, 6, 7, 8]);
+        using var ca = caPublic.CopyWithPrivateKey(caKey);
+        using var leafKey = RSA.Create(2048);
+        var leafRequest = new CertificateRequest("CN=chain.example.test", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var leaf = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(1), [1, 2, 3, 4]);
+        string certPath = Path.Combine(_dir, "fullchain.pem");
+        string keyPath = Path.Combine(_dir, "privkey.pem");
+        File.WriteAllText(certPath, leaf.ExportCertificatePem() + "\n" + ca.ExportCertificatePem());
+        File.WriteAllText(keyPath, leafKey.ExportPkcs8PrivateKeyPem());
+
+        using var provider = Create(new TlsOptions { CertificatePath = certPath, KeyPath = keyPath, WatchFiles = false });
+        provider.GetCertificate(null).Thumbprint.Should().Be(leaf.Thumbprint);
+        var context = provider.GetCertificateContext(null);
+        context.TargetCertificate.Thumbprint.Should().Be(leaf.Thumbprint);
+        context.IntermediateCertificates.Should().ContainSingle(c => c.Thumbprint == ca.Thumbprint);
+    }
+
+    [Fact]
     public void LoadsAPasswordProtectedPfx()
     {
         using var created = CertificateProvider.CreateSelfSigned("pfx.example.test", DateTimeOffset.UtcNow);
@@ -155,6 +185,33 @@ public sealed class CertificateProviderTests : IDisposable
         }
 
         seen.Should().Be(secondThumbprint, "the watcher reloads the certificate without a restart");
+    }
+
+    [SkippableFact]
+    public async Task ReloadsOnSighup()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "SIGHUP is a Unix signal");
+        var (certPath, keyPath, first) = WritePem("hup-one.example.test", combined: false);
+
+        // WatchFiles off: only the signal can trigger the reload. The provider's registration cancels
+        // the default SIGHUP action (terminate) while it is alive.
+        using var provider = Create(new TlsOptions { CertificatePath = certPath, KeyPath = keyPath, WatchFiles = false, ReloadOnSighup = true });
+        provider.GetCertificate(null).Thumbprint.Should().Be(first);
+        var (_, _, second) = WritePem("hup-two.example.test", combined: false);
+        provider.GetCertificate(null).Thumbprint.Should().Be(first, "nothing reloads without the signal");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-HUP", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (provider.GetCertificate(null).Thumbprint != second && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        provider.GetCertificate(null).Thumbprint.Should().Be(second);
     }
 
     private static async Task<string?> PresentedThumbprintAsync(TestServer server)

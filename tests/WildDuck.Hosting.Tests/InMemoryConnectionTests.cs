@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO.Pipelines;
 using System.Security.Authentication;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
@@ -74,10 +76,47 @@ public class InMemoryConnectionTests
     }
 
     [Fact]
-    public void ImplicitModeIsNotAvailableInMemory()
+    public void CreateRejectsImplicitMode()
     {
         var act = () => InMemoryConnection.Create(TlsMode.Implicit, TestCertificates.Server);
         act.Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task ImplicitTlsInMemoryIsSecureFromTheFirstByte()
+    {
+        var (server, stream) = await InMemoryConnection.CreateImplicitTlsAsync(TestCertificates.Server).WaitAsync(TimeSpan.FromSeconds(10));
+        server.IsSecure.Should().BeTrue();
+        server.TlsMode.Should().Be(TlsMode.Implicit);
+        server.CanStartTls.Should().BeFalse();
+        server.TlsCipher.Should().NotBeNullOrEmpty();
+        stream.Should().BeOfType<System.Net.Security.SslStream>();
+        Task run = new LineHandler().RunAsync(server, CancellationToken.None);
+        var client = new LineClient(stream);
+        (await client.ReadLineAsync()).Should().Be("* OK ready");
+        await client.WriteAsync("QUIT\r\n");
+        (await client.ReadLineAsync()).Should().Be("BYE");
+        await run;
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ImplicitTlsInMemoryFailsWhenTheClientRejectsTheCertificate()
+    {
+        using var other = Internal.CertificateProvider.CreateSelfSigned("other.test", DateTimeOffset.UtcNow);
+        using var otherWithKey = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(other.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        var client = new Func<System.IO.Stream, CancellationToken, Task<System.IO.Stream>>(async (s, ct) =>
+        {
+            var ssl = new System.Net.Security.SslStream(s);
+            await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && c.GetCertHashString() == TestCertificates.Server.GetCertHashString(),
+            }, ct);
+            return ssl;
+        });
+        Func<Task> act = () => InMemoryConnection.CreateImplicitTlsAsync(otherWithKey, client).WaitAsync(TimeSpan.FromSeconds(10));
+        await act.Should().ThrowAsync<Exception>("the client refuses a certificate it did not expect");
     }
 
     [Theory]
@@ -124,6 +163,26 @@ public class InMemoryConnectionTests
         (await client.ReadLineAsync()).Should().Be("BAD STARTTLS refused", "no go-ahead may be sent when plaintext follows STARTTLS");
         await run;
         server.IsSecure.Should().BeFalse();
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StartTlsRefusesPipelinedPlaintextEvenWhenTheEngineExaminedEverything()
+    {
+        var (server, stream) = InMemoryConnection.Create(TlsMode.StartTls, TestCertificates.Server);
+        await new LineClient(stream).WriteAsync("STARTTLS\r\nA2 LOGIN x y");
+        ReadResult result = await server.Transport.Input.ReadAsync();
+        var buffer = result.Buffer;
+        var lineEnd = buffer.GetPosition(1, buffer.PositionOf((byte)'\n')!.Value);
+
+        // A framer that scanned the whole buffer reports examined = end ("wake me only for new bytes").
+        server.Transport.Input.AdvanceTo(lineEnd, buffer.End);
+        (await server.StartTlsAsync("OK go\r\n"u8.ToArray(), CancellationToken.None)).Should().BeFalse();
+        server.IsSecure.Should().BeFalse();
+
+        // The refused upgrade leaves the input intact for the engine.
+        server.Transport.Input.TryRead(out var rest).Should().BeTrue();
+        Encoding.ASCII.GetString(rest.Buffer).Should().Be("A2 LOGIN x y");
         await server.DisposeAsync();
     }
 

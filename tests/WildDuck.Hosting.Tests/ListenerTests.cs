@@ -186,7 +186,7 @@ public class ListenerTests
         await using var server = await TestServer.StartAsync(handler, l =>
         {
             l.ProxyProtocol = true;
-            l.TrustedProxies.Add(IPAddress.Parse("192.0.2.99"));
+            l.TrustedProxies.Add("192.0.2.99");
         });
         var (tcp, client) = await server.ConnectAsync();
         using (tcp)
@@ -203,7 +203,7 @@ public class ListenerTests
         await using var server = await TestServer.StartAsync(new LineHandler(), l =>
         {
             l.ProxyProtocol = true;
-            l.TrustedProxies.Add(IPAddress.Loopback);
+            l.TrustedProxies.Add("127.0.0.0/8");
         });
         var (tcp, client) = await server.ConnectAsync();
         using (tcp)
@@ -343,6 +343,163 @@ public class ListenerTests
         using var host = builder.Build();
         Func<Task> start = () => host.StartAsync();
         await start.Should().ThrowAsync<Exception>();
+    }
+
+    [Theory]
+    [InlineData("dup")]
+    [InlineData("badproxy")]
+    [InlineData("port")]
+    [InlineData("timeout")]
+    public async Task InvalidListenerOptionsFailTheStart(string problem)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var a = new ListenerOptions { Name = "a", Host = "127.0.0.1", Port = 0, TlsMode = TlsMode.None };
+        var b = new ListenerOptions { Name = "b", Host = "127.0.0.1", Port = 0, TlsMode = TlsMode.None };
+        switch (problem)
+        {
+            case "dup":
+                b.Name = "a";
+                break;
+            case "badproxy":
+                b.ProxyProtocol = true;
+                b.TrustedProxies.Add("not-an-address");
+                break;
+            case "port":
+                b.Port = 70000;
+                break;
+            default:
+                b.HandshakeTimeout = TimeSpan.Zero;
+                break;
+        }
+
+        builder.Services.AddWildDuck().AddListener(a, _ => new LineHandler()).AddListener(b, _ => new LineHandler());
+        using var host = builder.Build();
+        Func<Task> start = () => host.StartAsync();
+        await start.Should().ThrowAsync<InvalidOperationException>();
+        host.Services.GetRequiredService<ListenerHostedService>().GetBoundEndPoint("a").Should().BeNull("nothing stays bound after a failed start");
+    }
+
+    [Fact]
+    public async Task SniHostNameReachesTheCertificateProvider()
+    {
+        var provider = new RecordingProvider();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<ICertificateProvider>(provider);
+        builder.Services.AddWildDuck().AddListener(new ListenerOptions { Name = "s", Host = "127.0.0.1", Port = 0, TlsMode = TlsMode.Implicit }, _ => new LineHandler());
+        using var host = builder.Build();
+        await host.StartAsync();
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(host.Services.GetRequiredService<ListenerHostedService>().GetBoundEndPoint("s")!);
+            await using var ssl = await TestCertificates.AuthenticateClientAsync(tcp.GetStream());
+            (await new LineClient(ssl).ReadLineAsync()).Should().Be("* OK ready");
+        }
+
+        provider.Names.Should().Contain("localhost");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AThrowingHandlerClosesTheConnectionAndFreesItsSlot()
+    {
+        await using var server = await TestServer.StartAsync(new ThrowingHandler(), l => l.MaxConnections = 1);
+        for (int i = 0; i < 3; i++)
+        {
+            var (tcp, client) = await server.ConnectAsync();
+            using (tcp)
+            {
+                (await client.ReadLineAsync()).Should().Be("* OK about to fail");
+                (await client.ReadLineAsync()).Should().BeNull();
+            }
+
+            await WaitUntilAsync(() => server.Listeners.ActiveConnections == 0);
+        }
+    }
+
+    [Fact]
+    public async Task LargeResponsesOverTlsArriveIntact()
+    {
+        await using var server = await TestServer.StartAsync(new BulkHandler(), l => l.TlsMode = TlsMode.Implicit);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.EndPoint);
+        await using var ssl = await TestCertificates.AuthenticateClientAsync(tcp.GetStream());
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        long sum = 0;
+        int n;
+        while ((n = await ssl.ReadAsync(buffer)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                sum += buffer[i];
+            }
+
+            total += n;
+        }
+
+        total.Should().Be(BulkHandler.Size);
+        sum.Should().Be(BulkHandler.ExpectedSum);
+    }
+
+    private sealed class ThrowingHandler : IMailProtocolHandler
+    {
+        public async Task RunAsync(MailConnection connection, System.Threading.CancellationToken serverStopping)
+        {
+            await connection.Transport.Output.WriteAsync("* OK about to fail\r\n"u8.ToArray(), serverStopping);
+            throw new InvalidOperationException("engine bug");
+        }
+    }
+
+    private sealed class BulkHandler : IMailProtocolHandler
+    {
+        public const int Size = 8 * 1024 * 1024;
+
+        public static long ExpectedSum
+        {
+            get
+            {
+                long sum = 0;
+                for (int i = 0; i < Size; i++)
+                {
+                    sum += (byte)i;
+                }
+
+                return sum;
+            }
+        }
+
+        public async Task RunAsync(MailConnection connection, System.Threading.CancellationToken serverStopping)
+        {
+            int written = 0;
+            while (written < Size)
+            {
+                var span = connection.Transport.Output.GetSpan(16 * 1024);
+                int chunk = Math.Min(span.Length, Size - written);
+                for (int i = 0; i < chunk; i++)
+                {
+                    span[i] = (byte)(written + i);
+                }
+
+                connection.Transport.Output.Advance(chunk);
+                written += chunk;
+                var flushed = await connection.Transport.Output.FlushAsync(serverStopping);
+                if (flushed.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private sealed class RecordingProvider : ICertificateProvider
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> Names { get; } = [];
+
+        public System.Security.Cryptography.X509Certificates.X509Certificate2 GetCertificate(string? serverName)
+        {
+            Names.Add(serverName ?? "(none)");
+            return TestCertificates.Server;
+        }
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.IO;
+using System.Net.Security;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -28,7 +29,7 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer? _debounce;
     private readonly PosixSignalRegistration? _sighup;
-    private X509Certificate2 _current;
+    private Loaded _current;
 
     public CertificateProvider(IOptions<TlsOptions> options, IOptions<WildDuckOptions> wildDuck, TimeProvider time, ILogger<CertificateProvider> logger)
     {
@@ -70,7 +71,9 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
     /// <summary>Incremented on every successful (re)load; for tests and diagnostics.</summary>
     public int Generation { get; private set; }
 
-    public X509Certificate2 GetCertificate(string? serverName) => Volatile.Read(ref _current);
+    public X509Certificate2 GetCertificate(string? serverName) => Volatile.Read(ref _current).Certificate;
+
+    public SslStreamCertificateContext GetCertificateContext(string? serverName) => Volatile.Read(ref _current).Context;
 
     /// <summary>Reloads now; on failure keeps the current certificate and logs.</summary>
     /// <returns>True when a new certificate was loaded.</returns>
@@ -80,11 +83,11 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
         {
             try
             {
-                X509Certificate2 next = Load();
-                X509Certificate2 previous = Interlocked.Exchange(ref _current, next);
-                if (previous.Thumbprint != next.Thumbprint)
+                Loaded next = Load();
+                Loaded previous = Interlocked.Exchange(ref _current, next);
+                if (previous.Certificate.Thumbprint != next.Certificate.Thumbprint)
                 {
-                    LogReloaded(next.Subject, next.Thumbprint, next.NotAfter);
+                    LogReloaded(next.Certificate.Subject, next.Certificate.Thumbprint, next.Certificate.NotAfter);
                 }
 
                 // The previous instance is not disposed: handshakes in flight may still use it; the GC frees it.
@@ -106,7 +109,11 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
     }
 
     internal static X509Certificate2 LoadFile(string certificatePath, string? keyPath, string? password)
+        => LoadFile(certificatePath, keyPath, password, out _);
+
+    internal static X509Certificate2 LoadFile(string certificatePath, string? keyPath, string? password, out X509Certificate2Collection intermediates)
     {
+        intermediates = [];
         byte[] head = new byte[64];
         int n;
         using (var probe = File.OpenRead(certificatePath))
@@ -117,7 +124,34 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
         bool pem = head.AsSpan(0, n).IndexOf("-----BEGIN"u8) >= 0;
         if (!pem)
         {
-            return X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password, X509KeyStorageFlags.DefaultKeySet);
+            X509Certificate2Collection all = X509CertificateLoader.LoadPkcs12CollectionFromFile(certificatePath, password, X509KeyStorageFlags.DefaultKeySet);
+            X509Certificate2? leaf = null;
+            foreach (X509Certificate2 c in all)
+            {
+                if (leaf is null && c.HasPrivateKey)
+                {
+                    leaf = c;
+                }
+                else
+                {
+                    intermediates.Add(c);
+                }
+            }
+
+            return leaf ?? throw new CryptographicException("The PFX file holds no certificate with a private key.");
+        }
+
+        // A PEM file may carry the chain after the leaf (fullchain.pem); send it in the handshake.
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPemFile(certificatePath);
+        for (int i = 1; i < chain.Count; i++)
+        {
+            intermediates.Add(chain[i]);
+        }
+
+        if (chain.Count > 0)
+        {
+            chain[0].Dispose();
         }
 
         using X509Certificate2 fromPem = string.IsNullOrEmpty(password)
@@ -147,11 +181,11 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
     }
 
-    private X509Certificate2 Load()
+    private Loaded Load()
     {
         if (_options.CertificatePath is not null)
         {
-            X509Certificate2 cert = LoadFile(_options.CertificatePath, _options.KeyPath, _options.Password);
+            X509Certificate2 cert = LoadFile(_options.CertificatePath, _options.KeyPath, _options.Password, out X509Certificate2Collection intermediates);
             if (!cert.HasPrivateKey)
             {
                 cert.Dispose();
@@ -159,10 +193,11 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
             }
 
             Generation++;
-            return cert;
+            return new Loaded(cert, SslStreamCertificateContext.Create(cert, intermediates, offline: true));
         }
 
-        return LoadOrCreateSelfSigned();
+        X509Certificate2 selfSigned = LoadOrCreateSelfSigned();
+        return new Loaded(selfSigned, SslStreamCertificateContext.Create(selfSigned, additionalCertificates: null, offline: true));
     }
 
     private X509Certificate2 LoadOrCreateSelfSigned()
@@ -229,6 +264,9 @@ internal sealed partial class CertificateProvider : ICertificateProvider, IDispo
 
     private static bool IsSameFile(string changedName, string? configured)
         => configured is not null && string.Equals(changedName, Path.GetFileName(configured), StringComparison.Ordinal);
+
+    /// <summary>A certificate and its handshake context (with intermediates), swapped together on reload.</summary>
+    private sealed record Loaded(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "TLS certificate reloaded: {Subject} ({Thumbprint}), valid until {NotAfter}")]
     private partial void LogReloaded(string subject, string thumbprint, DateTime notAfter);

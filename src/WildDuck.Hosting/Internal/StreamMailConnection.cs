@@ -19,6 +19,7 @@ namespace WildDuck.Hosting.Internal;
 internal sealed class StreamMailConnection : MailConnection
 {
     private static readonly StreamPipeReaderOptions s_readerOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true);
+    private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(10);
     private static readonly StreamPipeWriterOptions s_writerOptions = new(minimumBufferSize: 4096, leaveOpen: true);
 
     private readonly Stream _raw;
@@ -64,14 +65,17 @@ internal sealed class StreamMailConnection : MailConnection
         // CVE-2011-0411: bytes already buffered after the STARTTLS line arrived in plaintext; running
         // them after the handshake would let a man in the middle inject commands into the TLS session.
         PipeReader input = _ownTransport.Input;
-        if (input.TryRead(out ReadResult pending))
+
+        // TryRead is not enough: it reports nothing when the engine advanced with examined = end.
+        // A cancelled read returns whatever is buffered at once, without touching the stream.
+        input.CancelPendingRead();
+        ReadResult pending = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        bool hasData = !pending.Buffer.IsEmpty;
+        input.AdvanceTo(pending.Buffer.Start);
+        if (hasData)
         {
-            bool hasData = !pending.Buffer.IsEmpty;
-            input.AdvanceTo(pending.Buffer.Start);
-            if (hasData)
-            {
-                return false;
-            }
+            HostingMetrics.StartTlsInjection(ListenerName);
+            return false;
         }
 
         PipeWriter output = _ownTransport.Output;
@@ -147,35 +151,34 @@ internal sealed class StreamMailConnection : MailConnection
 
         if (Volatile.Read(ref _aborted) == 0)
         {
+            // Bound the goodbye: a client that stops reading must not hold the connection slot forever.
+            using var timeout = new CancellationTokenSource(s_closeTimeout);
             try
             {
-                // Completing the writer flushes what the engine wrote last (e.g. "* BYE").
+                // Flush what the engine wrote last (e.g. "* BYE") before completing.
+                await _transport.Output.FlushAsync(timeout.Token).ConfigureAwait(false);
                 await _transport.Output.CompleteAsync().ConfigureAwait(false);
                 if (!ReferenceEquals(_transport, _ownTransport))
                 {
+                    await _ownTransport.Output.FlushAsync(timeout.Token).ConfigureAwait(false);
                     await _ownTransport.Output.CompleteAsync().ConfigureAwait(false);
                 }
 
                 if (_ssl is not null)
                 {
                     // close_notify (RFC 8446 §6.1) so the client can tell a clean close from truncation.
-                    await _ssl.ShutdownAsync().ConfigureAwait(false);
+                    await _ssl.ShutdownAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
                 }
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
-            {
-                // The client is gone; nothing left to flush.
-            }
 
-            try
-            {
                 _socket?.Shutdown(SocketShutdown.Both);
             }
-            catch (SocketException)
+            catch (OperationCanceledException)
             {
+                Abort();
             }
-            catch (ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
             {
+                // The client is gone; nothing left to flush.
             }
         }
 

@@ -12,6 +12,8 @@ namespace WildDuck.Hosting.Internal;
 /// <summary>Runs server TLS handshakes with a certificate provider, bounded by a timeout.</summary>
 internal sealed class TlsServer
 {
+    private static readonly ServerOptionsSelectionCallback s_selectOptions = SelectOptions;
+
     private readonly ICertificateProvider _certificates;
     private readonly SslProtocols _protocols;
 
@@ -34,18 +36,9 @@ internal sealed class TlsServer
         var ssl = new SslStream(inner, leaveInnerStreamOpen: true);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(HandshakeTimeout);
-        var options = new SslServerAuthenticationOptions
-        {
-            // The provider is asked per handshake so a reloaded certificate applies to new connections only.
-            ServerCertificateSelectionCallback = SelectCertificate,
-            EnabledSslProtocols = _protocols,
-            ClientCertificateRequired = false,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            AllowRenegotiation = false,
-        };
         try
         {
-            await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(s_selectOptions, this, timeout.Token).ConfigureAwait(false);
             return ssl;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -65,5 +58,18 @@ internal sealed class TlsServer
         }
     }
 
-    private X509Certificate2 SelectCertificate(object sender, string? hostName) => _certificates.GetCertificate(hostName);
+    private static ValueTask<SslServerAuthenticationOptions> SelectOptions(SslStream stream, SslClientHelloInfo clientHello, object? state, CancellationToken cancellationToken)
+    {
+        var self = (TlsServer)state!;
+
+        // Asked per handshake (after the ClientHello, so SNI is known): a reloaded certificate applies to new connections.
+        return new ValueTask<SslServerAuthenticationOptions>(new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = self._certificates.GetCertificateContext(string.IsNullOrEmpty(clientHello.ServerName) ? null : clientHello.ServerName),
+            EnabledSslProtocols = self._protocols,
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            AllowRenegotiation = false,
+        });
+    }
 }
