@@ -18,7 +18,9 @@ namespace WildDuck.Hosting.Internal;
 /// </summary>
 internal sealed class StreamMailConnection : MailConnection
 {
-    private static readonly StreamPipeReaderOptions s_readerOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true);
+    // Zero-byte reads: an idle connection waits for data without holding a read buffer (SslStream
+    // releases its own buffer too), which keeps thousands of IDLE connections cheap.
+    private static readonly StreamPipeReaderOptions s_readerOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(10);
     private static readonly StreamPipeWriterOptions s_writerOptions = new(minimumBufferSize: 4096, leaveOpen: true);
 
