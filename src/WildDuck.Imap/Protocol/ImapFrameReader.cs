@@ -119,6 +119,14 @@ internal sealed class ImapFrameReader : IDisposable
             _startNewCommand = false;
         }
 
+        if (_leaseLength == 0 && _lease.Length > 0)
+        {
+            // Waiting for a new command: give the buffer back, so an idle connection (IDLE, or a
+            // client between commands) holds no command buffer. Append rents one again.
+            ArrayPool<byte>.Shared.Return(_lease);
+            _lease = Array.Empty<byte>();
+        }
+
         while (true)
         {
             var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -339,9 +347,13 @@ internal sealed class ImapFrameReader : IDisposable
         var needed = _leaseLength + bytes.Length;
         if (needed > _lease.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Max(needed, (long)_lease.Length * 2));
+            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Max(Math.Max(needed, (long)_lease.Length * 2), InitialLeaseSize));
             _lease.AsSpan(0, _leaseLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_lease);
+            if (_lease.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_lease);
+            }
+
             _lease = bigger;
         }
 
