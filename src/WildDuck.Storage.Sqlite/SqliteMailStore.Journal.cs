@@ -41,6 +41,35 @@ public sealed partial class SqliteMailStore
     public Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((c, t) => (long)Execute(c, t, "DELETE FROM journal WHERE created < $t", ("$t", olderThan.ToUnixTimeMilliseconds())), cancellationToken);
 
+    /// <summary>The newest journal entry id, or 0.</summary>
+    internal Task<long> GetLastJournalIdAsync(CancellationToken cancellationToken) =>
+        _db.ReadAsync((c, t) => Count(c, t, "SELECT COALESCE(MAX(id), 0) FROM journal"), cancellationToken);
+
+    /// <summary>Users with journal entries after <paramref name="afterId"/>, and the id read up to.</summary>
+    internal Task<(IReadOnlyList<UserId> Users, long UpTo)> GetUsersChangedSinceAsync(long afterId, CancellationToken cancellationToken) =>
+        _db.ReadAsync<(IReadOnlyList<UserId>, long)>(
+            (c, t) =>
+            {
+                var upTo = Count(c, t, "SELECT COALESCE(MAX(id), 0) FROM journal");
+                if (upTo <= afterId)
+                {
+                    return (Array.Empty<UserId>(), Math.Max(upTo, afterId));
+                }
+
+                using var command = Command(c, t, "SELECT DISTINCT user_id FROM journal WHERE id > $after AND id <= $upTo");
+                command.Parameters.AddWithValue("$after", afterId);
+                command.Parameters.AddWithValue("$upTo", upTo);
+                using var reader = command.ExecuteReader();
+                var users = new List<UserId>();
+                while (reader.Read())
+                {
+                    users.Add(new UserId(ReadId(reader, 0)));
+                }
+
+                return (users, upTo);
+            },
+            cancellationToken);
+
     /// <summary>
     /// Deletes threads that no message belongs to any more and that were last used before
     /// <paramref name="updatedBefore"/> (WildDuck expires threads after 180 days); returns how many.

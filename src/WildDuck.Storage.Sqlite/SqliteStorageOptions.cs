@@ -38,6 +38,13 @@ public sealed class SqliteStorageOptions
     public int CacheSizeKiB { get; set; } = 16 * 1024;
 
     /// <summary>
+    /// How often the journal is polled for changes made by other processes sharing the file, to
+    /// wake this process's sessions (IMAP IDLE). Default 1 s; zero disables (single process, or a
+    /// Redis notifier). Changes made in this process wake sessions immediately regardless.
+    /// </summary>
+    public TimeSpan CrossProcessNotifyInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Read-only connections opened at most at once by this process; writers always use one
     /// connection at a time. Default 16.
     /// </summary>

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WildDuck.Storage.Sqlite;
+
+/// <summary>
+/// Carries change notifications between processes that share one database file: it polls the
+/// journal for entries written since its last look and wakes the local sessions of the users they
+/// belong to. Changes made in this process already woke them directly; the watcher only adds the
+/// other processes' changes, with at most <see cref="SqliteStorageOptions.CrossProcessNotifyInterval"/>
+/// of delay. (With Redis, the Redis notifier replaces this.)
+/// </summary>
+internal sealed partial class SqliteJournalWatcher : BackgroundService
+{
+    private readonly SqliteMailStore _store;
+    private readonly IChangeNotifier _notifier;
+    private readonly SqliteStorageOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqliteJournalWatcher> _logger;
+
+    public SqliteJournalWatcher(SqliteMailStore store, IChangeNotifier notifier, IOptions<SqliteStorageOptions> options, TimeProvider time, ILogger<SqliteJournalWatcher> logger)
+    {
+        _store = store;
+        _notifier = notifier;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.CrossProcessNotifyInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var last = await _store.GetLastJournalIdAsync(stoppingToken).ConfigureAwait(false);
+        using var timer = new PeriodicTimer(_options.CrossProcessNotifyInterval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var (users, upTo) = await _store.GetUsersChangedSinceAsync(last, stoppingToken).ConfigureAwait(false);
+                foreach (var user in users)
+                {
+                    await _notifier.NotifyAsync(user, stoppingToken).ConfigureAwait(false);
+                }
+
+                last = upTo;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPollFailed(_logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Polling the journal for other processes' changes failed; retrying.")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+}
