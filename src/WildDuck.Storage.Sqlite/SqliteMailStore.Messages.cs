@@ -17,6 +17,12 @@ public sealed partial class SqliteMailStore
 
     private const int ListBatchSize = 1000;
 
+    /// <summary>Rows per batch when content is read along (bounded further by <see cref="MaxBatchContentBytes"/>).</summary>
+    private const int ContentBatchSize = 256;
+
+    /// <summary>Inline bytes one content batch may hold before it ends early.</summary>
+    private const long MaxBatchContentBytes = 16L * 1024 * 1024;
+
     /// <inheritdoc />
     public async Task<AppendResult> AppendAsync(UserId user, MailboxId mailbox, AppendRequest request, CancellationToken cancellationToken = default)
     {
@@ -72,9 +78,12 @@ public sealed partial class SqliteMailStore
             yield break;
         }
 
+        var withContent = (fields & MessageFields.Content) != 0;
         var columns = MessageColumns
             + ((fields & MessageFields.Envelope) != 0 ? ", envelope" : ", NULL")
-            + ((fields & MessageFields.Structure) != 0 ? ", bodystructure, body" : ", NULL, NULL");
+            + ((fields & MessageFields.Structure) != 0 ? ", bodystructure, body" : ", NULL, NULL")
+            + (withContent ? ", layout, inline_content" : string.Empty);
+        var batchSize = withContent ? ContentBatchSize : ListBatchSize;
 
         // Few ranges: one bounded scan per range. Many ranges (e.g. "1,3,5,..."): one scan over
         // the covering range, filtered here, so the query count stays small.
@@ -90,25 +99,47 @@ public sealed partial class SqliteMailStore
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = await _db.ReadAsync(
+                var batch = await _db.ReadAsync<(List<MessageRecord> list, bool more)>(
                     (c, t) =>
                     {
                         using var command = Command(c, t, "SELECT " + columns + " FROM messages WHERE mailbox_rid = $m AND uid > $after AND uid <= $last ORDER BY uid LIMIT $n");
                         command.Parameters.AddWithValue("$m", mailboxRid.Value);
                         command.Parameters.AddWithValue("$after", after);
                         command.Parameters.AddWithValue("$last", (long)range.Last);
-                        command.Parameters.AddWithValue("$n", ListBatchSize);
+                        command.Parameters.AddWithValue("$n", batchSize);
                         using var reader = command.ExecuteReader();
                         var list = new List<MessageRecord>();
+                        long contentBytes = 0;
+                        var full = false;
                         while (reader.Read())
                         {
-                            list.Add(ReadMessage(reader, mailbox));
+                            var record = ReadMessage(reader, mailbox);
+                            if (withContent)
+                            {
+                                if (!uids.Contains(record.Uid))
+                                {
+                                    list.Add(record);
+                                    continue;
+                                }
+
+                                var content = ReadContent(reader, 18);
+                                contentBytes += content.InlineContent.Length;
+                                record = record with { Content = content };
+                            }
+
+                            list.Add(record);
+                            if (contentBytes >= MaxBatchContentBytes)
+                            {
+                                // Bound the memory one batch holds; the next batch continues after it.
+                                full = true;
+                                break;
+                            }
                         }
 
-                        return list;
+                        return (list, full || list.Count == batchSize);
                     },
                     cancellationToken).ConfigureAwait(false);
-                foreach (var message in batch)
+                foreach (var message in batch.list)
                 {
                     if (uids.Contains(message.Uid))
                     {
@@ -116,12 +147,12 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                if (batch.Count < ListBatchSize)
+                if (!batch.more || batch.list.Count == 0)
                 {
                     break;
                 }
 
-                after = batch[^1].Uid;
+                after = batch.list[^1].Uid;
             }
         }
     }
@@ -165,9 +196,7 @@ public sealed partial class SqliteMailStore
                     return null;
                 }
 
-                var layout = MessageLayoutSerializer.Deserialize(reader.GetFieldValue<byte[]>(0));
-                var inline = reader.GetFieldValue<byte[]>(1);
-                return new MessageContent(layout, inline, _attachmentSource);
+                return ReadContent(reader, 0);
             },
             cancellationToken);
 
@@ -735,6 +764,30 @@ public sealed partial class SqliteMailStore
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Reads a layout and its inline bytes (at <paramref name="ordinal"/> and the next column) into a
+    /// content view whose inline bytes are rented from the array pool (returned on dispose).
+    /// </summary>
+    private MessageContent ReadContent(SqliteDataReader reader, int ordinal)
+    {
+        var layout = MessageLayoutSerializer.Deserialize(reader.GetFieldValue<byte[]>(ordinal));
+        var length = (int)reader.GetBytes(ordinal + 1, 0, null, 0, 0);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        var read = 0;
+        while (read < length)
+        {
+            var n = (int)reader.GetBytes(ordinal + 1, read, buffer, read, length - read);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return new MessageContent(layout, buffer, read, _attachmentSource);
     }
 
     private static MessageRecord ReadMessage(SqliteDataReader reader, MailboxId mailbox) => new()

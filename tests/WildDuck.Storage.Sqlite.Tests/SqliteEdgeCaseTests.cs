@@ -76,4 +76,33 @@ public sealed class SqliteEdgeCaseTests
         (await store.PruneThreadsAsync(DateTimeOffset.UtcNow.AddMinutes(1))).Should().Be(0);
         (await store.CheckAsync()).Problems.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task ListingWithContentReadsEveryMessageInBatchesByteIdentical()
+    {
+        using var dir = new TempDirectory();
+        using var store = SqliteTestStore.Create(dir.File("w.db"));
+        var user = await store.CreateUserAsync(new CreateUserRequest { Username = "alice", Password = "pw-alice-123" });
+        var inbox = (await store.FindMailboxAsync(user.Id, "INBOX"))!;
+        var expected = new System.Collections.Generic.Dictionary<uint, string>();
+        for (var i = 0; i < 300; i++)
+        {
+            // Some with an external attachment, some large enough to end a batch early.
+            var text = i % 3 == 0 ? TestMessages.WithAttachment("m" + i, 2048, i) : TestMessages.Plain("m" + i, new string('x', i % 50 == 0 ? 200_000 : 100));
+            var result = await store.AppendAsync(user.Id, inbox.Id, new AppendRequest { Content = Encoding.ASCII.GetBytes(text) });
+            expected[result.Uid] = text;
+        }
+
+        var seen = 0;
+        await foreach (var message in store.ListMessagesAsync(user.Id, inbox.Id, UidSet.FromRanges(new[] { new UidRange(1, 300) }), MessageFields.Content))
+        {
+            using var content = message.Content!;
+            using var ms = new System.IO.MemoryStream();
+            await content.WriteToAsync(ms, 0, content.Size);
+            Encoding.ASCII.GetString(ms.ToArray()).Should().Be(expected[message.Uid]);
+            seen++;
+        }
+
+        seen.Should().Be(300);
+    }
 }

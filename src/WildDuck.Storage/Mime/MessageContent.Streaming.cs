@@ -19,7 +19,8 @@ public sealed partial class MessageContent
 
     /// <summary>
     /// Writes bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
-    /// of the message to <paramref name="writer"/>, clamped to the message size, flushing per chunk.
+    /// of the message to <paramref name="writer"/>, clamped to the message size, flushing whenever
+    /// 64 KiB are buffered (back-pressure); flush the writer afterwards to send the tail.
     /// Stops early, without error, when the flush reports the reader completed or canceled.
     /// </summary>
     /// <param name="writer">The destination pipe.</param>

@@ -8,8 +8,10 @@ namespace WildDuck.Storage.Mime;
 /// for its external segments. Recomposition and section extraction work from this, streaming,
 /// without assembling the whole message.
 /// </summary>
-public sealed partial class MessageContent
+public sealed partial class MessageContent : IDisposable
 {
+    private byte[]? _pooled;
+
     /// <summary>Creates the view.</summary>
     public MessageContent(MessageLayout layout, ReadOnlyMemory<byte> inlineContent, IAttachmentContentSource attachments)
     {
@@ -27,6 +29,27 @@ public sealed partial class MessageContent
     {
         ArgumentNullException.ThrowIfNull(indexed);
         return new MessageContent(indexed.Layout, indexed.InlineContent, new InMemoryAttachmentSource(indexed.ExternalBodies));
+    }
+
+    /// <summary>
+    /// A view whose inline bytes live in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>;
+    /// <see cref="Dispose"/> returns it. Backends use this so a FETCH of many messages does not allocate
+    /// each message's bytes.
+    /// </summary>
+    internal MessageContent(MessageLayout layout, byte[] pooledInline, int length, IAttachmentContentSource attachments)
+        : this(layout, new ReadOnlyMemory<byte>(pooledInline, 0, length), attachments) => _pooled = pooledInline;
+
+    /// <summary>
+    /// Returns pooled buffers (if the backend used any). Optional: an undisposed view is simply
+    /// collected. Do not use the view, or sections resolved from it, after disposing it.
+    /// </summary>
+    public void Dispose()
+    {
+        var pooled = System.Threading.Interlocked.Exchange(ref _pooled, null);
+        if (pooled is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+        }
     }
 
     /// <summary>The layout.</summary>

@@ -58,7 +58,10 @@ public sealed class SectionContent
     /// <summary>The result for BINARY of a part with an unknown transfer encoding.</summary>
     internal static SectionContent UnknownTransferEncoding => UnknownEncodingInstance;
 
-    /// <summary>Writes the section bytes (partial applied) to <paramref name="writer"/>, flushing per chunk.</summary>
+    /// <summary>
+    /// Writes the section bytes (partial applied) to <paramref name="writer"/>, flushing whenever 64 KiB
+    /// are buffered; flush the writer afterwards to send the tail.
+    /// </summary>
     /// <param name="writer">The destination pipe.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>A task completing when written.</returns>

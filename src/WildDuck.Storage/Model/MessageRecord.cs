@@ -57,6 +57,12 @@ public sealed record MessageRecord
 
     /// <summary>True when the message has attachments.</summary>
     public bool HasAttachments { get; init; }
+
+    /// <summary>
+    /// The message content, when <see cref="MessageFields.Content"/> was requested (FETCH of body
+    /// sections over many messages reads it in the same pass). Dispose it after use.
+    /// </summary>
+    public WildDuck.Storage.Mime.MessageContent? Content { get; init; }
 }
 
 /// <summary>Which optional parts of <see cref="MessageRecord"/> to load.</summary>
@@ -71,6 +77,9 @@ public enum MessageFields
 
     /// <summary>BODYSTRUCTURE and BODY.</summary>
     Structure = 2,
+
+    /// <summary>The content (<see cref="MessageRecord.Content"/>), read in the same pass.</summary>
+    Content = 4,
 }
 
 /// <summary>A message to store.</summary>
