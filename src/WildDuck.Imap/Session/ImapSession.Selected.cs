@@ -114,8 +114,10 @@ internal sealed partial class ImapSession
                 continue;
             }
 
+            // The journal watermark is not raised here: entries of other sessions below this
+            // MODSEQ may be unread still, and skipping them would lose their EXPUNGE / FETCH
+            // updates (RFC 3501 §7.4.1, RFC 7162 §3.2). Our own change is filtered when read.
             selected.NoteOwnFlagChange(change.Uid, change.ModSeq);
-            selected.NoteModSeq(change.ModSeq);
             if (command.Silent && !_condStore)
             {
                 continue;

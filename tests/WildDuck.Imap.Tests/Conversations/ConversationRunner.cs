@@ -74,6 +74,7 @@ public static class ConversationRunner
         var captures = new Dictionary<string, string>(StringComparer.Ordinal);
         var skipping = new HashSet<int>();
         var forbidden = new Dictionary<int, Regex>();
+        var transcript = new StringBuilder();
         try
         {
             for (var i = 0; i < lines.Length; i++)
@@ -102,6 +103,7 @@ public static class ConversationRunner
                 if (m.Groups["dir"].Value == "C")
                 {
                     var sent = s_placeholder.Replace(body, p => captures.TryGetValue(p.Groups[1].Value, out var v) ? v : p.Value);
+                    transcript.Append(CultureInfo.InvariantCulture, $"C{number}: {sent}\n");
                     await connection.SendAsync(sent + "\r\n");
                     continue;
                 }
@@ -148,9 +150,10 @@ public static class ConversationRunner
                     }
                     catch (Exception ex) when (ex is OperationCanceledException or EndOfStreamException)
                     {
-                        throw new Xunit.Sdk.XunitException($"{name}:{i + 1}: expected '{body}' but {(ex is EndOfStreamException ? "the connection closed" : "nothing arrived in time")}");
+                        throw new Xunit.Sdk.XunitException($"{name}:{i + 1}: expected '{body}' but {(ex is EndOfStreamException ? "the connection closed" : "nothing arrived in time")}\n{transcript}");
                     }
 
+                    transcript.Append(CultureInfo.InvariantCulture, $"S{number}: {received}\n");
                     var match = regex.Match(received);
                     if (match.Success && CapturesAgree(regex, match, captures))
                     {
@@ -169,12 +172,12 @@ public static class ConversationRunner
 
                     if (forbidden.TryGetValue(number, out var banned) && banned.IsMatch(received))
                     {
-                        throw new Xunit.Sdk.XunitException($"{name}:{i + 1}: received forbidden line '{received}'");
+                        throw new Xunit.Sdk.XunitException($"{name}:{i + 1}: received forbidden line '{received}'\n{transcript}");
                     }
 
                     if (!skipping.Contains(number))
                     {
-                        throw new Xunit.Sdk.XunitException($"{name}:{i + 1}: expected '{body}'{Environment.NewLine}                  got '{received}'");
+                        throw new Xunit.Sdk.XunitException($"{name}:{i + 1}: expected '{body}'{Environment.NewLine}                  got '{received}'\n{transcript}");
                     }
                 }
             }
