@@ -16,7 +16,8 @@ namespace WildDuck.Imap.Tests.Conversations;
 /// Script lines:
 /// <list type="bullet">
 /// <item><c># ...</c> comment; blank lines are ignored.</item>
-/// <item><c>@option Name=Value</c> sets an <see cref="ImapOptions"/> property (int, long or bool) before the server starts.</item>
+/// <item><c>@option Name=Value</c> sets an <see cref="ImapOptions"/> property (int, long or bool; dotted for nested ones such as
+/// <c>Limits.MaxLineLength</c>) before the server starts.</item>
 /// <item><c>C: text</c> sends text + CRLF on connection 1; <c>C2: text</c> on connection 2 (opened on first use).</item>
 /// <item><c>S: text</c> the next line received must match text, where <c>{*}</c> is any text, <c>{#}</c> a number and
 /// <c>{name}</c> a token captured under that name (equal to the earlier capture if already seen);
@@ -24,6 +25,7 @@ namespace WildDuck.Imap.Tests.Conversations;
 /// <item><c>S: ...</c> (three dots alone) skips received lines until the next S line of that connection matches;
 /// <c>S! regex</c> forbids skipped lines (until that next match) from matching the regex.</item>
 /// <item><c>S: &lt;closed&gt;</c> expects the server to close the connection.</item>
+/// <item>The four characters <c>\r\n</c> in a C line are sent as CRLF (to pipeline several commands in one write).</item>
 /// <item><c>{name}</c> in a C line is replaced by the captured value (a digits-only <c>{5}</c> or <c>{5+}</c> literal marker is left alone).</item>
 /// </list>
 /// </remarks>
@@ -65,8 +67,15 @@ public static class ConversationRunner
         {
             foreach (var (option, value) in options)
             {
-                var property = typeof(ImapOptions).GetProperty(option) ?? throw new InvalidOperationException("Unknown option " + option);
-                property.SetValue(o, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
+                object target = o;
+                var path = option.Split('.');
+                for (var p = 0; p < path.Length - 1; p++)
+                {
+                    target = target.GetType().GetProperty(path[p])?.GetValue(target) ?? throw new InvalidOperationException("Unknown option " + option);
+                }
+
+                var property = target.GetType().GetProperty(path[^1]) ?? throw new InvalidOperationException("Unknown option " + option);
+                property.SetValue(target, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
             }
         });
 
@@ -102,7 +111,8 @@ public static class ConversationRunner
                 var body = m.Groups["text"].Value;
                 if (m.Groups["dir"].Value == "C")
                 {
-                    var sent = s_placeholder.Replace(body, p => captures.TryGetValue(p.Groups[1].Value, out var v) ? v : p.Value);
+                    var sent = s_placeholder.Replace(body, p => captures.TryGetValue(p.Groups[1].Value, out var v) ? v : p.Value)
+                        .Replace("\\r\\n", "\r\n", StringComparison.Ordinal);
                     transcript.Append(CultureInfo.InvariantCulture, $"C{number}: {sent}\n");
                     await connection.SendAsync(sent + "\r\n");
                     continue;
