@@ -83,6 +83,33 @@ public sealed class RawImapConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads exactly <paramref name="count"/> bytes (a literal's content).</summary>
+    public async Task<byte[]> ReadBytesAsync(int count)
+    {
+        using var cts = new CancellationTokenSource(s_timeout);
+        var result = new byte[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            if (_start == _end)
+            {
+                _start = 0;
+                _end = await _stream.ReadAsync(_buffer, cts.Token);
+                if (_end == 0)
+                {
+                    throw new EndOfStreamException("Connection closed");
+                }
+            }
+
+            var n = Math.Min(count - filled, _end - _start);
+            Array.Copy(_buffer, _start, result, filled, n);
+            _start += n;
+            filled += n;
+        }
+
+        return result;
+    }
+
     public async Task<string> ReadLineAsync(TimeSpan? timeout = null)
         => await TryReadLineAsync(timeout) ?? throw new EndOfStreamException("Connection closed");
 

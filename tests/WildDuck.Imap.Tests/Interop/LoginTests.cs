@@ -75,4 +75,22 @@ public sealed class LoginTests
         (await raw.CommandAsync("a1", "LOGIN alice alice-password"))[^1].Should().StartWith("a1 NO");
         (await raw.CommandAsync("a2", "AUTHENTICATE PLAIN AGFsaWNlAGFsaWNlLXBhc3N3b3Jk"))[^1].Should().StartWith("a2 NO");
     }
+
+    [Fact]
+    public async Task RepeatedFailedLoginsAreRateLimited()
+    {
+        await using var server = await ImapTestServer.StartAsync();
+        await using var raw = await RawImapConnection.OpenAsync(server, login: false);
+        var responses = new System.Collections.Generic.List<string>();
+        for (var i = 0; i < 15; i++)
+        {
+            responses.Add((await raw.CommandAsync("f" + i, "LOGIN alice wrong"))[^1]);
+        }
+
+        responses.Should().OnlyContain(r => r.Contains(" NO ", System.StringComparison.Ordinal));
+        responses[^1].Should().Contain("[LIMIT]");
+
+        // Even the right password is refused while the limit holds.
+        (await raw.CommandAsync("g", "LOGIN alice alice-password"))[^1].Should().StartWith("g NO [LIMIT]");
+    }
 }

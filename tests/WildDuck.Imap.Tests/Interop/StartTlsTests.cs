@@ -46,4 +46,29 @@ public sealed class StartTlsTests
         await client.ConnectAsync(stream, "imap.test", 143, SecureSocketOptions.None);
         client.Capabilities.Should().HaveFlag(ImapCapabilities.StartTLS).And.HaveFlag(ImapCapabilities.LoginDisabled);
     }
+
+    [Fact]
+    public async Task PlaintextPipelinedAfterStartTlsIsRefused()
+    {
+        // RFC 9051 §11.1 / CVE-2011-0411: bytes sent before the handshake must not be executed.
+        await using var server = await ImapTestServer.StartAsync(allowInsecureAuth: false);
+        using var certificate = InteropHelpers.SelfSignedCertificate();
+        var (stream, session) = server.Connect(TlsMode.StartTls, certificate);
+        await using var raw = new RawImapConnection(stream);
+        await raw.ReadLineAsync();
+        await raw.SendAsync("a1 STARTTLS\r\na2 LOGIN alice alice-password\r\n");
+        var line = await raw.ReadLineAsync();
+        line.Should().StartWith("a1 BAD");
+        (await raw.TryReadLineAsync()).Should().BeNull();
+        await session.WaitAsync(InteropHelpers.Timeout);
+    }
+
+    [Fact]
+    public async Task StartTlsWithoutTlsConfiguredIsBad()
+    {
+        await using var server = await ImapTestServer.StartAsync();
+        await using var raw = await RawImapConnection.OpenAsync(server, login: false);
+        (await raw.CommandAsync("a1", "STARTTLS"))[^1].Should().StartWith("a1 BAD");
+        (await raw.CommandAsync("a2", "NOOP"))[^1].Should().Be("a2 OK NOOP completed");
+    }
 }
