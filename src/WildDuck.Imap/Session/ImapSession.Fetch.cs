@@ -99,8 +99,9 @@ internal sealed partial class ImapSession
             w.BeginFetch((uint)sequence);
             var itemsBefore = false;
 
-            // RFC 3501 §6.4.8: UID FETCH always returns UID.
-            if (hasUid || command.IsUid)
+            // RFC 3501 §6.4.8: UID FETCH always returns UID; RFC 7162 §3.1: so does a FETCH that
+            // implicitly set \Seen once CONDSTORE is enabled.
+            if (hasUid || command.IsUid || (flagsChanged && _condStore))
             {
                 w.WriteFetchUid(message.Uid);
                 itemsBefore = true;

@@ -102,8 +102,10 @@ internal sealed partial class ImapSession
             specialUse = parsed;
         }
 
-        await CreateSuperiorsAsync(path).ConfigureAwait(false);
         await _server.Mailboxes.CreateMailboxAsync(UserId, path, new CreateMailboxOptions { SpecialUse = specialUse }).ConfigureAwait(false);
+
+        // After the mailbox itself, so a name storage refuses leaves nothing behind.
+        await CreateSuperiorsAsync(path).ConfigureAwait(false);
         await OkAsync("CREATE completed").ConfigureAwait(false);
     }
 

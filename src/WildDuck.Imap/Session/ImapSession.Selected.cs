@@ -124,7 +124,10 @@ internal sealed partial class ImapSession
             }
 
             w.BeginFetch((uint)sequence);
-            if (command.IsUid)
+
+            // RFC 7162 §3.1: once CONDSTORE is enabled, FETCH responses caused by a STORE carry
+            // both UID and MODSEQ, also for STORE by sequence number.
+            if (command.IsUid || _condStore)
             {
                 w.WriteFetchUid(change.Uid);
             }
