@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Buffers;
+using System.Threading;
 using System.Threading.Tasks;
 using WildDuck.Imap.Protocol;
 using WildDuck.Storage;
@@ -129,6 +130,16 @@ internal sealed partial class ImapSession
                 InternalDate = prefix.InternalDate,
                 Source = "IMAP",
             }).ConfigureAwait(false);
+
+        if (_selected?.Id == mailbox.Id)
+        {
+            // Read the journal first (even before its notification arrives): a message another
+            // session appended before ours has a lower UID and must be announced first, since UIDs
+            // ascend with sequence numbers (RFC 3501 §2.3.1.1); adding ours first would make the
+            // view skip the other one for good.
+            Volatile.Write(ref _changed, 1);
+            await WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+        }
 
         if (_selected is { } selected && selected.Id == mailbox.Id && selected.AddOwnExists(result.Uid))
         {
