@@ -66,7 +66,13 @@ internal sealed partial class ImapSession : IAsyncDisposable
             {
                 _timer.Arm(_state == ImapState.NotAuthenticated ? _server.Options.PreAuthTimeout : _server.Options.IdleTimeout);
                 var result = await _reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-                _timer.Disarm();
+                if (result.Kind != ImapReadKind.Canceled)
+                {
+                    // Not on a cancelled read: Disarm clears TimedOut, which ProcessAsync needs to
+                    // tell the autologout (RFC 3501 §5.4) from other wake-ups; the loop re-arms anyway.
+                    _timer.Disarm();
+                }
+
                 if (!await ProcessAsync(result).ConfigureAwait(false))
                 {
                     break;
