@@ -65,12 +65,14 @@ internal sealed partial class ImapSession
         {
             var literal = _reader.OpenLiteral();
             var read = 0;
+            ArmCommandTimer();
             while (read < size)
             {
                 var n = await literal.ReadAsync(buffer.AsMemory(read, size - read)).ConfigureAwait(false);
                 if (n == 0)
                 {
-                    throw new ConnectionClosedException();
+                    // Cancelled by the timer (a stalled upload) or shutdown, or the client left.
+                    throw _timer.TimedOut || _stopping ? await AbortCancelledReadAsync().ConfigureAwait(false) : new ConnectionClosedException();
                 }
 
                 read += n;
@@ -78,6 +80,12 @@ internal sealed partial class ImapSession
 
             // The rest of the command line: empty, or ")" for the UTF8 (~{n}) form.
             var tail = await _reader.ReadAsync().ConfigureAwait(false);
+            if (tail.Kind == ImapReadKind.Canceled)
+            {
+                throw await AbortCancelledReadAsync().ConfigureAwait(false);
+            }
+
+            _timer.Disarm();
             if (tail.Kind != ImapReadKind.Command)
             {
                 if (tail.Kind == ImapReadKind.LiteralAnnounced)

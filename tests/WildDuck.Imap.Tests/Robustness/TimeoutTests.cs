@@ -42,4 +42,35 @@ public sealed class TimeoutTests
         (await raw.ReadLineAsync()).Should().Be("+ idling");
         (await raw.ReadLineAsync()).Should().StartWith("* BYE");
     }
+
+    [Theory]
+    [InlineData("a1 LOGIN {5}", false)]
+    [InlineData("a1 AUTHENTICATE PLAIN", false)]
+    [InlineData("a1 APPEND INBOX {50}", true)]
+    [InlineData("a1 SEARCH TEXT {5}", true)]
+    public async Task AClientStallingAfterAContinuationIsStillTimedOut(string command, bool login)
+    {
+        // Otherwise announcing a literal (or starting SASL) and sending nothing holds the
+        // connection open for ever, before authentication too.
+        await using var server = await ImapTestServer.StartAsync(o =>
+        {
+            o.PreAuthTimeout = TimeSpan.FromMilliseconds(300);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        await using var raw = await RawImapConnection.OpenAsync(server, login);
+        if (command.Contains("SEARCH", StringComparison.Ordinal))
+        {
+            await raw.CommandAsync("s0", "SELECT INBOX");
+        }
+
+        await raw.SendAsync(command + "\r\n");
+        (await raw.ReadLineAsync()).Should().StartWith("+");
+        string? line;
+        do
+        {
+            line = await raw.TryReadLineAsync();
+        }
+        while (line is not null && line.StartsWith("* BYE", StringComparison.Ordinal) is false);
+        await raw.Session.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }
