@@ -73,4 +73,28 @@ public sealed class TimeoutTests
         while (line is not null && line.StartsWith("* BYE", StringComparison.Ordinal) is false);
         await raw.Session.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Theory]
+    [InlineData("a1 NOO", false)]
+    [InlineData("a1 LOGIN {5+}\r\nal", false)]
+    [InlineData("a1 SEARCH TEXT {100+}\r\nabc", true)]
+    [InlineData("a1 APPEND INBOX {100+}\r\nSubject: x", true)]
+    public async Task AClientStallingMidCommandIsStillTimedOut(string partial, bool login)
+    {
+        await using var server = await ImapTestServer.StartAsync(o =>
+        {
+            o.PreAuthTimeout = TimeSpan.FromMilliseconds(300);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        await using var raw = await RawImapConnection.OpenAsync(server, login);
+        await raw.CommandAsync("s0", "NOOP");
+        if (login)
+        {
+            await raw.CommandAsync("s1", "SELECT INBOX");
+        }
+
+        await raw.SendAsync(partial);
+        (await raw.ReadLineAsync()).Should().StartWith("* BYE");
+        await raw.Session.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }
