@@ -70,6 +70,10 @@ public sealed class ImapTestServer : IAsyncDisposable
 
     /// <summary>Opens a raw connection to the engine; the returned task completes when the session ends.</summary>
     public (Stream Client, Task Session) Connect(TlsMode mode = TlsMode.None, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+        => Connect(CancellationToken.None, mode, certificate);
+
+    /// <summary>As <see cref="Connect(TlsMode, System.Security.Cryptography.X509Certificates.X509Certificate2?)"/>, with a token that plays the server shutting down.</summary>
+    public (Stream Client, Task Session) Connect(CancellationToken serverStopping, TlsMode mode = TlsMode.None, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var (server, client) = InMemoryConnection.Create(mode, certificate);
         var handler = _services.GetImapHandler();
@@ -77,7 +81,7 @@ public sealed class ImapTestServer : IAsyncDisposable
         {
             await using (server)
             {
-                await handler.RunAsync(server, CancellationToken.None);
+                await handler.RunAsync(server, serverStopping);
             }
         });
         return (client, session);

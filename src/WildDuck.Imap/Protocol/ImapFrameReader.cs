@@ -266,6 +266,16 @@ internal sealed class ImapFrameReader : IDisposable
             ThrowNoLiteral();
         }
 
+        if (_state._pendingSize == 0)
+        {
+            // An empty literal ("{0}", RFC 3501 §4.3 allows it) has no byte whose read would end
+            // it, so end it here; otherwise the framer stays in the announced phase and the next
+            // read slices with stale offsets (an unhandled exception that ended the session).
+            _state.LiteralConsumedExternally();
+            _leaseLength = 0;
+            return new LiteralStream(this, 0);
+        }
+
         _literal = new LiteralStream(this, _state._pendingSize);
         return _literal;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Buffers;
+using System.Threading;
 using System.Threading.Tasks;
 using WildDuck.Imap.Protocol;
 using WildDuck.Storage;
@@ -64,12 +65,14 @@ internal sealed partial class ImapSession
         {
             var literal = _reader.OpenLiteral();
             var read = 0;
+            ArmCommandTimer();
             while (read < size)
             {
                 var n = await literal.ReadAsync(buffer.AsMemory(read, size - read)).ConfigureAwait(false);
                 if (n == 0)
                 {
-                    throw new ConnectionClosedException();
+                    // Cancelled by the timer (a stalled upload) or shutdown, or the client left.
+                    throw _timer.TimedOut || _stopping ? await AbortCancelledReadAsync().ConfigureAwait(false) : new ConnectionClosedException();
                 }
 
                 read += n;
@@ -77,6 +80,12 @@ internal sealed partial class ImapSession
 
             // The rest of the command line: empty, or ")" for the UTF8 (~{n}) form.
             var tail = await _reader.ReadAsync().ConfigureAwait(false);
+            if (tail.Kind == ImapReadKind.Canceled)
+            {
+                throw await AbortCancelledReadAsync().ConfigureAwait(false);
+            }
+
+            _timer.Disarm();
             if (tail.Kind != ImapReadKind.Command)
             {
                 if (tail.Kind == ImapReadKind.LiteralAnnounced)
@@ -129,6 +138,16 @@ internal sealed partial class ImapSession
                 InternalDate = prefix.InternalDate,
                 Source = "IMAP",
             }).ConfigureAwait(false);
+
+        if (_selected?.Id == mailbox.Id)
+        {
+            // Read the journal first (even before its notification arrives): a message another
+            // session appended before ours has a lower UID and must be announced first, since UIDs
+            // ascend with sequence numbers (RFC 3501 §2.3.1.1); adding ours first would make the
+            // view skip the other one for good.
+            Volatile.Write(ref _changed, 1);
+            await WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+        }
 
         if (_selected is { } selected && selected.Id == mailbox.Id && selected.AddOwnExists(result.Uid))
         {

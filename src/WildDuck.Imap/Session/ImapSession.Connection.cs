@@ -183,7 +183,14 @@ internal sealed partial class ImapSession
         w.WriteCrlf();
         w.Commit();
         await FlushAsync().ConfigureAwait(false);
+        ArmCommandTimer();
         var result = await _reader.ReadAsync().ConfigureAwait(false);
+        if (result.Kind == ImapReadKind.Canceled)
+        {
+            throw await AbortCancelledReadAsync().ConfigureAwait(false);
+        }
+
+        _timer.Disarm();
         if (result.Kind != ImapReadKind.Command)
         {
             throw new ConnectionClosedException();

@@ -86,7 +86,10 @@ internal sealed partial class ImapSession
             var flagsChanged = false;
             if (seen is not null && seen.TryGetValue(message.Uid, out var change))
             {
-                flagsChanged = change.Flags != flags;
+                // RFC 3501 §6.4.5: when the implicit \Seen changes the flags they SHOULD be returned.
+                // The message is read after the update, so its flags already include \Seen and
+                // cannot be compared; a message the update touched reports its flags.
+                flagsChanged = true;
                 flags = change.Flags;
                 keywords = change.Keywords;
                 modSeq = System.Math.Max(modSeq, change.ModSeq);
@@ -96,8 +99,9 @@ internal sealed partial class ImapSession
             w.BeginFetch((uint)sequence);
             var itemsBefore = false;
 
-            // RFC 3501 §6.4.8: UID FETCH always returns UID.
-            if (hasUid || command.IsUid)
+            // RFC 3501 §6.4.8: UID FETCH always returns UID; RFC 7162 §3.1: so does a FETCH that
+            // implicitly set \Seen once CONDSTORE is enabled.
+            if (hasUid || command.IsUid || (flagsChanged && _condStore))
             {
                 w.WriteFetchUid(message.Uid);
                 itemsBefore = true;

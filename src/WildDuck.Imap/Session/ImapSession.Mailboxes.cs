@@ -103,7 +103,35 @@ internal sealed partial class ImapSession
         }
 
         await _server.Mailboxes.CreateMailboxAsync(UserId, path, new CreateMailboxOptions { SpecialUse = specialUse }).ConfigureAwait(false);
+
+        // After the mailbox itself, so a name storage refuses leaves nothing behind.
+        await CreateSuperiorsAsync(path).ConfigureAwait(false);
         await OkAsync("CREATE completed").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// RFC 3501 §6.3.3: "the server SHOULD create any superior hierarchical names that are needed
+    /// for the CREATE command to be successfully completed" (CREATE a/b/c creates a and a/b).
+    /// </summary>
+    private async ValueTask CreateSuperiorsAsync(string path)
+    {
+        for (var slash = path.IndexOf(MailboxPattern.Delimiter, StringComparison.Ordinal); slash > 0; slash = path.IndexOf(MailboxPattern.Delimiter, slash + 1))
+        {
+            var superior = path[..slash];
+            if (await _server.Mailboxes.FindMailboxAsync(UserId, superior).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _server.Mailboxes.CreateMailboxAsync(UserId, superior).ConfigureAwait(false);
+            }
+            catch (StorageException ex) when (ex.Error == StorageError.AlreadyExists)
+            {
+                // Created concurrently by another session: fine.
+            }
+        }
     }
 
     private async ValueTask DeleteAsync(DeleteCommand command)

@@ -114,15 +114,20 @@ internal sealed partial class ImapSession
                 continue;
             }
 
+            // The journal watermark is not raised here: entries of other sessions below this
+            // MODSEQ may be unread still, and skipping them would lose their EXPUNGE / FETCH
+            // updates (RFC 3501 §7.4.1, RFC 7162 §3.2). Our own change is filtered when read.
             selected.NoteOwnFlagChange(change.Uid, change.ModSeq);
-            selected.NoteModSeq(change.ModSeq);
             if (command.Silent && !_condStore)
             {
                 continue;
             }
 
             w.BeginFetch((uint)sequence);
-            if (command.IsUid)
+
+            // RFC 7162 §3.1: once CONDSTORE is enabled, FETCH responses caused by a STORE carry
+            // both UID and MODSEQ, also for STORE by sequence number.
+            if (command.IsUid || _condStore)
             {
                 w.WriteFetchUid(change.Uid);
             }

@@ -66,7 +66,13 @@ internal sealed partial class ImapSession : IAsyncDisposable
             {
                 _timer.Arm(_state == ImapState.NotAuthenticated ? _server.Options.PreAuthTimeout : _server.Options.IdleTimeout);
                 var result = await _reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-                _timer.Disarm();
+                if (result.Kind != ImapReadKind.Canceled)
+                {
+                    // Not on a cancelled read: Disarm clears TimedOut, which ProcessAsync needs to
+                    // tell the autologout (RFC 3501 §5.4) from other wake-ups; the loop re-arms anyway.
+                    _timer.Disarm();
+                }
+
                 if (!await ProcessAsync(result).ConfigureAwait(false))
                 {
                     break;
@@ -379,7 +385,29 @@ internal sealed partial class ImapSession : IAsyncDisposable
             await FlushAsync().ConfigureAwait(false);
         }
 
-        return await _reader.AcceptLiteralAsync().ConfigureAwait(false);
+        ArmCommandTimer();
+        var next = await _reader.AcceptLiteralAsync().ConfigureAwait(false);
+        if (next.Kind != ImapReadKind.Canceled)
+        {
+            // A cancelled read is left armed so ProcessAsync sees the timeout and says BYE.
+            _timer.Disarm();
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Arms the inactivity timer while the session waits for client data in the middle of a
+    /// command (a literal, a SASL response): a client that stalls after a continuation is timed
+    /// out like an idle one (RFC 3501 §5.4), instead of holding the connection open for ever.
+    /// </summary>
+    private void ArmCommandTimer() => _timer.Arm(_state == ImapState.NotAuthenticated ? _server.Options.PreAuthTimeout : _server.Options.IdleTimeout);
+
+    /// <summary>Ends the session from inside a command whose read was cancelled (timeout or shutdown).</summary>
+    private async ValueTask<Exception> AbortCancelledReadAsync()
+    {
+        await ByeAsync(_stopping ? "Server shutting down" : "Autologout; idle for too long").ConfigureAwait(false);
+        return new ConnectionClosedException();
     }
 
     /// <summary>
