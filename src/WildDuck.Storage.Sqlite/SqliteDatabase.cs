@@ -2,6 +2,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -22,6 +23,13 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly object _initLock = new();
     private volatile bool _initialized;
+
+    /// <summary>
+    /// SQLite handles on which this instance already ran its pragmas (see
+    /// <see cref="OpenRaw"/>); per instance, because two instances on one file may differ in options.
+    /// </summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedHandles = new();
+    private static readonly object PreparedMarker = new();
 
     public SqliteDatabase(SqliteStorageOptions options, ILogger logger)
     {
@@ -87,13 +95,21 @@ internal sealed partial class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using (var command = connection.CreateCommand())
+
+        // Pooled connections keep their SQLite handle, and pragmas set on it stay in force: run
+        // them once per handle, not on every open (every read opens a connection). Functions are
+        // removed when Microsoft.Data.Sqlite returns a connection to its pool, so they are
+        // registered on every open.
+        var handle = connection.Handle!;
+        if (!_preparedHandles.TryGetValue(handle, out _))
         {
+            using var command = connection.CreateCommand();
             var synchronous = _options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
             command.CommandText = string.Create(
                 CultureInfo.InvariantCulture,
                 $"PRAGMA busy_timeout={(long)_options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA cache_size=-{_options.CacheSizeKiB}; PRAGMA temp_store=MEMORY;");
             command.ExecuteNonQuery();
+            _preparedHandles.AddOrUpdate(handle, PreparedMarker);
         }
 
         SqliteFunctions.Register(connection);

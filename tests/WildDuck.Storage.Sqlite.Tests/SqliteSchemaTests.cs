@@ -90,6 +90,36 @@ public sealed class SqliteSchemaTests
         value.Should().Be(expected);
     }
 
+    [Fact]
+    public async Task PooledConnectionsKeepPragmasAndFunctionsOnReuse()
+    {
+        // Pragmas run once per pooled SQLite handle; every later open must still see them, and
+        // the SQL functions (dropped by the pool on return) must be registered again.
+        using var dir = new TempDirectory();
+        var options = new SqliteStorageOptions { Path = dir.File("wildduck.db"), Durability = SqliteDurability.Normal, CacheSizeKiB = 12345 };
+        using var db = new SqliteDatabase(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        for (var i = 0; i < 5; i++)
+        {
+            var (synchronous, foreignKeys, cacheSize, tempStore, contains) = await db.ReadAsync((c, t) =>
+            {
+                long Read(string sql)
+                {
+                    using var command = c.CreateCommand();
+                    command.Transaction = t;
+                    command.CommandText = sql;
+                    return (long)command.ExecuteScalar()!;
+                }
+
+                return (Read("PRAGMA synchronous"), Read("PRAGMA foreign_keys"), Read("PRAGMA cache_size"), Read("PRAGMA temp_store"), Read("SELECT wd_contains('Hello', 'ELL')"));
+            }, default);
+            synchronous.Should().Be(1L);
+            foreignKeys.Should().Be(1L);
+            cacheSize.Should().Be(-12345L);
+            tempStore.Should().Be(2L);
+            contains.Should().Be(1L);
+        }
+    }
+
     private static object? Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
