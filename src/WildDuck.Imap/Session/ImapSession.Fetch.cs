@@ -72,11 +72,18 @@ internal sealed partial class ImapSession
         }
 
         var unknownTransferEncoding = false;
+        if (sections is not null)
+        {
+            // Read the content in the listing pass (batched), not with one query per message.
+            fields |= MessageFields.Content;
+        }
+
         await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, uids, fields).ConfigureAwait(false))
         {
             var sequence = selected.SequenceOf(message.Uid);
             if (sequence == 0 || (changedSince is { } since && message.ModSeq <= since))
             {
+                message.Content?.Dispose();
                 continue;
             }
 
@@ -157,7 +164,8 @@ internal sealed partial class ImapSession
             w.Commit();
             if (sections is not null)
             {
-                unknownTransferEncoding |= await WriteSectionsAsync(message.Uid, sections, itemsBefore).ConfigureAwait(false);
+                using var content = message.Content;
+                unknownTransferEncoding |= await WriteSectionsAsync(content, sections, itemsBefore).ConfigureAwait(false);
             }
 
             var end = new ImapResponseWriter(_output);
@@ -181,9 +189,8 @@ internal sealed partial class ImapSession
     }
 
     /// <summary>Writes the section items of one message, streaming literal bodies; true when a BINARY failed on its encoding.</summary>
-    private async ValueTask<bool> WriteSectionsAsync(uint uid, List<FetchItem> items, bool itemsBefore)
+    private async ValueTask<bool> WriteSectionsAsync(MessageContent? content, List<FetchItem> items, bool itemsBefore)
     {
-        var content = await _server.Messages.OpenContentAsync(UserId, Selected.Id, uid).ConfigureAwait(false);
         var unknown = false;
         foreach (var item in items)
         {
