@@ -20,6 +20,9 @@ public sealed partial class SqliteMailStore
     /// <summary>Rows per batch when content is read along (bounded further by <see cref="MaxBatchContentBytes"/>).</summary>
     private const int ContentBatchSize = 256;
 
+    /// <summary>Attachments up to this size are read along with a content batch.</summary>
+    private const long MaxPrefetchedAttachment = 1024 * 1024;
+
     /// <summary>Inline bytes one content batch may hold before it ends early.</summary>
     private const long MaxBatchContentBytes = 16L * 1024 * 1024;
 
@@ -107,10 +110,13 @@ public sealed partial class SqliteMailStore
                         command.Parameters.AddWithValue("$after", after);
                         command.Parameters.AddWithValue("$last", (long)range.Last);
                         command.Parameters.AddWithValue("$n", batchSize);
-                        using var reader = command.ExecuteReader();
                         var list = new List<MessageRecord>();
                         long contentBytes = 0;
                         var full = false;
+                        var prefetch = withContent ? new PrefetchedAttachmentSource(_attachmentSource) : null;
+                        HashSet<ContentHash>? external = null;
+                        using (var reader = command.ExecuteReader())
+                        {
                         while (reader.Read())
                         {
                             var record = ReadMessage(reader, mailbox);
@@ -122,8 +128,17 @@ public sealed partial class SqliteMailStore
                                     continue;
                                 }
 
-                                var content = ReadContent(reader, 18);
+                                var content = ReadContent(reader, 18, prefetch!);
                                 contentBytes += content.InlineContent.Length;
+                                foreach (var segment in content.Layout.Segments)
+                                {
+                                    if (segment.IsExternal && segment.Length <= MaxPrefetchedAttachment)
+                                    {
+                                        (external ??= new HashSet<ContentHash>()).Add(segment.Hash);
+                                        contentBytes += segment.Length;
+                                    }
+                                }
+
                                 record = record with { Content = content };
                             }
 
@@ -134,6 +149,12 @@ public sealed partial class SqliteMailStore
                                 full = true;
                                 break;
                             }
+                        }
+                        }
+
+                        if (external is not null)
+                        {
+                            PrefetchAttachments(c, t, external, prefetch!);
                         }
 
                         return (list, full || list.Count == batchSize);
@@ -770,7 +791,9 @@ public sealed partial class SqliteMailStore
     /// Reads a layout and its inline bytes (at <paramref name="ordinal"/> and the next column) into a
     /// content view whose inline bytes are rented from the array pool (returned on dispose).
     /// </summary>
-    private MessageContent ReadContent(SqliteDataReader reader, int ordinal)
+    private MessageContent ReadContent(SqliteDataReader reader, int ordinal) => ReadContent(reader, ordinal, _attachmentSource);
+
+    private static MessageContent ReadContent(SqliteDataReader reader, int ordinal, IAttachmentContentSource attachments)
     {
         var layout = MessageLayoutSerializer.Deserialize(reader.GetFieldValue<byte[]>(ordinal));
         var length = (int)reader.GetBytes(ordinal + 1, 0, null, 0, 0);
@@ -787,7 +810,32 @@ public sealed partial class SqliteMailStore
             read += n;
         }
 
-        return new MessageContent(layout, buffer, read, _attachmentSource);
+        return new MessageContent(layout, buffer, read, attachments);
+    }
+
+    /// <summary>Reads the given (small) attachments in the current read transaction into <paramref name="into"/>.</summary>
+    private static void PrefetchAttachments(SqliteConnection c, SqliteTransaction t, HashSet<ContentHash> hashes, PrefetchedAttachmentSource into)
+    {
+        const int PerQuery = 64;
+        var pending = new List<ContentHash>(hashes);
+        for (var start = 0; start < pending.Count; start += PerQuery)
+        {
+            var count = Math.Min(PerQuery, pending.Count - start);
+            using var command = Command(c, t, string.Empty);
+            var names = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                names[i] = "$h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                command.Parameters.AddWithValue(names[i], pending[start + i].ToByteArray());
+            }
+
+            command.CommandText = "SELECT hash, data FROM attachments WHERE hash IN (" + string.Join(", ", names) + ")";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                into.Add(ContentHash.FromBytes(reader.GetFieldValue<byte[]>(0)), reader.GetFieldValue<byte[]>(1));
+            }
+        }
     }
 
     private static MessageRecord ReadMessage(SqliteDataReader reader, MailboxId mailbox) => new()
