@@ -418,7 +418,15 @@ internal sealed partial class ImapSession : IAsyncDisposable
     {
         if (result.LiteralNonSync)
         {
+            ArmCommandTimer();
             await _reader.SkipLiteralAsync().ConfigureAwait(false);
+            if (_timer.TimedOut || _stopping)
+            {
+                // The skip ended on a cancelled read: the client stalled inside the literal.
+                throw await AbortCancelledReadAsync().ConfigureAwait(false);
+            }
+
+            _timer.Disarm();
             _discardContinuation = true;
         }
         else

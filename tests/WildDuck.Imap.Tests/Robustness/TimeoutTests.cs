@@ -79,6 +79,8 @@ public sealed class TimeoutTests
     [InlineData("a1 LOGIN {5+}\r\nal", false)]
     [InlineData("a1 SEARCH TEXT {100+}\r\nabc", true)]
     [InlineData("a1 APPEND INBOX {100+}\r\nSubject: x", true)]
+    [InlineData("a1 APPEND Nowhere {100+}\r\nSubject: x", true)]
+    [InlineData("a1 APPEND INBOX {999999999+}\r\nSubject: x", true)]
     public async Task AClientStallingMidCommandIsStillTimedOut(string partial, bool login)
     {
         await using var server = await ImapTestServer.StartAsync(o =>
@@ -94,7 +96,14 @@ public sealed class TimeoutTests
         }
 
         await raw.SendAsync(partial);
-        (await raw.ReadLineAsync()).Should().StartWith("* BYE");
+        var line = await raw.ReadLineAsync();
+        if (line.StartsWith("a1 ", StringComparison.Ordinal))
+        {
+            // Refused at once (a literal over the limit); its bytes are still being skipped.
+            line = await raw.ReadLineAsync();
+        }
+
+        line.Should().StartWith("* BYE");
         await raw.Session.WaitAsync(TimeSpan.FromSeconds(5));
     }
 }
