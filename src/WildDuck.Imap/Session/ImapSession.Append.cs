@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Buffers;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using WildDuck.Imap.Protocol;
@@ -68,7 +69,21 @@ internal sealed partial class ImapSession
             ArmCommandTimer();
             while (read < size)
             {
-                var n = await literal.ReadAsync(buffer.AsMemory(read, size - read)).ConfigureAwait(false);
+                int n;
+                try
+                {
+                    n = await literal.ReadAsync(buffer.AsMemory(read, size - read)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_timer.TimedOut || _stopping)
+                {
+                    // The frame reader never passes a cancelled read off as a short body.
+                    throw await AbortCancelledReadAsync().ConfigureAwait(false);
+                }
+                catch (EndOfStreamException)
+                {
+                    throw new ConnectionClosedException();
+                }
+
                 if (n == 0)
                 {
                     // Cancelled by the timer (a stalled upload) or shutdown, or the client left.

@@ -87,7 +87,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
         {
             LogIoError(ex);
         }
-        catch (OperationCanceledException) when (_connection.ConnectionClosed.IsCancellationRequested)
+        catch (OperationCanceledException) when (_connection.ConnectionClosed.IsCancellationRequested || _stopping || _timer.TimedOut)
         {
         }
     }
@@ -419,7 +419,19 @@ internal sealed partial class ImapSession : IAsyncDisposable
         if (result.LiteralNonSync)
         {
             ArmCommandTimer();
-            await _reader.SkipLiteralAsync().ConfigureAwait(false);
+            try
+            {
+                await _reader.SkipLiteralAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_timer.TimedOut || _stopping)
+            {
+                throw await AbortCancelledReadAsync().ConfigureAwait(false);
+            }
+            catch (EndOfStreamException)
+            {
+                throw new ConnectionClosedException();
+            }
+
             if (_timer.TimedOut || _stopping)
             {
                 // The skip ended on a cancelled read: the client stalled inside the literal.
