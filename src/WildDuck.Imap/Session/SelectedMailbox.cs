@@ -42,7 +42,7 @@ internal readonly record struct MailboxUpdate(MailboxUpdateKind Kind, uint Numbe
 /// </remarks>
 internal sealed class SelectedMailbox
 {
-    private readonly List<uint> _uids;
+    private readonly UidRunList _uids;
     private readonly List<JournalEntry> _pending = new();
     private readonly HashSet<string> _keywords;
     private readonly HashSet<(uint Uid, long ModSeq)> _ownChanges = new();
@@ -55,7 +55,7 @@ internal sealed class SelectedMailbox
         UidValidity = snapshot.Mailbox.UidValidity;
         ReadOnly = readOnly;
         HighestModSeq = snapshot.Mailbox.HighestModSeq;
-        _uids = new List<uint>(snapshot.Uids);
+        _uids = new UidRunList(snapshot.Uids);
         _keywords = new HashSet<string>(snapshot.Mailbox.Keywords, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -79,8 +79,11 @@ internal sealed class SelectedMailbox
     /// <summary>UID of sequence number <paramref name="sequence"/> (1-based).</summary>
     public uint UidAt(int sequence) => _uids[sequence - 1];
 
+    /// <summary>Runs of consecutive UIDs held (diagnostics).</summary>
+    public int UidRuns => _uids.RunCount;
+
     /// <summary>The highest UID the client knows, or 0.</summary>
-    public uint MaxUid => _uids.Count == 0 ? 0 : _uids[^1];
+    public uint MaxUid => _uids.Last;
 
     /// <summary>Sequence number of <paramref name="uid"/>, or 0 when the client does not know it.</summary>
     public int SequenceOf(uint uid)
@@ -118,7 +121,7 @@ internal sealed class SelectedMailbox
 
         if (isUid)
         {
-            var max = _uids[^1];
+            var max = _uids.Last;
             var a = first == uint.MaxValue ? max : first;
             var b = last == uint.MaxValue ? max : last;
             into.Add(new UidRange(Math.Min(a, b), Math.Max(a, b)));
@@ -157,9 +160,6 @@ internal sealed class SelectedMailbox
     /// <summary>True when a sequence number is valid for this view (RFC 3501: a number beyond the count is an error).</summary>
     public bool IsValidSequence(uint sequence) => sequence >= 1 && sequence <= _uids.Count;
 
-    /// <summary>The UIDs the client knows, ascending (index + 1 = sequence number).</summary>
-    public ReadOnlySpan<uint> Uids => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_uids);
-
     /// <summary>
     /// Resolves a client's set to UIDs. A sequence number beyond the message count is an error
     /// (false); on an empty mailbox a set using "*" resolves to nothing, since "*" names no message.
@@ -179,7 +179,22 @@ internal sealed class SelectedMailbox
             return true;
         }
 
-        return set.TryResolveSequence(Uids, out uids);
+        var ranges = new List<UidRange>(set.Ranges.Length);
+        foreach (var r in set.Ranges)
+        {
+            var first = r.First == WildDuck.Imap.Protocol.ImapSequenceSet.Star ? uint.MaxValue : r.First;
+            var last = r.Last == WildDuck.Imap.Protocol.ImapSequenceSet.Star ? uint.MaxValue : r.Last;
+            if ((first != uint.MaxValue && !IsValidSequence(first)) || (last != uint.MaxValue && !IsValidSequence(last)))
+            {
+                uids = UidSet.Empty;
+                return false;
+            }
+
+            AddRange(ranges, first, last, isUid: false);
+        }
+
+        uids = UidSet.FromRanges(ranges);
+        return true;
     }
 
     /// <summary>Queues journal entries read since <see cref="HighestModSeq"/>.</summary>
@@ -241,7 +256,7 @@ internal sealed class SelectedMailbox
     /// <summary>Adds a message this session appended or copied into the mailbox itself.</summary>
     public bool AddOwnExists(uint uid)
     {
-        if (_uids.Count > 0 && uid <= _uids[^1])
+        if (_uids.Count > 0 && uid <= _uids.Last)
         {
             return false;
         }
@@ -273,7 +288,7 @@ internal sealed class SelectedMailbox
             switch (entry.Command)
             {
                 case JournalCommand.Exists:
-                    if (_uids.Count == 0 || entry.Uid > _uids[^1])
+                    if (_uids.Count == 0 || entry.Uid > _uids.Last)
                     {
                         _uids.Add(entry.Uid);
                         added = true;
