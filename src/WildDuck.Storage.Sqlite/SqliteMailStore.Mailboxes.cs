@@ -206,7 +206,9 @@ public sealed partial class SqliteMailStore
                     return null;
                 }
 
-                var uids = new List<uint>((int)Math.Min(row.Record.MessageCount, 1_000_000));
+                // Runs of consecutive UIDs, built while reading: no per-message array.
+                var runs = new List<UidRange>();
+                uint runStart = 0, runEnd = 0;
                 uint firstUnseen = 0;
                 using (var command = Command(c, t, "SELECT uid, flags FROM messages WHERE mailbox_rid = $m ORDER BY uid"))
                 {
@@ -215,7 +217,20 @@ public sealed partial class SqliteMailStore
                     while (reader.Read())
                     {
                         var uid = (uint)reader.GetInt64(0);
-                        uids.Add(uid);
+                        if (runStart != 0 && uid == runEnd + 1)
+                        {
+                            runEnd = uid;
+                        }
+                        else
+                        {
+                            if (runStart != 0)
+                            {
+                                runs.Add(new UidRange(runStart, runEnd));
+                            }
+
+                            runStart = runEnd = uid;
+                        }
+
                         if (firstUnseen == 0 && (reader.GetInt64(1) & (long)MessageFlags.Seen) == 0)
                         {
                             firstUnseen = uid;
@@ -223,7 +238,12 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                return new MailboxSnapshot { Mailbox = row.Record, Uids = uids.ToArray(), FirstUnseenUid = firstUnseen };
+                if (runStart != 0)
+                {
+                    runs.Add(new UidRange(runStart, runEnd));
+                }
+
+                return new MailboxSnapshot { Mailbox = row.Record, UidSet = UidSet.FromRanges(runs), FirstUnseenUid = firstUnseen };
             },
             cancellationToken);
 

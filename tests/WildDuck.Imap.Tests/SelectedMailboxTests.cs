@@ -120,7 +120,7 @@ public sealed class SelectedMailboxTests
         new MailboxSnapshot
         {
             Mailbox = new MailboxRecord { Id = MailboxId.NewId(), User = default, Path = "INBOX", UidValidity = 7, UidNext = 100, HighestModSeq = 1 },
-            Uids = uids,
+            UidSet = UidSet.FromUids(uids),
         },
         readOnly: false);
 

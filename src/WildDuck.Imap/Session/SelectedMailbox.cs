@@ -55,7 +55,7 @@ internal sealed class SelectedMailbox
         UidValidity = snapshot.Mailbox.UidValidity;
         ReadOnly = readOnly;
         HighestModSeq = snapshot.Mailbox.HighestModSeq;
-        _uids = new UidRunList(snapshot.Uids);
+        _uids = new UidRunList(snapshot.UidSet.Ranges);
         _keywords = new HashSet<string>(snapshot.Mailbox.Keywords, StringComparer.OrdinalIgnoreCase);
     }
 

@@ -27,6 +27,23 @@ internal sealed class UidRunList
         }
     }
 
+    /// <summary>Builds the list from ascending, non-overlapping ranges.</summary>
+    public UidRunList(ReadOnlySpan<WildDuck.Storage.UidRange> ranges)
+    {
+        var size = Math.Max(1, ranges.Length);
+        _starts = new uint[size];
+        _lengths = new uint[size];
+        _before = new int[size];
+        foreach (var range in ranges)
+        {
+            _starts[_runs] = range.First;
+            _lengths[_runs] = range.Last - range.First + 1;
+            _before[_runs] = Count;
+            Count += (int)_lengths[_runs];
+            _runs++;
+        }
+    }
+
     /// <summary>Number of UIDs.</summary>
     public int Count { get; private set; }
 

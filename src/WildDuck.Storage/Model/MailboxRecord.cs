@@ -72,8 +72,40 @@ public sealed record MailboxSnapshot
     /// <summary>The mailbox as it was at the snapshot.</summary>
     public required MailboxRecord Mailbox { get; init; }
 
-    /// <summary>Every UID in ascending order (index + 1 = sequence number).</summary>
-    public required uint[] Uids { get; init; }
+    /// <summary>
+    /// Every UID, as ranges of consecutive UIDs (a mailbox's UIDs are mostly consecutive, so this
+    /// stays small however many messages there are).
+    /// </summary>
+    public required UidSet UidSet { get; init; }
+
+    /// <summary>Every UID in ascending order (index + 1 = sequence number); expanded on each call.</summary>
+    public uint[] Uids
+    {
+        get
+        {
+            var count = 0L;
+            foreach (var range in UidSet.Ranges)
+            {
+                count += (long)range.Last - range.First + 1;
+            }
+
+            var uids = new uint[count];
+            var i = 0;
+            foreach (var range in UidSet.Ranges)
+            {
+                for (var uid = range.First; ; uid++)
+                {
+                    uids[i++] = uid;
+                    if (uid == range.Last)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return uids;
+        }
+    }
 
     /// <summary>UID of the first message without \Seen, or 0.</summary>
     public uint FirstUnseenUid { get; init; }
