@@ -17,7 +17,16 @@ if (AdminCli.IsCommand(args))
 
 using (var host = ServerSetup.CreateBuilder(args).Build())
 {
-    await host.RunAsync().ConfigureAwait(false);
+    try
+    {
+        await host.RunAsync().ConfigureAwait(false);
+    }
+    catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
+    {
+        // The host already logged the cause (a port in use, invalid options, an unreadable store).
+        await Console.Error.WriteLineAsync("WildDuck.Server could not start: " + ex.Message).ConfigureAwait(false);
+        return 1;
+    }
 }
 
 return 0;

@@ -182,12 +182,9 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
                 socket.DualMode = true;
             }
 
-            if (!OperatingSystem.IsWindows())
-            {
-                // Restart without waiting for TIME_WAIT sockets of the previous process (Kestrel does the same on Unix).
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            }
-
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which would let a second
+            // server bind the same port and silently take half the connections. The runtime already
+            // sets SO_REUSEADDR on Unix listeners, so a restart does not wait for TIME_WAIT.
             socket.Bind(new IPEndPoint(address, o.Port));
             socket.Listen(o.Backlog);
             return socket;
