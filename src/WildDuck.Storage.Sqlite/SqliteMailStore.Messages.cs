@@ -315,7 +315,21 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
-    public async Task<CopyResult> CopyAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default)
+    public Task<CopyResult> CopyAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default) =>
+        TransferAsync(user, source, uids, target, CopyRows, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CopyResult> MoveAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default) =>
+        TransferAsync(user, source, uids, target, MoveRows, cancellationToken);
+
+    /// <summary>COPY and MOVE: resolve both mailboxes and the source rows, run <paramref name="transfer"/> in the same transaction, notify.</summary>
+    private async Task<CopyResult> TransferAsync(
+        UserId user,
+        MailboxId source,
+        UidSet uids,
+        MailboxId target,
+        Func<SqliteConnection, SqliteTransaction, UserId, MailboxRow, MailboxRow, List<FlagRow>, CopyResult> transfer,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
         var result = await _db.WriteAsync(
@@ -324,46 +338,9 @@ public sealed partial class SqliteMailStore
                 var from = FindMailboxRow(c, t, user, source) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var to = FindMailboxRow(c, t, user, target) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
                 var messages = ReadFlagRows(c, t, from.Rid, uids);
-                if (messages.Count == 0)
-                {
-                    return new CopyResult(to.Record.UidValidity, Array.Empty<uint>(), Array.Empty<uint>());
-                }
-
-                long total = 0;
-                var unseen = 0;
-                var keywords = new List<string>();
-                foreach (var m in messages)
-                {
-                    total += m.Size;
-                    unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
-                    keywords.AddRange(m.Keywords);
-                }
-
-                var owner = ReadUser(c, t, user)!;
-                if (owner.StorageUsed + total > EffectiveQuota(owner))
-                {
-                    throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
-                }
-
-                MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
-                var (firstUid, modseq) = AllocateUids(c, t, to.Rid, messages.Count);
-                var sourceUids = new uint[messages.Count];
-                var targetUids = new uint[messages.Count];
-                var now = NowMs;
-                for (var i = 0; i < messages.Count; i++)
-                {
-                    var m = messages[i];
-                    var uid = firstUid + (uint)i;
-                    var id = MessageId.NewId(_time);
-                    CopyMessageRow(c, t, m.Rid, id, to.Rid, uid, modseq, now);
-                    InsertJournal(c, t, user, target, modseq, JournalCommand.Exists, uid, id, m.Flags, JoinKeywords(m.Keywords), null);
-                    sourceUids[i] = m.Uid;
-                    targetUids[i] = uid;
-                }
-
-                AdjustMailboxCounters(c, t, to.Rid, messages.Count, unseen, total);
-                Execute(c, t, "UPDATE users SET storage_used = storage_used + $s WHERE id = $u", ("$s", total), ("$u", Blob(user)));
-                return new CopyResult(to.Record.UidValidity, sourceUids, targetUids);
+                return messages.Count == 0
+                    ? new CopyResult(to.Record.UidValidity, Array.Empty<uint>(), Array.Empty<uint>())
+                    : transfer(c, t, user, from, to, messages);
             },
             cancellationToken).ConfigureAwait(false);
         if (result.SourceUids.Count > 0)
@@ -374,30 +351,44 @@ public sealed partial class SqliteMailStore
         return result;
     }
 
-    /// <inheritdoc />
-    public async Task<CopyResult> MoveAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default)
+    private CopyResult CopyRows(SqliteConnection c, SqliteTransaction t, UserId user, MailboxRow from, MailboxRow to, List<FlagRow> messages)
     {
-        ArgumentNullException.ThrowIfNull(uids);
-        var result = await _db.WriteAsync(
-            (c, t) =>
-            {
-                var from = FindMailboxRow(c, t, user, source) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                var to = FindMailboxRow(c, t, user, target) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
-                var messages = ReadFlagRows(c, t, from.Rid, uids);
-                if (messages.Count == 0)
-                {
-                    return new CopyResult(to.Record.UidValidity, Array.Empty<uint>(), Array.Empty<uint>());
-                }
-
-                return MoveRows(c, t, user, from, to, messages);
-            },
-            cancellationToken).ConfigureAwait(false);
-        if (result.SourceUids.Count > 0)
+        var target = to.Record.Id;
+        long total = 0;
+        var unseen = 0;
+        var keywords = new List<string>();
+        foreach (var m in messages)
         {
-            await NotifyAsync(user).ConfigureAwait(false);
+            total += m.Size;
+            unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
+            keywords.AddRange(m.Keywords);
         }
 
-        return result;
+        var owner = ReadUser(c, t, user)!;
+        if (owner.StorageUsed + total > EffectiveQuota(owner))
+        {
+            throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
+        }
+
+        MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
+        var (firstUid, modseq) = AllocateUids(c, t, to.Rid, messages.Count);
+        var sourceUids = new uint[messages.Count];
+        var targetUids = new uint[messages.Count];
+        var now = NowMs;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            var uid = firstUid + (uint)i;
+            var id = MessageId.NewId(_time);
+            CopyMessageRow(c, t, m.Rid, id, to.Rid, uid, modseq, now);
+            InsertJournal(c, t, user, target, modseq, JournalCommand.Exists, uid, id, m.Flags, JoinKeywords(m.Keywords), null);
+            sourceUids[i] = m.Uid;
+            targetUids[i] = uid;
+        }
+
+        AdjustMailboxCounters(c, t, to.Rid, messages.Count, unseen, total);
+        Execute(c, t, "UPDATE users SET storage_used = storage_used + $s WHERE id = $u", ("$s", total), ("$u", Blob(user)));
+        return new CopyResult(to.Record.UidValidity, sourceUids, targetUids);
     }
 
     /// <inheritdoc />
