@@ -84,6 +84,7 @@ internal sealed partial class ImapSession
             path = path.TrimEnd(MailboxPattern.Delimiter);
         }
 
+        RequireListableName(path);
         if (path.Equals("INBOX", StringComparison.OrdinalIgnoreCase))
         {
             throw new ImapNoException("ALREADYEXISTS"u8, "INBOX always exists");
@@ -155,6 +156,7 @@ internal sealed partial class ImapSession
     {
         var mailbox = await RequireMailboxAsync(command.From).ConfigureAwait(false);
         var target = command.To.TrimEnd(MailboxPattern.Delimiter);
+        RequireListableName(target);
         var renamed = await _server.Mailboxes.RenameMailboxAsync(UserId, mailbox.Id, target).ConfigureAwait(false);
         if (_selected is { } selected && selected.Id == mailbox.Id && renamed.Id == mailbox.Id)
         {
@@ -391,6 +393,18 @@ internal sealed partial class ImapSession
 
         await WriteQuotaAsync().ConfigureAwait(false);
         await OkAsync("GETQUOTA completed").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Names with the LIST wildcards "*" or "%" could never be listed on their own (RFC 3501
+    /// §6.3.8 treats them as wildcards in patterns), so they are refused.
+    /// </summary>
+    private static void RequireListableName(string path)
+    {
+        if (path.AsSpan().IndexOfAny('*', '%') >= 0)
+        {
+            throw new ImapNoException("CANNOT"u8, "Mailbox names cannot contain * or %");
+        }
     }
 
     /// <summary>SETQUOTA is an administrative operation (RFC 9208 §4.1 allows refusing it).</summary>
