@@ -41,11 +41,11 @@ public sealed class ImapTestScriptRunner
     private readonly StringBuilder _transcript = new();
     private readonly List<string> _notes = new();
     private readonly Dictionary<string, string> _vars = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _messages;
+    private readonly List<MboxMessage> _messages;
     private int _nextMessage;
     private int _tag;
 
-    private ImapTestScriptRunner(string name, List<string> messages, Options options)
+    private ImapTestScriptRunner(string name, List<MboxMessage> messages, Options options)
     {
         _name = name;
         _messages = messages;
@@ -91,7 +91,7 @@ public sealed class ImapTestScriptRunner
             mboxPath = Path.Combine(directory, "default.mbox");
         }
 
-        var messages = File.Exists(mboxPath) ? ParseMbox(await File.ReadAllTextAsync(mboxPath)) : new List<string>();
+        var messages = File.Exists(mboxPath) ? ParseMbox(await File.ReadAllTextAsync(mboxPath)) : new List<MboxMessage>();
         var runner = new ImapTestScriptRunner(name, messages, options ?? new Options());
         await runner.RunAsync(text);
         return runner;
@@ -268,10 +268,14 @@ public sealed class ImapTestScriptRunner
         return commands;
     }
 
+    /// <summary>One mbox message: CRLF text and the INTERNALDATE (APPEND date-time) taken from its "From " line.</summary>
+    public sealed record MboxMessage(string Text, string? Date);
+
     /// <summary>Splits an mbox into messages (CRLF line ends), dropping the "From " separator lines.</summary>
-    public static List<string> ParseMbox(string text)
+    public static List<MboxMessage> ParseMbox(string text)
     {
-        var messages = new List<string>();
+        var messages = new List<MboxMessage>();
+        string? date = null;
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         StringBuilder? current = null;
         var previousBlank = true;
@@ -282,9 +286,10 @@ public sealed class ImapTestScriptRunner
             {
                 if (current is not null)
                 {
-                    messages.Add(current.ToString());
+                    messages.Add(new MboxMessage(current.ToString(), date));
                 }
 
+                date = FromLineDate(line);
                 current = new StringBuilder();
                 pendingBlank = false;
                 previousBlank = false;
@@ -315,10 +320,23 @@ public sealed class ImapTestScriptRunner
 
         if (current is not null)
         {
-            messages.Add(current.ToString());
+            messages.Add(new MboxMessage(current.ToString(), date));
         }
 
         return messages;
+    }
+
+    /// <summary>"From addr  Sat Mar 24 23:00:00 2007 [+0200]" to the APPEND date-time "24-Mar-2007 23:00:00 +0200".</summary>
+    private static string? FromLineDate(string line)
+    {
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 7 || !int.TryParse(words[3], NumberStyles.None, CultureInfo.InvariantCulture, out var day))
+        {
+            return null;
+        }
+
+        var zone = words.Length > 7 && (words[7].StartsWith('+') || words[7].StartsWith('-')) ? words[7] : "+0000";
+        return string.Create(CultureInfo.InvariantCulture, $"{day:00}-{words[2]}-{words[5]} {words[4]} {zone}");
     }
 
     // ---------------------------------------------------------------- execution
@@ -366,7 +384,7 @@ public sealed class ImapTestScriptRunner
         }
     }
 
-    private string NextMessage()
+    private MboxMessage NextMessage()
     {
         if (_messages.Count == 0)
         {
@@ -381,8 +399,12 @@ public sealed class ImapTestScriptRunner
     /// <summary>APPEND args + the next mbox message as a synchronizing literal.</summary>
     private async Task<(List<Response> Untagged, string Tagged)> AppendAsync(RawImapConnection connection, string tag, string args)
     {
-        var message = Encoding.UTF8.GetBytes(NextMessage());
-        var line = $"{tag} APPEND {args} {{{message.Length}}}";
+        var next = NextMessage();
+        var message = Encoding.UTF8.GetBytes(next.Text);
+
+        // imaptest appends with the INTERNALDATE of the mbox "From " line unless the script gives one.
+        var date = next.Date is not null && !args.Contains('"', StringComparison.Ordinal) ? $" \"{next.Date}\"" : string.Empty;
+        var line = $"{tag} APPEND {args}{date} {{{message.Length}}}";
         Log(0, "C", line);
         await connection.SendAsync(line + "\r\n");
         var untagged = new List<Response>();
@@ -461,6 +483,9 @@ public sealed class ImapTestScriptRunner
     private async Task ExecuteAsync(RawImapConnection connection, Command command)
     {
         var tag = "T" + (++_tag).ToString(CultureInfo.InvariantCulture);
+
+        // $tag is the tag of the command being run (ESEARCH's "(TAG ...)" correlator).
+        _vars["tag"] = tag;
         var text = Substitute(command.Text);
         List<Response> untagged;
         string tagged;
