@@ -330,13 +330,13 @@ public sealed class ImapTestScriptRunner
     private static string? FromLineDate(string line)
     {
         var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length < 7 || !int.TryParse(words[3], NumberStyles.None, CultureInfo.InvariantCulture, out var day))
+        if (words.Length < 7 || !int.TryParse(words[4], NumberStyles.None, CultureInfo.InvariantCulture, out var day))
         {
             return null;
         }
 
         var zone = words.Length > 7 && (words[7].StartsWith('+') || words[7].StartsWith('-')) ? words[7] : "+0000";
-        return string.Create(CultureInfo.InvariantCulture, $"{day:00}-{words[2]}-{words[5]} {words[4]} {zone}");
+        return string.Create(CultureInfo.InvariantCulture, $"{day:00}-{words[3]}-{words[6]} {words[5]} {zone}");
     }
 
     // ---------------------------------------------------------------- execution
