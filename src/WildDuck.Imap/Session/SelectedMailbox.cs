@@ -162,7 +162,7 @@ internal sealed class SelectedMailbox
 
     /// <summary>
     /// Resolves a client's set to UIDs. A sequence number beyond the message count is an error
-    /// (false); on an empty mailbox a set using "*" resolves to nothing, since "*" names no message.
+    /// (false) unless its range uses "*"; on an empty mailbox a set using "*" resolves to nothing, since "*" names no message.
     /// </summary>
     public bool TryResolve(WildDuck.Imap.Protocol.ImapSequenceSet set, bool isUid, out UidSet uids)
     {
@@ -184,7 +184,11 @@ internal sealed class SelectedMailbox
         {
             var first = r.First == WildDuck.Imap.Protocol.ImapSequenceSet.Star ? uint.MaxValue : r.First;
             var last = r.Last == WildDuck.Imap.Protocol.ImapSequenceSet.Star ? uint.MaxValue : r.Last;
-            if ((first != uint.MaxValue && !IsValidSequence(first)) || (last != uint.MaxValue && !IsValidSequence(last)))
+            // RFC 9051 §9 (seq-range): "*" is the largest number in use and "n:*" equals "*:n", so a range
+            // with "*" names the messages from the last one up to n; a bound beyond the count is not an error
+            // there (as with UIDs, "3291:*"). Only a number without "*" must name an existing message.
+            var starRange = first == uint.MaxValue || last == uint.MaxValue;
+            if (!starRange && (!IsValidSequence(first) || !IsValidSequence(last)))
             {
                 uids = UidSet.Empty;
                 return false;
