@@ -78,9 +78,15 @@ internal sealed partial class ImapSession
             fields |= MessageFields.Content;
         }
 
+        var returned = 0;
         await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, uids, fields).ConfigureAwait(false))
         {
             var sequence = selected.SequenceOf(message.Uid);
+            if (sequence > 0)
+            {
+                returned++;
+            }
+
             if (sequence == 0 || (changedSince is { } since && message.ModSeq <= since))
             {
                 message.Content?.Dispose();
@@ -181,6 +187,14 @@ internal sealed partial class ImapSession
         {
             // RFC 3516 §4.3: BINARY of a part whose encoding the server cannot decode.
             await CompleteAsync(ImapStatus.No, "UNKNOWN-CTE"u8.ToArray(), "Unknown Content-Transfer-Encoding", allowExpunge: command.IsUid).ConfigureAwait(false);
+            return;
+        }
+
+        if (changedSince is null && returned < selected.CountKnown(uids))
+        {
+            // Messages the client still knows were expunged by another session (RFC 2180 §4.1.3):
+            // the others were returned; NO [EXPUNGEISSUED] tells the client to NOOP (RFC 5530).
+            await CompleteAsync(ImapStatus.No, "EXPUNGEISSUED"u8.ToArray(), "Some of the requested messages no longer exist", allowExpunge: command.IsUid).ConfigureAwait(false);
             return;
         }
 

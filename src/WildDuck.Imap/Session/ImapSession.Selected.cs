@@ -399,7 +399,8 @@ internal sealed partial class ImapSession
         switch (key)
         {
             case SequenceSetKey set:
-                return new UidKey(Resolve(set.Set, set.IsUid));
+                Selected.TryResolve(set.Set, set.IsUid, lenient: true, out var resolved);
+                return new UidKey(resolved);
             case AndKey and:
                 var keys = new SearchKey[and.Keys.Count];
                 for (var i = 0; i < keys.Length; i++)

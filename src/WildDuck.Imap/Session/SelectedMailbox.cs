@@ -164,7 +164,14 @@ internal sealed class SelectedMailbox
     /// Resolves a client's set to UIDs. A sequence number beyond the message count is an error
     /// (false) unless its range uses "*"; on an empty mailbox a set using "*" resolves to nothing, since "*" names no message.
     /// </summary>
-    public bool TryResolve(WildDuck.Imap.Protocol.ImapSequenceSet set, bool isUid, out UidSet uids)
+    public bool TryResolve(WildDuck.Imap.Protocol.ImapSequenceSet set, bool isUid, out UidSet uids) => TryResolve(set, isUid, lenient: false, out uids);
+
+    /// <summary>
+    /// As <see cref="TryResolve(WildDuck.Imap.Protocol.ImapSequenceSet, bool, out UidSet)"/>; with
+    /// <paramref name="lenient"/>, numbers beyond the count match nothing instead of being an error
+    /// (SEARCH criteria select messages, they do not address them — as Dovecot answers them).
+    /// </summary>
+    public bool TryResolve(WildDuck.Imap.Protocol.ImapSequenceSet set, bool isUid, bool lenient, out UidSet uids)
     {
         ArgumentNullException.ThrowIfNull(set);
         if (isUid)
@@ -188,7 +195,7 @@ internal sealed class SelectedMailbox
             // with "*" names the messages from the last one up to n; a bound beyond the count is not an error
             // there (as with UIDs, "3291:*"). Only a number without "*" must name an existing message.
             var starRange = first == uint.MaxValue || last == uint.MaxValue;
-            if (!starRange && (!IsValidSequence(first) || !IsValidSequence(last)))
+            if (!lenient && !starRange && (!IsValidSequence(first) || !IsValidSequence(last)))
             {
                 uids = UidSet.Empty;
                 return false;
@@ -199,6 +206,22 @@ internal sealed class SelectedMailbox
 
         uids = UidSet.FromRanges(ranges);
         return true;
+    }
+
+    /// <summary>How many of the UIDs in <paramref name="set"/> the client knows.</summary>
+    public int CountKnown(UidSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var count = 0;
+        for (var i = 0; i < _uids.Count; i++)
+        {
+            if (set.Contains(_uids[i]))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Queues journal entries read since <see cref="HighestModSeq"/>.</summary>
