@@ -46,7 +46,10 @@ for project in $(find tests -name '*.Tests.csproj' | sort); do
     p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
     f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
     e="$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")"
-    s="$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    t="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    x="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    # Skipped tests are counted as total - executed (VSTest leaves notExecuted at 0 for them).
+    s=$(( ${t:-0} - ${x:-0} ))
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${s:-0}))
     if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ] && [ "${e:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
   else
