@@ -116,6 +116,16 @@ public sealed class SelectedMailboxTests
         box.Keywords.Should().Contain("$important");
     }
 
+    [Fact]
+    public void CountKnownCountsOnlyUidsTheClientKnows()
+    {
+        var box = Open(3, 4, 5, 9, 10);
+        box.CountKnown(UidSet.FromRanges(new[] { new UidRange(1, 4), new UidRange(8, 9) })).Should().Be(3);
+        box.CountKnown(UidSet.All).Should().Be(5);
+        box.CountKnown(UidSet.FromUids(new uint[] { 6, 7, 11 })).Should().Be(0);
+        box.CountKnown(UidSet.Empty).Should().Be(0);
+    }
+
     private static SelectedMailbox Open(params uint[] uids) => new(
         new MailboxSnapshot
         {

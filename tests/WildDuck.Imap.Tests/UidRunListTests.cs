@@ -71,6 +71,10 @@ public sealed class UidRunListTests
         }
 
         list.BinarySearch(next + 1).Should().BeNegative();
+        for (uint probe = 0; probe <= next + 1; probe += 7)
+        {
+            list.LowerBound(probe).Should().Be(reference.Count(u => u < probe), "LowerBound({0})", probe);
+        }
     }
 
     [Fact]

@@ -212,13 +212,12 @@ internal sealed class SelectedMailbox
     public int CountKnown(UidSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
+        // O(ranges × log runs): FETCH calls this on every command, whatever the mailbox size.
         var count = 0;
-        for (var i = 0; i < _uids.Count; i++)
+        foreach (var range in set.Ranges)
         {
-            if (set.Contains(_uids[i]))
-            {
-                count++;
-            }
+            var end = range.Last == uint.MaxValue ? _uids.Count : _uids.LowerBound(range.Last + 1);
+            count += end - _uids.LowerBound(range.First);
         }
 
         return count;

@@ -92,6 +92,32 @@ internal sealed class UidRunList
         return -1;
     }
 
+    /// <summary>The number of UIDs smaller than <paramref name="uid"/> (the index it has or would have).</summary>
+    public int LowerBound(uint uid)
+    {
+        int lo = 0, hi = _runs - 1, run = _runs;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_starts[mid] + _lengths[mid] - 1 >= uid)
+            {
+                run = mid;
+                hi = mid - 1;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        if (run == _runs)
+        {
+            return Count;
+        }
+
+        return _before[run] + (uid > _starts[run] ? (int)(uid - _starts[run]) : 0);
+    }
+
     /// <summary>Appends a UID larger than <see cref="Last"/>.</summary>
     public void Add(uint uid)
     {
