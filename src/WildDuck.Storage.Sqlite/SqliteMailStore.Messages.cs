@@ -49,11 +49,10 @@ public sealed partial class SqliteMailStore
                 var (uid, modseq) = AllocateUids(c, t, row.Rid, 1);
                 var threadId = AssignThread(c, t, user, indexed.Metadata);
                 var id = MessageId.NewId(_time);
-                var rid = InsertMessage(c, t, user, row.Rid, id, uid, modseq, request.Flags, keywords, internalDate, indexed, threadId, request.Source);
+                InsertMessage(c, t, user, row.Rid, id, uid, modseq, request.Flags, keywords, internalDate, indexed, threadId, request.Source);
                 AdjustMailboxCounters(c, t, row.Rid, 1, (request.Flags & MessageFlags.Seen) == 0 ? 1 : 0, indexed.Size);
                 Execute(c, t, "UPDATE users SET storage_used = storage_used + $s WHERE id = $u", ("$s", indexed.Size), ("$u", Blob(user)));
                 InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Exists, uid, id, request.Flags, JoinKeywords(keywords), null);
-                _ = rid;
                 return new AppendResult(mailbox, id, row.Record.UidValidity, uid, modseq, indexed.Size);
             },
             cancellationToken).ConfigureAwait(false);
@@ -635,7 +634,6 @@ public sealed partial class SqliteMailStore
         Execute(c, t, "UPDATE attachments SET refcount = refcount - 1, updated = $now WHERE hash IN (SELECT hash FROM message_attachments WHERE message_rid = $r)", ("$r", rid), ("$now", NowMs));
         Execute(c, t, "DELETE FROM message_attachments WHERE message_rid = $r", ("$r", rid));
         Execute(c, t, "DELETE FROM message_text WHERE rid = $r", ("$r", rid));
-        Execute(c, t, "DELETE FROM message_parsed WHERE rid = $r", ("$r", rid));
         Execute(c, t, "DELETE FROM messages WHERE rid = $r", ("$r", rid));
     }
 
@@ -658,7 +656,6 @@ public sealed partial class SqliteMailStore
             ("$now", now));
         Execute(c, t, "DELETE FROM message_attachments WHERE message_rid IN (SELECT rid FROM messages WHERE mailbox_rid = $m)", ("$m", mailboxRid));
         Execute(c, t, "DELETE FROM message_text WHERE rid IN (SELECT rid FROM messages WHERE mailbox_rid = $m)", ("$m", mailboxRid));
-        Execute(c, t, "DELETE FROM message_parsed WHERE rid IN (SELECT rid FROM messages WHERE mailbox_rid = $m)", ("$m", mailboxRid));
         Execute(c, t, "DELETE FROM messages WHERE mailbox_rid = $m", ("$m", mailboxRid));
         Execute(c, t, "UPDATE mailboxes SET message_count = 0, unseen_count = 0, total_size = 0 WHERE rid = $m", ("$m", mailboxRid));
         return size;

@@ -156,22 +156,11 @@ internal sealed partial class ImapSession
 
         if (_selected?.Id == mailbox.Id)
         {
-            // Read the journal first (even before its notification arrives): a message another
-            // session appended before ours has a lower UID and must be announced first, since UIDs
-            // ascend with sequence numbers (RFC 3501 §2.3.1.1); adding ours first would make the
-            // view skip the other one for good.
+            // RFC 3501 §6.3.11: the client learns of the new message in the selected mailbox. The
+            // append's journal entry was written with the message, so reading the journal now (even
+            // before its notification arrives) announces it — after any message another session
+            // appended first, since UIDs ascend with sequence numbers (RFC 3501 §2.3.1.1).
             Volatile.Write(ref _changed, 1);
-            await WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
-        }
-
-        if (_selected is { } selected && selected.Id == mailbox.Id && selected.AddOwnExists(result.Uid))
-        {
-            // RFC 3501 §6.3.11: the client learns of the new message in the selected mailbox.
-            var e = new ImapResponseWriter(_output);
-            e.WriteUntaggedPrefix();
-            e.WriteNumber((uint)selected.Count);
-            e.WriteRaw(" EXISTS\r\n"u8);
-            e.Commit();
         }
 
         await WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
