@@ -166,13 +166,21 @@ public sealed partial class ListenerHostedService : IHostedService, IAsyncDispos
         // _stopping is deliberately not disposed: a late connection task may still read its token.
     }
 
+    private static IPAddress Resolve(string host)
+    {
+        var addresses = Dns.GetHostAddresses(host);
+        return addresses.Length > 0
+            ? addresses[0]
+            : throw new InvalidOperationException($"Listener host '{host}' resolves to no address; set Host to an IP address or a resolvable name.");
+    }
+
     private static Socket Bind(ListenerOptions o)
     {
         IPAddress address = o.Host switch
         {
             "*" or "::" => IPAddress.IPv6Any,
             "0.0.0.0" => IPAddress.Any,
-            _ => IPAddress.TryParse(o.Host, out IPAddress? parsed) ? parsed : Dns.GetHostAddresses(o.Host)[0],
+            _ => IPAddress.TryParse(o.Host, out IPAddress? parsed) ? parsed : Resolve(o.Host),
         };
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

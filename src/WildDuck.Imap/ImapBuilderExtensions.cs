@@ -32,6 +32,16 @@ public static class ImapBuilderExtensions
             registration.Configure(configure);
         }
 
+        // LITERAL+ is advertised, so the framer takes non-synchronising literals up to the APPEND
+        // limit; the session still decides, before reading a byte, whether to stream, accept or skip.
+        registration.PostConfigure(static o =>
+        {
+            if (o.Limits.MaxNonSyncLiteral < o.AppendLimit)
+            {
+                o.Limits.MaxNonSyncLiteral = o.AppendLimit;
+            }
+        });
+
         services.TryAddSingleton<ImapServer>();
         builder.ConfigureConnectionLimits(limits => limits.PerProtocol["imap"] = options.MaxConnectionsPerUser);
         if (options.Port > 0)

@@ -177,9 +177,12 @@ internal sealed class LineClient(Stream stream)
 /// <summary>A real host with listeners on 127.0.0.1, port 0.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(IHost host)
+    private readonly string _listenerName;
+
+    private TestServer(IHost host, string listenerName)
     {
         Host = host;
+        _listenerName = listenerName;
         Listeners = host.Services.GetRequiredService<ListenerHostedService>();
     }
 
@@ -210,10 +213,10 @@ internal sealed class TestServer : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        return new TestServer(host);
+        return new TestServer(host, options.Name);
     }
 
-    public IPEndPoint EndPoint => Listeners.GetBoundEndPoint("test")!;
+    public IPEndPoint EndPoint => Listeners.GetBoundEndPoint(_listenerName)!;
 
     public async Task<(TcpClient Tcp, LineClient Client)> ConnectAsync()
     {

@@ -42,9 +42,10 @@ public sealed class ImapLimits
     public long MaxCommandSize { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Largest non-synchronising literal (<c>{n+}</c>) accepted. Default 4,096 (LITERAL-, RFC 7888 §4);
-    /// set to <see cref="long.MaxValue"/> to advertise LITERAL+ instead. Stops a client from pushing
-    /// a large payload the server never agreed to receive.
+    /// Largest non-synchronising literal (<c>{n+}</c>) the framer accepts. Default 4,096 (the
+    /// LITERAL- bound, RFC 7888 §4); <c>AddImap</c> raises it to <c>ImapOptions.AppendLimit</c>
+    /// because the server advertises LITERAL+ and APPEND checks the size itself. Stops a client
+    /// from pushing a payload larger than the server ever agreed to receive.
     /// </summary>
     public long MaxNonSyncLiteral { get; set; } = 4096;
 

@@ -43,13 +43,6 @@ internal sealed class ImapServer : IMailProtocolHandler
         Time = time;
         Logger = loggerFactory.CreateLogger("WildDuck.Imap");
 
-        // Let the framer announce non-synchronising literals up to the APPEND limit (LITERAL+):
-        // the session still decides, before reading a byte, whether to stream, accept or skip.
-        if (Options.Limits.MaxNonSyncLiteral < Options.AppendLimit)
-        {
-            Options.Limits.MaxNonSyncLiteral = Options.AppendLimit;
-        }
-
         PostAuthCapabilities = Encoding.ASCII.GetBytes(
             "IMAP4rev1 LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE MOVE CONDSTORE ESEARCH WITHIN BINARY QUOTA QUOTA=RES-STORAGE STATUS=SIZE UTF8=ACCEPT "
             + "APPENDLIMIT=" + Options.AppendLimit.ToString(CultureInfo.InvariantCulture)

@@ -65,9 +65,7 @@ internal sealed partial class ImapSession
             var sequence = selected.RemoveOwnExpunge(message.Uid);
             if (sequence > 0)
             {
-                w.WriteUntaggedPrefix();
-                w.WriteNumber((uint)sequence);
-                w.WriteRaw(" EXPUNGE\r\n"u8);
+                w.WriteUntaggedNumber((uint)sequence, "EXPUNGE"u8);
             }
         }
 
@@ -212,9 +210,7 @@ internal sealed partial class ImapSession
             var sequence = selected.RemoveOwnExpunge(uid);
             if (sequence > 0)
             {
-                w.WriteUntaggedPrefix();
-                w.WriteNumber((uint)sequence);
-                w.WriteRaw(" EXPUNGE\r\n"u8);
+                w.WriteUntaggedNumber((uint)sequence, "EXPUNGE"u8);
             }
         }
 
@@ -237,45 +233,17 @@ internal sealed partial class ImapSession
 
         w.WriteNumber(result.UidValidity);
         w.WriteSpace();
-        WriteUidList(ref w, result.SourceUids);
+        w.WriteSequenceSet(AsSpan(result.SourceUids));
         w.WriteSpace();
-        WriteUidList(ref w, result.TargetUids);
+        w.WriteSequenceSet(AsSpan(result.TargetUids));
         w.WriteRaw("] "u8);
         w.WriteText(text);
         w.WriteCrlf();
         w.Commit();
     }
 
-    /// <summary>
-    /// A UID list in the order given (RFC 4315 §3: the two COPYUID sets correspond element by
-    /// element, so they are written in order, compressing consecutive runs).
-    /// </summary>
-    private static void WriteUidList(ref ImapResponseWriter w, IReadOnlyList<uint> uids)
-    {
-        var i = 0;
-        while (i < uids.Count)
-        {
-            var start = uids[i];
-            var end = start;
-            while (i + 1 < uids.Count && uids[i + 1] == end + 1)
-            {
-                end = uids[++i];
-            }
-
-            w.WriteNumber(start);
-            if (end != start)
-            {
-                w.WriteByte((byte)':');
-                w.WriteNumber(end);
-            }
-
-            i++;
-            if (i < uids.Count)
-            {
-                w.WriteByte((byte)',');
-            }
-        }
-    }
+    // The stores hand back arrays; any other list is copied once (COPYUID is written once per command).
+    private static ReadOnlySpan<uint> AsSpan(IReadOnlyList<uint> uids) => uids is uint[] array ? array : [.. uids];
 
     /// <summary>SEARCH / UID SEARCH (RFC 3501 §6.4.4, CONDSTORE MODSEQ RFC 7162 §3.1.5, ESEARCH RFC 4731).</summary>
     private async ValueTask SearchAsync(SearchCommand command)

@@ -58,14 +58,10 @@ internal sealed partial class ImapSession
             switch (update.Kind)
             {
                 case MailboxUpdateKind.Exists:
-                    w.WriteUntaggedPrefix();
-                    w.WriteNumber(update.Number);
-                    w.WriteRaw(" EXISTS\r\n"u8);
+                    w.WriteUntaggedNumber(update.Number, "EXISTS"u8);
                     break;
                 case MailboxUpdateKind.Expunge:
-                    w.WriteUntaggedPrefix();
-                    w.WriteNumber(update.Number);
-                    w.WriteRaw(" EXPUNGE\r\n"u8);
+                    w.WriteUntaggedNumber(update.Number, "EXPUNGE"u8);
                     break;
                 case MailboxUpdateKind.Flags:
                     // RFC 3501 §7.2.6: a new keyword changes the set of defined flags.
