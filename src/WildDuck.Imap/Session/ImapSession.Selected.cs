@@ -264,21 +264,24 @@ internal sealed partial class ImapSession
 
         var found = await _server.Messages.SearchAsync(UserId, selected.Id, key).ConfigureAwait(false);
 
-        // Only messages the client knows about have sequence numbers.
+        // Only messages the client knows about have sequence numbers; the MODSEQ reported is the
+        // highest among those returned (RFC 7162 §3.1.5), so unannounced matches stay out of it.
         var numbers = new List<uint>(found.Count);
+        var knownUids = usesModSeq ? new List<uint>(found.Count) : null;
         foreach (var uid in found)
         {
             var sequence = selected.SequenceOf(uid);
             if (sequence > 0)
             {
                 numbers.Add(command.IsUid ? uid : (uint)sequence);
+                knownUids?.Add(uid);
             }
         }
 
         long highestModSeq = 0;
-        if (usesModSeq && numbers.Count > 0)
+        if (knownUids is { Count: > 0 })
         {
-            await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, UidSet.FromUids(found)).ConfigureAwait(false))
+            await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, UidSet.FromUids(knownUids)).ConfigureAwait(false))
             {
                 highestModSeq = Math.Max(highestModSeq, message.ModSeq);
             }

@@ -52,4 +52,30 @@ public sealed class CondStoreTests
         var select = await raw.CommandAsync("e2", "SELECT INBOX");
         select.Should().Contain(l => l.StartsWith("* OK [HIGHESTMODSEQ ", System.StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task SearchModSeqReportsHighestAmongReturnedMessagesOnly()
+    {
+        await using var server = await ImapTestServer.StartAsync();
+        using var writer = await server.ConnectClientAsync();
+        await writer.Inbox.AppendAsync(InteropHelpers.Message("known"));
+        await using var raw = await RawImapConnection.OpenAsync(server);
+        await raw.CommandAsync("s1", "SELECT INBOX (CONDSTORE)");
+
+        // Another session appends while this one is idle: the new message matches the search but
+        // the client has not been told of it yet, so it must not lift the reported MODSEQ.
+        await writer.Inbox.AppendAsync(InteropHelpers.Message("unannounced"));
+        var search = await raw.CommandAsync("s2", "SEARCH MODSEQ 1");
+        var line = search.Single(l => l.StartsWith("* SEARCH", System.StringComparison.Ordinal));
+        var open = line.IndexOf("(MODSEQ ", System.StringComparison.Ordinal);
+        open.Should().BeGreaterThan(0, line);
+        var reported = ulong.Parse(line[(open + 8)..^1], System.Globalization.CultureInfo.InvariantCulture);
+        var numbers = line[..open]["* SEARCH".Length..].Split(' ', System.StringSplitOptions.RemoveEmptyEntries);
+
+        var fetch = await raw.CommandAsync("s3", "FETCH " + string.Join(',', numbers) + " (MODSEQ)");
+        var highest = fetch.Where(l => l.Contains("MODSEQ (", System.StringComparison.Ordinal))
+            .Select(l => ulong.Parse(l[(l.IndexOf("MODSEQ (", System.StringComparison.Ordinal) + 8)..l.IndexOf(')', l.IndexOf("MODSEQ (", System.StringComparison.Ordinal))], System.Globalization.CultureInfo.InvariantCulture))
+            .Max();
+        reported.Should().Be(highest, "RFC 7162 §3.1.5: the highest mod-sequence of the messages returned");
+    }
 }
