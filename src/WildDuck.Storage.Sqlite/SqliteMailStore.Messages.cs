@@ -353,15 +353,7 @@ public sealed partial class SqliteMailStore
     private CopyResult CopyRows(SqliteConnection c, SqliteTransaction t, UserId user, MailboxRow from, MailboxRow to, List<FlagRow> messages)
     {
         var target = to.Record.Id;
-        long total = 0;
-        var unseen = 0;
-        var keywords = new List<string>();
-        foreach (var m in messages)
-        {
-            total += m.Size;
-            unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
-            keywords.AddRange(m.Keywords);
-        }
+        var (total, unseen, keywords) = Summarize(messages);
 
         var owner = ReadUser(c, t, user)!;
         if (owner.StorageUsed + total > EffectiveQuota(owner))
@@ -407,18 +399,13 @@ public sealed partial class SqliteMailStore
             (c, t) =>
             {
                 var row = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                var messages = ReadFlagRows(c, t, row.Rid, uids);
-                var list = new List<ExpungedMessage>();
+                var messages = ReadFlagRows(c, t, row.Rid, uids, onlyDeleted);
+                var list = new List<ExpungedMessage>(messages.Count);
                 long size = 0;
                 var unseen = 0;
                 long modseq = 0;
                 foreach (var m in messages)
                 {
-                    if (onlyDeleted && (m.Flags & MessageFlags.Deleted) == 0)
-                    {
-                        continue;
-                    }
-
                     if (modseq == 0)
                     {
                         // One MODSEQ for the whole expunge; HIGHESTMODSEQ must grow on expunge (RFC 7162 §3.2.10 / RFC 7162 QRESYNC).
@@ -693,15 +680,7 @@ public sealed partial class SqliteMailStore
 
     private CopyResult MoveRows(SqliteConnection c, SqliteTransaction t, UserId user, MailboxRow from, MailboxRow to, List<FlagRow> messages)
     {
-        long total = 0;
-        var unseen = 0;
-        var keywords = new List<string>();
-        foreach (var m in messages)
-        {
-            total += m.Size;
-            unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
-            keywords.AddRange(m.Keywords);
-        }
+        var (total, unseen, keywords) = Summarize(messages);
 
         MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
         var sourceModSeq = BumpModSeq(c, t, from.Rid);
@@ -731,6 +710,22 @@ public sealed partial class SqliteMailStore
         return new CopyResult(to.Record.UidValidity, sourceUids, targetUids);
     }
 
+    /// <summary>Size, unseen count and keywords of messages entering a mailbox (COPY, MOVE).</summary>
+    private static (long Total, int Unseen, List<string> Keywords) Summarize(List<FlagRow> messages)
+    {
+        long total = 0;
+        var unseen = 0;
+        var keywords = new List<string>();
+        foreach (var m in messages)
+        {
+            total += m.Size;
+            unseen += (m.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
+            keywords.AddRange(m.Keywords);
+        }
+
+        return (total, unseen, keywords);
+    }
+
     private void MoveAll(SqliteConnection c, SqliteTransaction t, MailboxRow from, MailboxRow to)
     {
         var messages = ReadFlagRows(c, t, from.Rid, UidSet.All);
@@ -740,7 +735,9 @@ public sealed partial class SqliteMailStore
         }
     }
 
-    private static List<FlagRow> ReadFlagRows(SqliteConnection c, SqliteTransaction t, long mailboxRid, UidSet uids)
+    // onlyDeleted (EXPUNGE) filters \Deleted in SQL, so a large mailbox with few deletions does not
+    // materialise every row.
+    private static List<FlagRow> ReadFlagRows(SqliteConnection c, SqliteTransaction t, long mailboxRid, UidSet uids, bool onlyDeleted = false)
     {
         var list = new List<FlagRow>();
         if (uids.IsEmpty)
@@ -749,8 +746,18 @@ public sealed partial class SqliteMailStore
         }
 
         var ranges = uids.Ranges;
-        using var command = Command(c, t, "SELECT rid, id, uid, modseq, flags, keywords, size FROM messages WHERE mailbox_rid = $m AND uid >= $first AND uid <= $last ORDER BY uid");
+        using var command = Command(
+            c,
+            t,
+            onlyDeleted
+                ? "SELECT rid, id, uid, modseq, flags, keywords, size FROM messages WHERE mailbox_rid = $m AND uid >= $first AND uid <= $last AND (flags & $deleted) != 0 ORDER BY uid"
+                : "SELECT rid, id, uid, modseq, flags, keywords, size FROM messages WHERE mailbox_rid = $m AND uid >= $first AND uid <= $last ORDER BY uid");
         command.Parameters.AddWithValue("$m", mailboxRid);
+        if (onlyDeleted)
+        {
+            command.Parameters.AddWithValue("$deleted", (long)MessageFlags.Deleted);
+        }
+
         command.Parameters.AddWithValue("$first", (long)ranges[0].First);
         command.Parameters.AddWithValue("$last", (long)ranges[^1].Last);
         using var reader = command.ExecuteReader();
