@@ -48,39 +48,16 @@ public static class Corpus
 
         foreach (var mbox in System.IO.Directory.GetFiles(Path.Combine(root, "mbox"), "*.mbox.txt"))
         {
-            list.AddRange(SplitMbox(File.ReadAllBytes(mbox)));
+            foreach (var message in WildDuck.Storage.Conformance.Mbox.Split(File.ReadAllBytes(mbox)))
+            {
+                if (message.Length > 0)
+                {
+                    list.Add(message);
+                }
+            }
         }
 
         return list;
-    }
-
-    /// <summary>Splits an mbox on "From " lines at the start of a line; drops the separator line.</summary>
-    public static IEnumerable<byte[]> SplitMbox(byte[] mbox)
-    {
-        var starts = new List<int>();
-        for (var i = 0; i + 5 <= mbox.Length; i++)
-        {
-            if ((i == 0 || mbox[i - 1] == (byte)'\n') && mbox[i] == (byte)'F' && mbox.AsSpan(i, 5).SequenceEqual("From "u8))
-            {
-                starts.Add(i);
-            }
-        }
-
-        for (var k = 0; k < starts.Count; k++)
-        {
-            var lineEnd = Array.IndexOf(mbox, (byte)'\n', starts[k]);
-            if (lineEnd < 0)
-            {
-                yield break;
-            }
-
-            var begin = lineEnd + 1;
-            var end = k + 1 < starts.Count ? starts[k + 1] : mbox.Length;
-            if (end > begin)
-            {
-                yield return mbox.AsSpan(begin, end - begin).ToArray();
-            }
-        }
     }
 
     /// <summary>A large message: a text part and a 10 MiB base64 attachment.</summary>

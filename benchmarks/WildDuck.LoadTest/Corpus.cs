@@ -20,7 +20,7 @@ internal static class Corpus
 
         foreach (var mbox in Files(root, "mbox", "*.mbox.txt"))
         {
-            messages.AddRange(SplitMbox(File.ReadAllBytes(mbox)));
+            messages.AddRange(WildDuck.Storage.Conformance.Mbox.Split(File.ReadAllBytes(mbox)));
         }
 
         return messages.Where(m => m.Length > 0).Select(ToCrlf).ToList();
@@ -45,29 +45,6 @@ internal static class Corpus
 
     private static IEnumerable<string> Files(string root, string folder, string pattern) =>
         Directory.GetFiles(Path.Combine(root, folder), pattern).OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal);
-
-    private static List<byte[]> SplitMbox(byte[] mbox)
-    {
-        var starts = new List<int>();
-        for (var i = 0; i + 5 <= mbox.Length; i++)
-        {
-            if ((i == 0 || mbox[i - 1] == (byte)'\n') && mbox.AsSpan(i, 5).SequenceEqual("From "u8))
-            {
-                starts.Add(i);
-            }
-        }
-
-        var messages = new List<byte[]>();
-        for (var m = 0; m < starts.Count; m++)
-        {
-            var lineEnd = Array.IndexOf(mbox, (byte)'\n', starts[m]);
-            var begin = lineEnd < 0 ? mbox.Length : lineEnd + 1;
-            var end = m + 1 < starts.Count ? starts[m + 1] : mbox.Length;
-            messages.Add(mbox.AsSpan(begin, Math.Max(0, end - begin)).ToArray());
-        }
-
-        return messages;
-    }
 
     private static byte[] ToCrlf(byte[] message)
     {

@@ -25,7 +25,7 @@ public static class CorpusMessages
 
         foreach (var mbox in Files("mbox", "*.mbox.txt"))
         {
-            var count = SplitMbox(File.ReadAllBytes(Path.Combine(Root, mbox))).Count;
+            var count = Mbox.Split(File.ReadAllBytes(Path.Combine(Root, mbox))).Count;
             for (var i = 0; i < count; i++)
             {
                 yield return mbox + "#" + i.ToString(CultureInfo.InvariantCulture);
@@ -43,33 +43,8 @@ public static class CorpusMessages
             return File.ReadAllBytes(Path.Combine(Root, name));
         }
 
-        var messages = SplitMbox(File.ReadAllBytes(Path.Combine(Root, name[..hash])));
+        var messages = Mbox.Split(File.ReadAllBytes(Path.Combine(Root, name[..hash])));
         return messages[int.Parse(name[(hash + 1)..], CultureInfo.InvariantCulture)];
-    }
-
-    /// <summary>Splits an mbox on "From " at line start; the separator line itself is not part of the message.</summary>
-    public static List<byte[]> SplitMbox(byte[] mbox)
-    {
-        ArgumentNullException.ThrowIfNull(mbox);
-        var starts = new List<int>();
-        for (var i = 0; i + 5 <= mbox.Length; i++)
-        {
-            if ((i == 0 || mbox[i - 1] == (byte)'\n') && mbox.AsSpan(i, 5).SequenceEqual("From "u8))
-            {
-                starts.Add(i);
-            }
-        }
-
-        var messages = new List<byte[]>();
-        for (var m = 0; m < starts.Count; m++)
-        {
-            var lineEnd = Array.IndexOf(mbox, (byte)'\n', starts[m]);
-            var begin = lineEnd < 0 ? mbox.Length : lineEnd + 1;
-            var end = m + 1 < starts.Count ? starts[m + 1] : mbox.Length;
-            messages.Add(mbox.AsSpan(begin, Math.Max(0, end - begin)).ToArray());
-        }
-
-        return messages;
     }
 
     private static IEnumerable<string> Files(string folder, string pattern)
