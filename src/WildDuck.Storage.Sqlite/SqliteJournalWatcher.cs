@@ -22,6 +22,7 @@ internal sealed partial class SqliteJournalWatcher : BackgroundService
     private readonly SqliteStorageOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteJournalWatcher> _logger;
+    private readonly TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SqliteJournalWatcher(SqliteMailStore store, IChangeNotifier notifier, IOptions<SqliteStorageOptions> options, TimeProvider time, ILogger<SqliteJournalWatcher> logger)
     {
@@ -32,6 +33,13 @@ internal sealed partial class SqliteJournalWatcher : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>
+    /// Completes once the watcher has read its starting point in the journal: every change
+    /// committed after that is relayed. (Changes before it need no relay — no session of this
+    /// process existed to miss them.) Tests wait on it instead of guessing a delay.
+    /// </summary>
+    internal Task Watching => _watching.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_options.CrossProcessNotifyInterval <= TimeSpan.Zero)
@@ -40,6 +48,7 @@ internal sealed partial class SqliteJournalWatcher : BackgroundService
         }
 
         var last = await _store.GetLastJournalIdAsync(stoppingToken).ConfigureAwait(false);
+        _watching.TrySetResult();
         using var timer = new PeriodicTimer(_options.CrossProcessNotifyInterval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {

@@ -292,7 +292,7 @@ public class ListenerTests
         {
             (await client.ReadLineAsync()).Should().Be("* OK ready");
             await client.WriteAsync("HANG\r\n");
-            await Task.Delay(100);
+            (await client.ReadLineAsync()).Should().Be("HANGING");
             var sw = Stopwatch.StartNew();
             await server.Host.StopAsync();
             sw.Elapsed.Should().BeGreaterThan(TimeSpan.FromMilliseconds(400));

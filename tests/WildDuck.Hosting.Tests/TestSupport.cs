@@ -105,7 +105,9 @@ internal sealed class LineHandler : IMailProtocolHandler
                     await WriteAsync(connection, "INFO " + connection.RemoteEndPoint + " " + connection.LocalEndPoint + " " + connection.IsSecure + "\r\n");
                     break;
                 case "HANG":
-                    // A stuck handler: ignores serverStopping and only ends when aborted.
+                    // A stuck handler: ignores serverStopping and only ends when aborted. It says so
+                    // first, so a test knows the command arrived without guessing a delay.
+                    await WriteAsync(connection, "HANGING\r\n");
                     try
                     {
                         await Task.Delay(Timeout.Infinite, connection.ConnectionClosed);

@@ -31,7 +31,7 @@ public sealed class SqliteJournalWatcherTests
         var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = localNotifier.Subscribe(user.Id, () => woken.TrySetResult());
         await watcher.StartAsync(CancellationToken.None);
-        await Task.Delay(150);
+        await watcher.Watching.WaitAsync(TimeSpan.FromSeconds(10));
 
         await writer.AppendAsync(user.Id, inbox.Id, new AppendRequest { Content = Encoding.ASCII.GetBytes(TestMessages.Plain("from elsewhere")) });
         var completed = await Task.WhenAny(woken.Task, Task.Delay(TimeSpan.FromSeconds(10)));
