@@ -11,7 +11,7 @@ namespace WildDuck.Storage.Sqlite;
 public sealed partial class SqliteMailStore
 {
     private const string UserColumns =
-        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created";
+        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets";
 
     private const int SqliteConstraint = 19;
 
@@ -73,7 +73,7 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, 0)"))
+                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', 0)"))
                 {
                     insert.Parameters.AddWithValue("$id", Blob(id));
                     insert.Parameters.AddWithValue("$username", user.Username);
@@ -233,6 +233,13 @@ public sealed partial class SqliteMailStore
                 {
                     sets.Add("disabled_scopes = $scopes");
                     command.Parameters.AddWithValue("$scopes", string.Join(',', update.DisabledScopes));
+                }
+
+                if (update.ForwardTargets is not null)
+                {
+                    // One target per line: URLs may contain commas but never line breaks.
+                    sets.Add("forward_targets = $targets");
+                    command.Parameters.AddWithValue("$targets", string.Join('\n', update.ForwardTargets));
                 }
 
                 if (update.PasswordHash is not null)
@@ -546,6 +553,7 @@ public sealed partial class SqliteMailStore
         Language = reader.IsDBNull(13) ? null : reader.GetString(13),
         AuthVersion = (int)reader.GetInt64(14),
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
+        ForwardTargets = reader.GetString(16).Length == 0 ? Array.Empty<string>() : reader.GetString(16).Split('\n'),
     };
 
     private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)

@@ -195,5 +195,32 @@ internal static class SqliteSchema
         );
         CREATE INDEX filters_user ON filters(user_id, created);
         """,
+
+        // Version 2: delivery state — user-level forwarding targets (WildDuck's users.targets), the
+        // autoreply settings (WildDuck's autoreplies collection) and the per-sender reply log that
+        // WildDuck keeps in the Redis sorted set war:<id> (reference §6.6).
+        """
+        ALTER TABLE users ADD COLUMN forward_targets TEXT NOT NULL DEFAULT '';
+
+        CREATE TABLE autoreplies (
+            user_id BLOB PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            enabled INTEGER NOT NULL DEFAULT 0,
+            name TEXT,
+            subject TEXT,
+            text TEXT,
+            html TEXT,
+            start INTEGER,
+            end INTEGER,
+            updated INTEGER NOT NULL
+        );
+
+        CREATE TABLE autoreply_senders (
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            sender TEXT NOT NULL,
+            replied INTEGER NOT NULL,
+            PRIMARY KEY (user_id, sender)
+        ) WITHOUT ROWID;
+        CREATE INDEX autoreply_senders_replied ON autoreply_senders(replied);
+        """,
     };
 }

@@ -33,6 +33,9 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Delivery filters.</summary>
     IFilterStore Filters { get; }
 
+    /// <summary>Autoreply settings and the answered-sender log.</summary>
+    IAutoreplyStore Autoreplies { get; }
+
     /// <summary>Consistency checks.</summary>
     IStoreMaintenance Maintenance { get; }
 }

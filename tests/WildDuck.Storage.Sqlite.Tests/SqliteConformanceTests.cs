@@ -36,6 +36,8 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
 
         public IFilterStore Filters => _store;
 
+        public IAutoreplyStore Autoreplies => _store;
+
         public IStoreMaintenance Maintenance => _store;
 
         public ValueTask DisposeAsync()

@@ -52,6 +52,12 @@ public sealed record UserRecord
     /// <summary>Incremented on password change and suspension; invalidates tokens.</summary>
     public int AuthVersion { get; init; } = 1;
 
+    /// <summary>
+    /// Where every delivered message is also forwarded (WildDuck's user <c>targets</c>): addresses,
+    /// <c>smtp(s)://</c> relay URLs or <c>http(s)://</c> URLs (reference §6.3 step 7).
+    /// </summary>
+    public IReadOnlyList<string> ForwardTargets { get; init; } = Array.Empty<string>();
+
     /// <summary>Creation time.</summary>
     public DateTimeOffset Created { get; init; }
 }
@@ -119,6 +125,9 @@ public sealed record UserUpdate
 
     /// <summary>New password hash (already hashed); bumps <see cref="UserRecord.AuthVersion"/>.</summary>
     public string? PasswordHash { get; init; }
+
+    /// <summary>New forwarding targets (an empty list removes them).</summary>
+    public IReadOnlyList<string>? ForwardTargets { get; init; }
 }
 
 /// <summary>An address owned by a user (WildDuck's <c>addresses</c> document).</summary>
