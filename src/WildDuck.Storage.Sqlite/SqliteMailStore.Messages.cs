@@ -33,7 +33,12 @@ public sealed partial class SqliteMailStore
         var keywords = NormalizeKeywords(request.Keywords);
 
         // Parsing and hashing happen before the write lock: the transaction only writes.
-        var indexed = _indexer.Index(request.Content);
+        var indexed = request.Indexed ?? _indexer.Index(request.Content);
+        if (request.Indexed is not null && MessageNormalizer.GetNormalizedLength(request.Content.Span) != indexed.Size)
+        {
+            throw new StorageException(StorageError.Invalid, "The supplied index does not describe the message.");
+        }
+
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
         var result = await _db.WriteAsync(
             (c, t) =>

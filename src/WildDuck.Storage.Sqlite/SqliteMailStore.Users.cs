@@ -310,7 +310,10 @@ public sealed partial class SqliteMailStore
     {
         ArgumentNullException.ThrowIfNull(address);
         var normalized = AddressNormalizer.Normalize(address, removeLabel: false, removeDots: false);
-        if (!AddressNormalizer.IsValidAddress(normalized))
+
+        // Catch-all forms (*@domain, pre*@domain, *suf@domain) are addresses like any other, but a
+        // user's main address must be a real one.
+        if (!AddressNormalizer.IsValidAddress(normalized, allowWildcard: !main))
         {
             throw new StorageException(StorageError.Invalid, "Invalid address.");
         }

@@ -80,4 +80,19 @@ public abstract partial class StorageConformanceTests
         (await Users.GetUserAsync(user.Id))!.ForwardTargets.Should().Equal(targets);
         (await Users.UpdateUserAsync(user.Id, new UserUpdate { ForwardTargets = Array.Empty<string>() }))!.ForwardTargets.Should().BeEmpty();
     }
+
+    [SkippableFact]
+    public async Task Catch_all_addresses_resolve_only_with_wildcards_and_never_as_main_address()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+        await Users.AddAddressAsync(user.Id, "*@catch.example");
+        await Users.AddAddressAsync(user.Id, "news*@catch.example");
+        var act = () => Users.AddAddressAsync(user.Id, "*@other.example", main: true);
+        (await act.Should().ThrowAsync<StorageException>()).Which.Error.Should().Be(StorageError.Invalid);
+
+        (await Users.ResolveAddressAsync("anyone@catch.example")).Should().BeNull("wildcards are off by default");
+        (await Users.ResolveAddressAsync("anyone@catch.example", allowWildcard: true))!.Address.Should().Be("*@catch.example");
+        (await Users.ResolveAddressAsync("newsletter@catch.example", allowWildcard: true))!.Address.Should().Be("news*@catch.example");
+    }
 }

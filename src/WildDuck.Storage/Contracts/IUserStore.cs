@@ -36,7 +36,11 @@ public interface IUserStore
     /// </summary>
     Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds an address to a user; <see cref="StorageError.AlreadyExists"/> when taken.</summary>
+    /// <summary>
+    /// Adds an address to a user; <see cref="StorageError.AlreadyExists"/> when taken. Catch-all
+    /// forms with <c>*</c> in the local part (<c>*@domain</c>, <c>news*@domain</c>) are allowed except
+    /// as the main address; they receive mail only where wildcard resolution is on.
+    /// </summary>
     Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a user's addresses.</summary>

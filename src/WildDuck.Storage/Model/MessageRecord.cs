@@ -102,6 +102,14 @@ public sealed record AppendRequest
 
     /// <summary>When false the user's quota is not checked (delivery paths that check earlier).</summary>
     public bool EnforceQuota { get; init; } = true;
+
+    /// <summary>
+    /// The result of <see cref="Mime.MessageIndexer.Index"/> on <see cref="Content"/>, when the caller
+    /// already indexed it (delivery reads the metadata for filters first); the store then does not
+    /// parse the message again. It must come from an indexer with the store's
+    /// <see cref="WildDuckOptions.Messages"/> limits; a layout whose size differs from the content's is refused.
+    /// </summary>
+    public Mime.IndexedMessage? Indexed { get; init; }
 }
 
 /// <summary>The result of storing a message (RFC 4315 APPENDUID data).</summary>

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WildDuck.Filters;
+using WildDuck.Storage;
+using WildDuck.Storage.Addressing;
+using WildDuck.Storage.Mime;
+
+namespace WildDuck.Lmtp;
+
+/// <summary>
+/// The delivery pipeline of reference §6.3, per recipient user: trace headers, the user's filters,
+/// the junk verdict, forwarding, autoreply, drop, and the store into the target mailbox.
+/// </summary>
+/// <remarks>
+/// Unlike WildDuck, the copy is stored <em>before</em> forwards and the autoreply are queued: a
+/// failed store answers 4xx and the sending MTA retries, which must not forward twice. Once stored,
+/// a failure to queue a forward is logged and the recipient still gets 250 (retrying would store a
+/// second copy). A dropped message (filter <c>delete</c>) queues its filter forwards first and
+/// answers 4xx when that fails, since nothing else keeps it.
+/// </remarks>
+internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
+{
+    private const string Source = "LMTP";
+
+    private readonly IUserStore _users;
+    private readonly IMailboxStore _mailboxes;
+    private readonly IMessageStore _messages;
+    private readonly IFilterStore _filters;
+    private readonly IAutoreplyStore _autoreplies;
+    private readonly IOutboundQueue _outbound;
+    private readonly DeliveryOptions _options;
+    private readonly WildDuckOptions _wildDuck;
+    private readonly MessageIndexer _indexer;
+    private readonly FilterEvaluator _evaluator;
+    private readonly ForwardCounter _forwardCounter;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MailDeliveryAgent> _logger;
+
+    public MailDeliveryAgent(
+        IUserStore users,
+        IMailboxStore mailboxes,
+        IMessageStore messages,
+        IFilterStore filters,
+        IAutoreplyStore autoreplies,
+        IOutboundQueue outbound,
+        IOptions<DeliveryOptions> options,
+        IOptions<WildDuckOptions> wildDuck,
+        TimeProvider time,
+        ILogger<MailDeliveryAgent> logger)
+    {
+        _users = users;
+        _mailboxes = mailboxes;
+        _messages = messages;
+        _filters = filters;
+        _autoreplies = autoreplies;
+        _outbound = outbound;
+        _options = options.Value;
+        _wildDuck = wildDuck.Value;
+        _indexer = new MessageIndexer(_wildDuck.Messages);
+        _evaluator = new FilterEvaluator(_options.SpamHeaders);
+        _forwardCounter = new ForwardCounter(time);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<RecipientVerdict> CheckRecipientAsync(string address, long declaredSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!AddressNormalizer.IsValidAddress(address))
+        {
+            return new RecipientVerdict(new SmtpReply(501, "5.1.3", "Bad recipient address syntax"), null);
+        }
+
+        var resolved = await _users.ResolveAddressAsync(address, _options.AllowWildcardRecipients, cancellationToken).ConfigureAwait(false);
+        var user = resolved is null ? null : await _users.GetUserAsync(resolved.User, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return new RecipientVerdict(new SmtpReply(550, "5.1.1", "Unknown recipient"), null);
+        }
+
+        if (user.Disabled || user.Suspended)
+        {
+            return new RecipientVerdict(new SmtpReply(550, "5.2.1", "Mailbox disabled"), null);
+        }
+
+        // RFC 1870 §6: a declared size that cannot fit is refused at RCPT. Without SIZE, a full
+        // mailbox (not a byte left) is refused too.
+        if (user.StorageUsed + Math.Max(declaredSize, 1) > EffectiveQuota(user))
+        {
+            return new RecipientVerdict(OverQuota(), null);
+        }
+
+        return new RecipientVerdict(new SmtpReply(250, "2.1.5", "Recipient ok"), new AcceptedRecipient(address, user.Id, LabelOf(address)));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SmtpReply>> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var replies = new SmtpReply[request.Recipients.Count];
+
+        // One copy per distinct user (reference §6.1): recipients that resolve to the same user
+        // share its reply; the first recipient names the Delivered-To header.
+        for (var i = 0; i < replies.Length; i++)
+        {
+            var user = request.Recipients[i].User;
+            var first = FirstIndexOf(request.Recipients, user, i);
+            if (first < i)
+            {
+                replies[i] = replies[first];
+                continue;
+            }
+
+            try
+            {
+                replies[i] = await DeliverToUserAsync(request, request.Recipients[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                LogDeliveryFailed(_logger, request.Recipients[i].Address, ex);
+                replies[i] = new SmtpReply(451, "4.3.0", "Temporary failure, try again later");
+            }
+        }
+
+        return replies;
+    }
+
+    private async Task<SmtpReply> DeliverToUserAsync(DeliveryRequest request, AcceptedRecipient recipient, CancellationToken cancellationToken)
+    {
+        var user = await _users.GetUserAsync(recipient.User, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return new SmtpReply(550, "5.1.1", "Unknown recipient");
+        }
+
+        if (user.Disabled || user.Suspended)
+        {
+            return new SmtpReply(550, "5.2.1", "Mailbox disabled");
+        }
+
+        var trace = TraceHeaders(request.ReturnPath, recipient.Address);
+        var length = trace.Length + request.ReceivedHeader.Length + request.Message.Length;
+        if (length > _wildDuck.Messages.MaxMessageSize)
+        {
+            return new SmtpReply(552, "5.3.4", "Message too big");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            // The stored message is exactly the trace header fields followed by the received bytes
+            // (reference §6.3 step 1; RFC 5321 §4.4: Return-Path is added at final delivery).
+            var written = Encoding.UTF8.GetBytes(trace, buffer);
+            request.ReceivedHeader.Span.CopyTo(buffer.AsSpan(written));
+            written += request.ReceivedHeader.Length;
+            request.Message.Span.CopyTo(buffer.AsSpan(written));
+            var content = new ReadOnlyMemory<byte>(buffer, 0, length);
+
+            IndexedMessage indexed;
+            try
+            {
+                indexed = _indexer.Index(content);
+            }
+            catch (MessageLimitExceededException)
+            {
+                return new SmtpReply(552, "5.3.4", "Message exceeds a structure limit");
+            }
+
+            var filters = await _filters.ListFiltersAsync(user.Id, cancellationToken).ConfigureAwait(false);
+            var input = DeliveryInput.FromMetadata(indexed.Metadata, indexed.Size, recipient.Address) with
+            {
+                SpamLevel = user.SpamLevel,
+                Filters = filters,
+                UserForwardTargets = user.ForwardTargets,
+            };
+            var plan = _evaluator.Evaluate(input);
+
+            if (plan.Drop)
+            {
+                // Nothing is stored; the filter's own forwards still go (reference §6.3 step 9).
+                await ForwardAsync(request, recipient, user, plan, content, input.Headers, cancellationToken).ConfigureAwait(false);
+                await AutoreplyAsync(request, recipient, user, plan, indexed.Metadata, input.Headers, null, cancellationToken).ConfigureAwait(false);
+                LogDropped(_logger, recipient.Address);
+                return new SmtpReply(250, "2.0.0", "Message dropped by policy");
+            }
+
+            var mailbox = await TargetMailboxAsync(user.Id, plan.Target, cancellationToken).ConfigureAwait(false);
+            if (mailbox is null)
+            {
+                LogNoInbox(_logger, user.Id.ToString());
+                return new SmtpReply(451, "4.3.0", "Mailbox unavailable, try again later");
+            }
+
+            AppendResult stored;
+            try
+            {
+                stored = await _messages.AppendAsync(
+                    user.Id,
+                    mailbox.Value,
+                    new AppendRequest { Content = content, Indexed = indexed, Flags = plan.Flags, Source = Source },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageException ex) when (ex.Error == StorageError.OverQuota)
+            {
+                return OverQuota();
+            }
+            catch (StorageException ex) when (ex.Error is StorageError.TooBig or StorageError.Limit)
+            {
+                return new SmtpReply(552, "5.3.4", "Message too big");
+            }
+
+            try
+            {
+                await ForwardAsync(request, recipient, user, plan, content, input.Headers, cancellationToken).ConfigureAwait(false);
+                await AutoreplyAsync(request, recipient, user, plan, indexed.Metadata, input.Headers, stored.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stored: a retry by the sending MTA would store a second copy, so the reply stays 250.
+                LogSideEffectFailed(_logger, recipient.Address, ex);
+            }
+
+            return new SmtpReply(250, "2.0.0", "Ok: stored as " + stored.Id.ToString());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task ForwardAsync(
+        DeliveryRequest request,
+        AcceptedRecipient recipient,
+        UserRecord user,
+        DeliveryPlan plan,
+        ReadOnlyMemory<byte> content,
+        IReadOnlyList<KeyValuePair<string, string>> headers,
+        CancellationToken cancellationToken)
+    {
+        if (plan.ForwardTargets.Count == 0 || plan.IsSpam)
+        {
+            return;
+        }
+
+        if (CountReceived(headers) >= _options.MaxReceivedHeadersToForward)
+        {
+            LogForwardLoop(_logger, recipient.Address);
+            return;
+        }
+
+        var mail = new List<string>();
+        var routes = new List<ForwardTarget>();
+        foreach (var text in plan.ForwardTargets)
+        {
+            if (!ForwardTarget.TryParse(text, out var target))
+            {
+                LogBadTarget(_logger, user.Id.ToString(), text);
+                continue;
+            }
+
+            if (target.Kind == ForwardTargetKind.Mail)
+            {
+                mail.Add(target.Value);
+            }
+            else
+            {
+                routes.Add(target);
+            }
+        }
+
+        var copies = mail.Count + routes.Count;
+        if (copies == 0)
+        {
+            return;
+        }
+
+        if (!_forwardCounter.TryConsume(user.Id, copies, _options.MaxForwardsPerDay))
+        {
+            LogForwardLimit(_logger, user.Id.ToString(), _options.MaxForwardsPerDay);
+            return;
+        }
+
+        // The forwarded copy is the stored one, trace headers included: Delivered-To lets the next
+        // hop detect loops. The envelope sender stays the original one (SRS is the MTA's job).
+        var bytes = content.ToArray();
+        if (mail.Count > 0)
+        {
+            await _outbound.EnqueueAsync(
+                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = user.Id },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var route in routes)
+        {
+            // A relay target receives the mail for the original recipient (reference §6.7).
+            await _outbound.EnqueueAsync(
+                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = new[] { recipient.Address }, Content = bytes, Route = route.Value, Reason = "forward", User = user.Id },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AutoreplyAsync(
+        DeliveryRequest request,
+        AcceptedRecipient recipient,
+        UserRecord user,
+        DeliveryPlan plan,
+        MessageMetadata metadata,
+        IReadOnlyList<KeyValuePair<string, string>> headers,
+        MessageId? storedId,
+        CancellationToken cancellationToken)
+    {
+        // RFC 3834 §2 and reference §6.6: cheap header checks first, then the user's settings, then
+        // the once-per-sender log (which records the reply, so it runs last).
+        if (!plan.AutoreplyAllowed || !AutoreplyPolicy.ShouldReply(request.ReturnPath, headers, plan.IsSpam))
+        {
+            return;
+        }
+
+        var settings = await _autoreplies.GetAutoreplyAsync(user.Id, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (settings is null || !settings.IsActiveAt(now))
+        {
+            return;
+        }
+
+        if (!await _autoreplies.TryRecordAutoreplyAsync(user.Id, request.ReturnPath, now, _options.AutoreplyInterval, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var reply = AutoreplyComposer.Compose(
+            settings,
+            fromName: settings.Name ?? user.Name ?? user.Username,
+            fromAddress: recipient.Address,
+            to: request.ReturnPath,
+            original: metadata,
+            originalReferences: HeaderValue(headers, "references"),
+            storedId: storedId,
+            hostname: _wildDuck.Hostname,
+            now: now);
+        await _outbound.EnqueueAsync(
+            new OutboundMessage { ReturnPath = string.Empty, Recipients = new[] { request.ReturnPath }, Content = reply, Reason = "autoreply", User = user.Id },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<MailboxId?> TargetMailboxAsync(UserId user, DeliveryTarget target, CancellationToken cancellationToken)
+    {
+        switch (target.Kind)
+        {
+            case DeliveryTargetKind.Mailbox when target.MailboxId is { } id:
+                // A filter's mailbox that no longer exists falls back to INBOX (reference §6.3 step 10).
+                if (await _mailboxes.GetMailboxAsync(user, id, cancellationToken).ConfigureAwait(false) is { } chosen)
+                {
+                    return chosen.Id;
+                }
+
+                break;
+            case DeliveryTargetKind.Junk:
+                if (await _mailboxes.FindSpecialUseAsync(user, SpecialUse.Junk, cancellationToken).ConfigureAwait(false) is { } junk)
+                {
+                    return junk.Id;
+                }
+
+                break;
+        }
+
+        return (await _mailboxes.FindMailboxAsync(user, "INBOX", cancellationToken).ConfigureAwait(false))?.Id;
+    }
+
+    private long EffectiveQuota(UserRecord user) => user.Quota > 0 ? user.Quota : _wildDuck.Users.DefaultQuota;
+
+    private SmtpReply OverQuota() => _options.OverQuotaIsPermanent
+        ? new SmtpReply(552, "5.2.2", "Mailbox full")
+        : new SmtpReply(452, "4.2.2", "Mailbox full, try again later");
+
+    private static string TraceHeaders(string returnPath, string recipient) =>
+        "Return-Path: <" + returnPath + ">\r\nDelivered-To: " + recipient + "\r\n";
+
+    private static int FirstIndexOf(IReadOnlyList<AcceptedRecipient> recipients, UserId user, int before)
+    {
+        for (var i = 0; i < before; i++)
+        {
+            if (recipients[i].User == user)
+            {
+                return i;
+            }
+        }
+
+        return before;
+    }
+
+    private static string? LabelOf(string address)
+    {
+        var at = address.LastIndexOf('@');
+        var plus = at > 0 ? address.IndexOf('+', 0, at) : -1;
+        return plus >= 0 ? address[(plus + 1)..at] : null;
+    }
+
+    private static int CountReceived(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        var count = 0;
+        foreach (var (name, _) in headers)
+        {
+            if (name.Equals("received", StringComparison.OrdinalIgnoreCase))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static string? HeaderValue(IReadOnlyList<KeyValuePair<string, string>> headers, string name)
+    {
+        foreach (var (key, value) in headers)
+        {
+            if (key.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Delivery to {Recipient} failed; answered 451.")]
+    private static partial void LogDeliveryFailed(ILogger logger, string recipient, Exception exception);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Message for {Recipient} dropped by a filter.")]
+    private static partial void LogDropped(ILogger logger, string recipient);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "User {User} has no INBOX; delivery deferred.")]
+    private static partial void LogNoInbox(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "The message for {Recipient} is stored, but queuing its forward or autoreply failed.")]
+    private static partial void LogSideEffectFailed(ILogger logger, string recipient, Exception exception);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Not forwarding the message for {Recipient}: too many Received headers (mail loop?).")]
+    private static partial void LogForwardLoop(ILogger logger, string recipient);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "User {User} has an invalid forward target '{Target}'; skipped.")]
+    private static partial void LogBadTarget(ILogger logger, string user, string target);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "User {User} reached the forwarding limit of {Limit} per day; forward skipped.")]
+    private static partial void LogForwardLimit(ILogger logger, string user, int limit);
+}
