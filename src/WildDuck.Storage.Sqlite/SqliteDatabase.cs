@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
@@ -20,7 +21,10 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly SqliteStorageOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private const int MaxWritesPerTransaction = 64;
+    private const string SavepointName = "w";
+    private readonly Queue<PendingWrite> _writeQueue = new();
+    private bool _writerRunning;
     private readonly object _initLock = new();
     private volatile bool _initialized;
 
@@ -56,24 +60,137 @@ internal sealed partial class SqliteDatabase : IDisposable
         return OpenRaw();
     }
 
-    /// <summary>Runs a write transaction; this process's writers are serialised (fair FIFO), then SQLite's lock applies.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a write transaction. This process's writers are serialised in arrival order; writers
+    /// that queue up while a transaction runs are committed together in the next one (group
+    /// commit), each inside its own savepoint so a failing writer rolls back alone. Under load this
+    /// turns many fsyncs into one; a lone writer still gets a transaction of its own. Across
+    /// processes SQLite's write lock applies.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         EnsureInitialized();
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new PendingWrite<T>(work, cancellationToken);
+        bool lead;
+        lock (_writeQueue)
+        {
+            _writeQueue.Enqueue(pending);
+            lead = !_writerRunning;
+            _writerRunning = true;
+        }
+
+        if (lead)
+        {
+            // The caller runs one batch (its own write among them) on its own thread, as a plain
+            // synchronous transaction would; whatever queued meanwhile drains on the thread pool.
+            if (RunNextBatch())
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static db => db.DrainWrites(), this, preferLocal: false);
+            }
+        }
+
+        return pending.Task;
+    }
+
+    private void DrainWrites()
+    {
+        while (RunNextBatch())
+        {
+        }
+    }
+
+    /// <summary>Runs the queued writes as one transaction; returns true when more are waiting.</summary>
+    private bool RunNextBatch()
+    {
+        var batch = new List<PendingWrite>();
+        lock (_writeQueue)
+        {
+            while (batch.Count < MaxWritesPerTransaction && _writeQueue.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                _writerRunning = false;
+                return false;
+            }
+        }
+
+        RunBatch(batch);
+        lock (_writeQueue)
+        {
+            if (_writeQueue.Count == 0)
+            {
+                _writerRunning = false;
+                return false;
+            }
+
+            return true;
+        }
+    }
+
+    private void RunBatch(List<PendingWrite> batch)
+    {
         try
         {
             using var connection = OpenRaw();
+
             // BEGIN IMMEDIATE: take the write lock up front, so the transaction can never fail
             // half-way on a read-to-write upgrade (which busy_timeout does not retry).
             using var transaction = connection.BeginTransaction(deferred: false);
-            var result = work(connection, transaction);
-            transaction.Commit();
-            return result;
+            var solo = batch.Count == 1;
+            foreach (var write in batch)
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Cancel();
+                    continue;
+                }
+
+                if (solo)
+                {
+                    write.Execute(connection, transaction);
+                    continue;
+                }
+
+                transaction.Save(SavepointName);
+                if (write.Execute(connection, transaction))
+                {
+                    transaction.Release(SavepointName);
+                }
+                else
+                {
+                    // Undo only this writer's changes; the others still commit.
+                    transaction.Rollback(SavepointName);
+                    transaction.Release(SavepointName);
+                }
+            }
+
+            if (solo && batch[0].Failed)
+            {
+                transaction.Rollback();
+            }
+            else
+            {
+                transaction.Commit();
+            }
         }
-        finally
+        catch (Exception ex)
         {
-            _writeGate.Release();
+            // Nothing of this batch committed: every writer that has not failed on its own fails now.
+            foreach (var write in batch)
+            {
+                write.Abort(ex);
+            }
+
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            write.Complete();
         }
     }
 
@@ -89,7 +206,9 @@ internal sealed partial class SqliteDatabase : IDisposable
         return Task.FromResult(result);
     }
 
-    public void Dispose() => _writeGate.Dispose();
+    public void Dispose()
+    {
+    }
 
     private SqliteConnection OpenRaw()
     {
@@ -190,4 +309,67 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Migrated {Path} to schema version {Version}.")]
     private static partial void LogMigrated(ILogger logger, string path, long version);
+
+    /// <summary>A queued write: runs inside the batch's transaction and completes after the commit.</summary>
+    private abstract class PendingWrite
+    {
+        protected PendingWrite(CancellationToken cancellationToken) => CancellationToken = cancellationToken;
+
+        public CancellationToken CancellationToken { get; }
+
+        public bool Failed { get; protected set; }
+
+        /// <summary>Runs the work; false when it threw (the exception is kept for the caller).</summary>
+        public abstract bool Execute(SqliteConnection connection, SqliteTransaction transaction);
+
+        /// <summary>Reports the result (or the work's own exception) after the transaction ended.</summary>
+        public abstract void Complete();
+
+        /// <summary>Fails the write because the transaction as a whole failed.</summary>
+        public abstract void Abort(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+        : PendingWrite(cancellationToken)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public override bool Execute(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            try
+            {
+                _result = work(connection, transaction);
+                return true;
+            }
+            catch (Exception ex)
+            {
+                _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                Failed = true;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                _completion.TrySetException(_error.SourceException);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        public override void Abort(Exception exception) =>
+            _completion.TrySetException(_error?.SourceException ?? exception);
+
+        public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+    }
 }
