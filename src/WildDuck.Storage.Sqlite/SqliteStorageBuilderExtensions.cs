@@ -30,6 +30,7 @@ public static class SqliteStorageBuilderExtensions
         services.TryAddSingleton<IAttachmentStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IAttachmentContentSource>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IFilterStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IOutboundQueue>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteJournalWatcher>());
         return builder;

@@ -33,6 +33,9 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Delivery filters.</summary>
     IFilterStore Filters { get; }
 
+    /// <summary>The outbound queue (forwards, autoreplies).</summary>
+    IOutboundQueue Outbound { get; }
+
     /// <summary>Consistency checks.</summary>
     IStoreMaintenance Maintenance { get; }
 }

@@ -36,6 +36,8 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
 
         public IFilterStore Filters => _store;
 
+        public IOutboundQueue Outbound => _store;
+
         public IStoreMaintenance Maintenance => _store;
 
         public ValueTask DisposeAsync()
