@@ -124,10 +124,11 @@ public sealed partial class SqliteMailStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<OutboundLease>> ClaimDueAsync(int maxEntries, TimeSpan leaseTime, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<OutboundLease>> ClaimDueAsync(OutboundClaimRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseTime, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxEntries, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.LeaseTime, TimeSpan.Zero);
         var token = Guid.NewGuid();
         var tokenBytes = token.ToByteArray();
         // One IMMEDIATE transaction selects and leases: it holds the database's write lock, so a
@@ -136,15 +137,16 @@ public sealed partial class SqliteMailStore
             (c, t) =>
             {
                 var now = NowMs;
-                var until = now + (long)leaseTime.TotalMilliseconds;
+                var until = now + (long)request.LeaseTime.TotalMilliseconds;
                 using var command = Command(
                     c,
                     t,
-                    "UPDATE outbound_queue SET lease_token = $token, lease_until = $until WHERE id IN (SELECT id FROM outbound_queue WHERE state IN (0, 1) AND next_attempt <= $now AND (lease_until IS NULL OR lease_until <= $now) ORDER BY next_attempt, id LIMIT $n) RETURNING " + OutboundColumns + ", content");
+                    "UPDATE outbound_queue SET lease_token = $token, lease_until = $until WHERE id IN (SELECT id FROM outbound_queue WHERE state IN (0, 1) AND next_attempt <= $now AND (lease_until IS NULL OR lease_until <= $now) AND ($routed = 0 OR route IS NOT NULL) ORDER BY next_attempt, id LIMIT $n) RETURNING " + OutboundColumns + ", content");
                 command.Parameters.AddWithValue("$token", tokenBytes);
                 command.Parameters.AddWithValue("$until", until);
                 command.Parameters.AddWithValue("$now", now);
-                command.Parameters.AddWithValue("$n", maxEntries);
+                command.Parameters.AddWithValue("$n", request.MaxEntries);
+                command.Parameters.AddWithValue("$routed", request.RoutedOnly);
                 using var reader = command.ExecuteReader();
                 var expires = DateTimeOffset.FromUnixTimeMilliseconds(until);
                 var leases = new List<OutboundLease>();

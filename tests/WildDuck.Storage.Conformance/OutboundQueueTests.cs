@@ -84,7 +84,7 @@ public abstract partial class StorageConformanceTests
 
         (await Backend.Outbound.ListEntriesAsync(new OutboundListRequest { User = alice.Id })).Should().HaveCount(3);
 
-        var claimed = await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(5));
+        var claimed = await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(5) });
         (await Backend.Outbound.MarkFailedAsync(claimed[0].Entry.Id, claimed[0].Token, "550 no")).Should().BeTrue();
         var failed = await Backend.Outbound.ListEntriesAsync(new OutboundListRequest { State = OutboundState.Failed });
         failed.Select(e => e.Id).Should().Equal(claimed[0].Entry.Id);
@@ -125,7 +125,7 @@ public abstract partial class StorageConformanceTests
             var mine = new List<EntityId>();
             while (true)
             {
-                var batch = await Backend.Outbound.ClaimDueAsync(3, TimeSpan.FromMinutes(5));
+                var batch = await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 3, LeaseTime = TimeSpan.FromMinutes(5) });
                 if (batch.Count == 0)
                 {
                     return mine;
@@ -138,7 +138,7 @@ public abstract partial class StorageConformanceTests
 
         var all = results.SelectMany(r => r).ToList();
         all.Should().HaveCount(count).And.OnlyHaveUniqueItems();
-        (await Backend.Outbound.ClaimDueAsync(10, TimeSpan.FromMinutes(5))).Should().BeEmpty("every entry is leased");
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 10, LeaseTime = TimeSpan.FromMinutes(5) })).Should().BeEmpty("every entry is leased");
         var listed = await Backend.Outbound.ListEntriesAsync(new OutboundListRequest { Limit = 1000 });
         listed.Should().OnlyContain(e => e.LeasedUntil != null);
     }
@@ -150,7 +150,7 @@ public abstract partial class StorageConformanceTests
         var first = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
         var second = await Backend.Outbound.EnqueueAsync(NewOutbound(2));
 
-        var leases = await Backend.Outbound.ClaimDueAsync(10, TimeSpan.FromMinutes(1));
+        var leases = await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 10, LeaseTime = TimeSpan.FromMinutes(1) });
 
         leases.Select(l => l.Entry.Id).Should().Equal(first, second);
         leases[0].Content.ToArray().Should().Equal(NewOutbound(1).Content.ToArray());
@@ -163,12 +163,12 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
-        var crashed = (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMilliseconds(200))).Single();
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Should().BeEmpty();
+        var crashed = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMilliseconds(200) })).Single();
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().BeEmpty();
 
         // The suite runs on the real clock (see IStorageBackend); let the short lease run out.
         await Task.Delay(TimeSpan.FromMilliseconds(400));
-        var recovered = (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single();
+        var recovered = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
 
         recovered.Entry.Id.Should().Be(id);
         recovered.Token.Should().NotBe(crashed.Token);
@@ -184,7 +184,7 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
-        var lease = (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single();
+        var lease = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
         var next = DateTimeOffset.UtcNow.AddMinutes(10);
 
         (await Backend.Outbound.MarkDeferredAsync(id, lease.Token, next, "451 4.7.1 try later")).Should().BeTrue();
@@ -195,16 +195,16 @@ public abstract partial class StorageConformanceTests
         entry.NextAttempt.Should().BeCloseTo(next, TimeSpan.FromSeconds(1));
         entry.LastError.Should().Be("451 4.7.1 try later");
         entry.LeasedUntil.Should().BeNull();
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Should().BeEmpty("it is not due yet");
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().BeEmpty("it is not due yet");
         (await Backend.Outbound.MarkDeferredAsync(id, lease.Token, next, "again")).Should().BeFalse("the lease was released");
 
         (await Backend.Outbound.RequeueAsync(id)).Should().BeTrue();
-        var again = (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single();
+        var again = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
         again.Entry.State.Should().Be(OutboundState.Queued);
         again.Entry.Attempts.Should().Be(0);
         again.Entry.LastError.Should().Be("451 4.7.1 try later", "the history stays visible");
         (await Backend.Outbound.MarkDeferredAsync(id, again.Token, DateTimeOffset.UtcNow.AddMilliseconds(-1), "452 full")).Should().BeTrue();
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single().Entry.Attempts.Should().Be(1);
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single().Entry.Attempts.Should().Be(1);
     }
 
     [SkippableFact]
@@ -212,7 +212,7 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
-        var lease = (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single();
+        var lease = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
 
         (await Backend.Outbound.MarkFailedAsync(id, lease.Token, "550 5.1.1 no such user")).Should().BeTrue();
 
@@ -220,10 +220,10 @@ public abstract partial class StorageConformanceTests
         entry.State.Should().Be(OutboundState.Failed);
         entry.Attempts.Should().Be(1);
         entry.LastError.Should().Be("550 5.1.1 no such user");
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Should().BeEmpty();
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().BeEmpty();
 
         (await Backend.Outbound.RequeueAsync(id)).Should().BeTrue();
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Should().ContainSingle();
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().ContainSingle();
         (await Backend.Outbound.RequeueAsync(EntityId.NewId())).Should().BeFalse();
     }
 
@@ -232,11 +232,11 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
-        var lease = (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single();
+        var lease = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
 
         (await Backend.Outbound.RequeueAsync(id)).Should().BeTrue();
 
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Should().BeEmpty();
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().BeEmpty();
         (await Backend.Outbound.MarkDeliveredAsync(id, lease.Token)).Should().BeTrue();
     }
 
@@ -251,6 +251,21 @@ public abstract partial class StorageConformanceTests
 
         var entry = (await Backend.Outbound.GetEntryAsync(id))!.Entry;
         entry.User.Should().Be(user.Id);
-        (await Backend.Outbound.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Should().ContainSingle();
+        (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().ContainSingle();
+    }
+
+    [SkippableFact]
+    public async Task A_routed_only_claim_leaves_smarthost_mail_untouched()
+    {
+        SkipIfUnavailable();
+        var smarthost = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
+        var routed = await Backend.Outbound.EnqueueAsync(NewOutbound(2, route: "https://hooks.example.org/mail"));
+
+        var leases = await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 10, LeaseTime = TimeSpan.FromMinutes(1), RoutedOnly = true });
+
+        leases.Select(l => l.Entry.Id).Should().Equal(routed);
+        var waiting = (await Backend.Outbound.GetEntryAsync(smarthost))!.Entry;
+        waiting.State.Should().Be(OutboundState.Queued);
+        waiting.LeasedUntil.Should().BeNull();
     }
 }

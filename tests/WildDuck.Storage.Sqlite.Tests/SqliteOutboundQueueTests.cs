@@ -27,7 +27,7 @@ public sealed class SqliteOutboundQueueTests
         using (var store = SqliteTestStore.Create(path, durability: SqliteDurability.Full))
         {
             id = await store.EnqueueAsync(Message(1));
-            var lease = (await store.ClaimDueAsync(1, TimeSpan.FromMinutes(1))).Single();
+            var lease = (await store.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
             (await store.MarkDeferredAsync(id, lease.Token, DateTimeOffset.UtcNow.AddMilliseconds(-1), "421 closing")).Should().BeTrue();
         }
 
@@ -57,7 +57,7 @@ public sealed class SqliteOutboundQueueTests
             var ids = new System.Collections.Generic.List<EntityId>();
             while (true)
             {
-                var batch = await store.ClaimDueAsync(2, TimeSpan.FromMinutes(1));
+                var batch = await store.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 2, LeaseTime = TimeSpan.FromMinutes(1) });
                 if (batch.Count == 0)
                 {
                     return ids.ToArray();

@@ -47,8 +47,9 @@ public interface IOutboundQueue
     // ------------------------------------------------------------------ senders
 
     /// <summary>
-    /// Claims up to <paramref name="maxEntries"/> due entries (queued or deferred, next attempt
-    /// reached, no live lease), earliest due first, and leases them for <paramref name="leaseTime"/>.
+    /// Claims up to <see cref="OutboundClaimRequest.MaxEntries"/> due entries (queued or deferred,
+    /// next attempt reached, no live lease), earliest due first, and leases them for
+    /// <see cref="OutboundClaimRequest.LeaseTime"/>.
     /// </summary>
     /// <remarks>
     /// Claiming is atomic across every process sharing the store: no entry is handed to two
@@ -56,7 +57,7 @@ public interface IOutboundQueue
     /// once the lease ends (delivery is therefore at-least-once, as in every MTA: a crash between
     /// the remote server's 250 and <see cref="MarkDeliveredAsync"/> sends the message again).
     /// </remarks>
-    Task<IReadOnlyList<OutboundLease>> ClaimDueAsync(int maxEntries, TimeSpan leaseTime, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<OutboundLease>> ClaimDueAsync(OutboundClaimRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>The remote server accepted the message: removes the entry. False when the lease is no longer held.</summary>
     Task<bool> MarkDeliveredAsync(EntityId id, Guid leaseToken, CancellationToken cancellationToken = default);

@@ -96,3 +96,19 @@ public sealed record OutboundListRequest
     /// <summary>Page size (1–1000, default 100).</summary>
     public int Limit { get; init; } = 100;
 }
+
+/// <summary>What a sender claims with <see cref="IOutboundQueue.ClaimDueAsync"/>.</summary>
+public sealed record OutboundClaimRequest
+{
+    /// <summary>At most this many entries (at least 1).</summary>
+    public int MaxEntries { get; init; } = 10;
+
+    /// <summary>How long nobody else may claim them; longer than one delivery attempt takes.</summary>
+    public required TimeSpan LeaseTime { get; init; }
+
+    /// <summary>
+    /// Only entries with an explicit <see cref="OutboundEntry.Route"/>: a sender without a smarthost
+    /// leaves smarthost mail queued (untouched, attempts not counted) for operators to see.
+    /// </summary>
+    public bool RoutedOnly { get; init; }
+}
