@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,22 +13,11 @@ namespace WildDuck.Storage.Sqlite.Tests;
 /// <summary>The <c>filter</c> and <c>queue</c> admin commands against the sample host's store.</summary>
 public sealed class AdminCliFilterQueueTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly IServiceProvider _services;
-    private readonly IDisposable _host;
+    private readonly AdminCliHost _cli = new();
 
-    public AdminCliFilterQueueTests()
-    {
-        var host = ServerSetup.CreateBuilder(new[] { "--WildDuck:DataDirectory=" + _dir.Path, "--WildDuck:Sqlite:Durability=Normal" }).Build();
-        _host = host;
-        _services = host.Services;
-    }
+    private IServiceProvider Services => _cli.Services;
 
-    public void Dispose()
-    {
-        _host.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task FilterAddStoresTheQueryAndTheActions()
@@ -45,9 +32,9 @@ public sealed class AdminCliFilterQueueTests : IDisposable
 
         code.Should().Be(0, error);
         output.Should().Contain("created filter");
-        var user = (await _services.GetRequiredService<IUserStore>().FindUserAsync("alice"))!;
-        var junk = (await _services.GetRequiredService<IMailboxStore>().FindMailboxAsync(user.Id, "Junk"))!;
-        var filter = (await _services.GetRequiredService<IFilterStore>().ListFiltersAsync(user.Id)).Should().ContainSingle().Subject;
+        var user = (await Services.GetRequiredService<IUserStore>().FindUserAsync("alice"))!;
+        var junk = (await Services.GetRequiredService<IMailboxStore>().FindMailboxAsync(user.Id, "Junk"))!;
+        var filter = (await Services.GetRequiredService<IFilterStore>().ListFiltersAsync(user.Id)).Should().ContainSingle().Subject;
         filter.Name.Should().Be("boss");
         filter.Disabled.Should().BeTrue();
         filter.Query.Should().BeEquivalentTo(new FilterQuery
@@ -103,7 +90,7 @@ public sealed class AdminCliFilterQueueTests : IDisposable
     [Fact]
     public async Task QueueListShowAndDeleteWorkOnTheOutboundQueue()
     {
-        var queue = _services.GetRequiredService<IOutboundQueue>();
+        var queue = Services.GetRequiredService<IOutboundQueue>();
         var id = await queue.EnqueueAsync(new OutboundMessage
         {
             ReturnPath = string.Empty,
@@ -140,7 +127,7 @@ public sealed class AdminCliFilterQueueTests : IDisposable
     [Fact]
     public async Task QueueRetryMakesAFailedEntryDueAgain()
     {
-        var queue = _services.GetRequiredService<IOutboundQueue>();
+        var queue = Services.GetRequiredService<IOutboundQueue>();
         var id = await queue.EnqueueAsync(new OutboundMessage
         {
             Recipients = new[] { "bob@example.org" },
@@ -167,11 +154,5 @@ public sealed class AdminCliFilterQueueTests : IDisposable
         created.Code.Should().Be(0, created.Error);
     }
 
-    private async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AdminCli.RunAsync(args, _services, output, error, CancellationToken.None);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> Run(params string[] args) => _cli.Run(args);
 }
