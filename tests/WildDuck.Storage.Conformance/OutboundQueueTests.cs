@@ -268,4 +268,18 @@ public abstract partial class StorageConformanceTests
         waiting.State.Should().Be(OutboundState.Queued);
         waiting.LeasedUntil.Should().BeNull();
     }
+
+    [SkippableFact]
+    public async Task Deleting_an_entry_being_sent_voids_the_sender_outcome()
+    {
+        SkipIfUnavailable();
+        var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
+        var lease = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { LeaseTime = TimeSpan.FromMinutes(1) })).Single();
+
+        (await Backend.Outbound.DeleteEntryAsync(id)).Should().BeTrue();
+
+        (await Backend.Outbound.MarkDeliveredAsync(id, lease.Token)).Should().BeFalse();
+        (await Backend.Outbound.MarkFailedAsync(id, lease.Token, "550 no")).Should().BeFalse();
+        (await Backend.Outbound.GetEntryAsync(id)).Should().BeNull();
+    }
 }

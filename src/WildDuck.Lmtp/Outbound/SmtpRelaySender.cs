@@ -28,6 +28,17 @@ internal sealed class SmtpRelaySender
 
     public async Task<RelayOutcome> SendAsync(OutboundRoute route, OutboundLease lease, CancellationToken cancellationToken)
     {
+        var message = RawMimeMessage.Create(lease.Content, out var exact);
+        if (message is null)
+        {
+            return RelayOutcome.Failed("the message header cannot be parsed");
+        }
+
+        if (!exact)
+        {
+            NotExact?.Invoke(lease.Entry.Id);
+        }
+
         using var client = new RecordingSmtpClient
         {
             LocalDomain = _heloName,
@@ -69,17 +80,6 @@ internal sealed class SmtpRelaySender
             foreach (var recipient in lease.Entry.Recipients)
             {
                 recipients.Add(new MailboxAddress(string.Empty, recipient));
-            }
-
-            var message = RawMimeMessage.Create(lease.Content, out var exact);
-            if (message is null)
-            {
-                return RelayOutcome.Failed("the message header cannot be parsed");
-            }
-
-            if (!exact)
-            {
-                NotExact?.Invoke(lease.Entry.Id);
             }
 
             string reply;

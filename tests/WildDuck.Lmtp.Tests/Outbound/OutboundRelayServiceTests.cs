@@ -299,6 +299,54 @@ public sealed class OutboundRelayServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AnSmtpRouteAuthenticatesWithTheCredentialsOfItsUrl()
+    {
+        await using var sink = new SmtpSink();
+        var relay = _fixture.Relay(static _ => { });
+        await _fixture.Store.EnqueueAsync(Message(Tricky, route: $"smtp://relay%40user:p%3Ass@127.0.0.1:{sink.Port}"));
+
+        await relay.RunOnceAsync(CancellationToken.None);
+
+        sink.Authenticated.Should().Be("relay@user:p:ss");
+        sink.Received.Should().ContainSingle().Which.Data.Should().Equal(Tricky);
+    }
+
+    [Fact]
+    public async Task TheSmarthostCredentialsAreUsed()
+    {
+        await using var sink = new SmtpSink();
+        var relay = _fixture.Relay(o =>
+        {
+            RelayFixture.Smarthost(sink)(o);
+            o.Smarthost.Username = "wildduck";
+            o.Smarthost.Password = "secret";
+        });
+        await _fixture.Store.EnqueueAsync(Message(Tricky));
+
+        await relay.RunOnceAsync(CancellationToken.None);
+
+        sink.Authenticated.Should().Be("wildduck:secret");
+        sink.Received.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task AnEntryLeasedByACrashedSenderIsSentOnlyAfterItsLeaseEnds()
+    {
+        await using var sink = new SmtpSink();
+        var relay = _fixture.Relay(RelayFixture.Smarthost(sink));
+        var id = await _fixture.Store.EnqueueAsync(Message(Tricky));
+        var crashed = (await _fixture.OpenStore().ClaimDueAsync(new OutboundClaimRequest { LeaseTime = TimeSpan.FromMinutes(15) })).Single();
+
+        (await relay.RunOnceAsync(CancellationToken.None)).Should().Be(0, "another sender holds the lease");
+        _fixture.Time.Advance(TimeSpan.FromMinutes(15));
+        (await relay.RunOnceAsync(CancellationToken.None)).Should().Be(1);
+
+        sink.Received.Should().ContainSingle();
+        (await _fixture.Store.GetEntryAsync(id)).Should().BeNull();
+        (await _fixture.Store.MarkDeferredAsync(id, crashed.Token, _fixture.Time.GetUtcNow(), "late")).Should().BeFalse("the old lease is void");
+    }
+
+    [Fact]
     public async Task AnUnsupportedRouteFailsTheEntry()
     {
         var relay = _fixture.Relay(static _ => { });

@@ -30,6 +30,9 @@ internal sealed class SmtpSink : LoopbackServer
     /// <summary>The reply to RCPT TO, by recipient.</summary>
     public Func<string, string> RecipientReply { get; set; } = static _ => "250 2.1.5 OK";
 
+    /// <summary>The decoded AUTH PLAIN credentials ("user:password") of the last session that authenticated.</summary>
+    public string? Authenticated { get; private set; }
+
     /// <summary>The reply after the final dot.</summary>
     public string DataReply { get; set; } = "250 2.0.0 queued as 1";
 
@@ -73,7 +76,7 @@ internal sealed class SmtpSink : LoopbackServer
                 {
                     case "EHLO":
                         helo = text[4..].Trim();
-                        await WriteAsync(stream, "250-sink.test\r\n250-8BITMIME\r\n250-SIZE 10000000\r\n250 ENHANCEDSTATUSCODES");
+                        await WriteAsync(stream, "250-sink.test\r\n250-8BITMIME\r\n250-SIZE 10000000\r\n250-AUTH PLAIN\r\n250 ENHANCEDSTATUSCODES");
                         break;
                     case "HELO":
                         helo = text[4..].Trim();
@@ -118,6 +121,12 @@ internal sealed class SmtpSink : LoopbackServer
 
                         from = null;
                         recipients.Clear();
+                        break;
+                    case "AUTH":
+                        // RFC 4616: authzid NUL authcid NUL password, base64, here as the initial response.
+                        var parts = Encoding.UTF8.GetString(Convert.FromBase64String(text.Split(' ')[2])).Split('\0');
+                        Authenticated = parts[1] + ":" + parts[2];
+                        await WriteAsync(stream, "235 2.7.0 authenticated");
                         break;
                     case "RSET":
                         from = null;
