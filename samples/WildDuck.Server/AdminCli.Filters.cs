@@ -283,7 +283,7 @@ internal static partial class AdminCli
 
         foreach (var target in action.Targets)
         {
-            parts.Add("forward " + target);
+            parts.Add("forward " + RouteText(target));
         }
 
         return string.Join(", ", parts);

@@ -92,7 +92,7 @@ internal static partial class AdminCli
             {
                 await output.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{entry.Id}  {StateName(entry),-8}  {entry.Attempts,5}  {entry.NextAttempt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {entry.Reason,-9} {entry.Size,6}  {entry.Route ?? "smarthost"} -> {string.Join(", ", entry.Recipients)}{(entry.LastError is null ? string.Empty : " | " + entry.LastError)}")).ConfigureAwait(false);
+                    $"{entry.Id}  {StateName(entry),-8}  {entry.Attempts,5}  {entry.NextAttempt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {entry.Reason,-9} {entry.Size,6}  {RouteText(entry.Route)} -> {string.Join(", ", entry.Recipients)}{(entry.LastError is null ? string.Empty : " | " + entry.LastError)}")).ConfigureAwait(false);
                 count++;
             }
 
@@ -116,7 +116,7 @@ internal static partial class AdminCli
         await output.WriteLineAsync("user:         " + (entry.User?.ToString() ?? "-")).ConfigureAwait(false);
         await output.WriteLineAsync("return path:  <" + entry.ReturnPath + ">").ConfigureAwait(false);
         await output.WriteLineAsync("recipients:   " + string.Join(", ", entry.Recipients)).ConfigureAwait(false);
-        await output.WriteLineAsync("route:        " + (entry.Route ?? "smarthost")).ConfigureAwait(false);
+        await output.WriteLineAsync("route:        " + RouteText(entry.Route)).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size:         {entry.Size} bytes")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"created:      {entry.Created.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"attempts:     {entry.Attempts}")).ConfigureAwait(false);
@@ -127,6 +127,24 @@ internal static partial class AdminCli
     /// <summary>The state, or <c>sending</c> while a relay holds the lease.</summary>
     private static string StateName(OutboundEntry entry) =>
         entry.LeasedUntil is not null ? "sending" : entry.State.ToString().ToLowerInvariant();
+
+    /// <summary>The route without the password of its user info (terminals and logs are not secret stores).</summary>
+    private static string RouteText(string? route)
+    {
+        if (route is null)
+        {
+            return "smarthost";
+        }
+
+        if (!Uri.TryCreate(route, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0)
+        {
+            return route;
+        }
+
+        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        var user = colon < 0 ? uri.UserInfo : uri.UserInfo[..colon] + ":***";
+        return uri.Scheme + "://" + user + "@" + uri.Authority + uri.PathAndQuery;
+    }
 
     private static EntityId QueueId(string id) =>
         EntityId.TryParse(id, out var parsed) ? parsed : throw new UsageException("a queue id is 24 hexadecimal digits.");

@@ -132,9 +132,10 @@ public sealed class AdminCliFilterQueueTests : IDisposable
         {
             Recipients = new[] { "bob@example.org" },
             Content = Encoding.ASCII.GetBytes("Subject: x\r\n\r\nbody\r\n"),
-            Route = "smtp://relay.example.org",
+            Route = "smtp://relay:hunter2@relay.example.org",
             Reason = "forward",
         });
+        (await Run("queue", "show", id.ToString())).Output.Should().Contain("smtp://relay:***@relay.example.org").And.NotContain("hunter2");
         var lease = (await queue.ClaimDueAsync(new OutboundClaimRequest { LeaseTime = TimeSpan.FromMinutes(1) })).Single();
         await queue.MarkFailedAsync(id, lease.Token, "550 5.1.1 unknown");
         (await Run("queue", "list", "--state", "failed")).Output.Should().Contain("failed").And.Contain("550 5.1.1 unknown");

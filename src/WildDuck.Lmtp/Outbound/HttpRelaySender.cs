@@ -28,6 +28,14 @@ internal sealed class HttpRelaySender
             Content = new ReadOnlyMemoryContent(lease.Content),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("message/rfc822");
+        if (route.Url!.UserInfo.Length > 0)
+        {
+            // https://user:password@host/… authenticates with Basic (RFC 7617), as the URL says.
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(route.Url.UserInfo))));
+        }
+
         // The envelope travels beside the message, as it does in SMTP.
         request.Headers.TryAddWithoutValidation("X-WildDuck-Queue-Id", lease.Entry.Id.ToString());
         request.Headers.TryAddWithoutValidation("X-Envelope-From", "<" + lease.Entry.ReturnPath + ">");

@@ -28,7 +28,7 @@ internal sealed record OutboundRoute
     public bool IsHttp => Url is not null;
 
     /// <summary>The route without credentials, for logs.</summary>
-    public string Display => Url is { } url ? url.GetLeftPart(UriPartial.Path) : Kind + "://" + Host + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string Display => Url is { } url ? url.Scheme + "://" + url.Authority + url.AbsolutePath : Kind + "://" + Host + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static OutboundRoute FromSmarthost(SmarthostOptions smarthost) => new()
     {

@@ -19,7 +19,11 @@ namespace WildDuck.Storage;
 /// </remarks>
 public interface IOutboundQueue
 {
-    /// <summary>Stores a message for relay; returns its queue id.</summary>
+    /// <summary>
+    /// Stores a message for relay, due at once; returns its queue id. <see cref="StorageError.Invalid"/>
+    /// without recipients, content or reason, or with a line break in an address;
+    /// <see cref="StorageError.TooBig"/> above the message size limit.
+    /// </summary>
     Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default);
 
     // ------------------------------------------------------------------ operators
@@ -59,19 +63,19 @@ public interface IOutboundQueue
     /// </remarks>
     Task<IReadOnlyList<OutboundLease>> ClaimDueAsync(OutboundClaimRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>The remote server accepted the message: removes the entry. False when the lease is no longer held.</summary>
+    /// <summary>The remote server accepted the message: removes the entry. False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).</summary>
     Task<bool> MarkDeliveredAsync(EntityId id, Guid leaseToken, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A temporary failure: state <see cref="OutboundState.Deferred"/>, attempts + 1, due again at
     /// <paramref name="nextAttempt"/> (the sender computes the backoff), the lease released.
-    /// False when the lease is no longer held.
+    /// False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).
     /// </summary>
     Task<bool> MarkDeferredAsync(EntityId id, Guid leaseToken, DateTimeOffset nextAttempt, string error, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A permanent failure: state <see cref="OutboundState.Failed"/>, attempts + 1, the lease
-    /// released; the entry stays for operators. False when the lease is no longer held.
+    /// released; the entry stays for operators. False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).
     /// </summary>
     Task<bool> MarkFailedAsync(EntityId id, Guid leaseToken, string error, CancellationToken cancellationToken = default);
 }

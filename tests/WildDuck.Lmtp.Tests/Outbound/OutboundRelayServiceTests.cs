@@ -402,6 +402,19 @@ public sealed class OutboundRelayServiceTests : IDisposable
         (await AllAsync()).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task AnHttpRouteWithUserInfoAuthenticatesWithBasic()
+    {
+        await using var http = new HttpSink();
+        var relay = _fixture.Relay(static _ => { });
+        await _fixture.Store.EnqueueAsync(Message(Tricky, route: $"http://hook:s%3Acret@127.0.0.1:{http.Port}/in"));
+
+        await relay.RunOnceAsync(CancellationToken.None);
+
+        var request = http.Received.Should().ContainSingle().Subject;
+        request.Headers["Authorization"].Should().Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("hook:s:cret")));
+    }
+
     [Theory]
     [InlineData("503 Service Unavailable", OutboundState.Deferred)]
     [InlineData("429 Too Many Requests", OutboundState.Deferred)]
@@ -495,8 +508,9 @@ public sealed class OutboundRelayServiceTests : IDisposable
         OutboundRoute.TryParse("smtp://relay.example.org", out var plain).Should().BeTrue();
         plain!.Port.Should().Be(25);
 
-        OutboundRoute.TryParse("https://hooks.example.org/in", out var https).Should().BeTrue();
+        OutboundRoute.TryParse("https://hook:secret@hooks.example.org/in?x=1", out var https).Should().BeTrue();
         https!.IsHttp.Should().BeTrue();
+        https.Display.Should().Be("https://hooks.example.org/in", "logs and errors never carry credentials");
         OutboundRoute.TryParse("mail:someone@example.org", out _).Should().BeFalse();
     }
 
