@@ -163,11 +163,11 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
-        var crashed = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMilliseconds(200) })).Single();
+        var crashed = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromSeconds(1) })).Single();
         (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().BeEmpty();
 
         // The suite runs on the real clock (see IStorageBackend); let the short lease run out.
-        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        await Task.Delay(TimeSpan.FromMilliseconds(1200));
         var recovered = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
 
         recovered.Entry.Id.Should().Be(id);
