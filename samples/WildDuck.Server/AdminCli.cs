@@ -14,7 +14,7 @@ namespace WildDuck.Server;
 /// The admin commands of the sample host (<c>dotnet run --project samples/WildDuck.Server -- user create …</c>).
 /// They use the same configuration as the server, so they act on the same store.
 /// </summary>
-internal static class AdminCli
+internal static partial class AdminCli
 {
     public const int Ok = 0;
     public const int Failed = 1;
@@ -29,11 +29,22 @@ internal static class AdminCli
           WildDuck.Server user password NAME --password PW
           WildDuck.Server user import NAME PATH... [--mailbox PATH]   store .eml files (or directories of them)
           WildDuck.Server check                verify reference counts, counters, quota, UIDs (exit 1 on damage)
+          WildDuck.Server filter add USER [query] [actions] [--name NAME] [--disabled]
+              query:   --from T --to T --subject T --list-id T --text T --has-attachment[=no] --size [-]BYTES
+                       (substrings; all must match; --size 100000 is "at least", --size -100000 "at most")
+              actions: --seen --flag --delete --spam --not-spam --mailbox PATH --forward TARGET (repeatable:
+                       an address, smtp[s]://[user:pw@]host[:port] or http[s]://url)
+          WildDuck.Server filter list USER
+          WildDuck.Server filter delete USER ID
+          WildDuck.Server queue list [--state queued|deferred|failed] [--user NAME]
+          WildDuck.Server queue show ID        entry details and the message as it will be sent
+          WildDuck.Server queue delete ID      drop an entry
+          WildDuck.Server queue retry ID       make an entry due now (a failed one too)
         Configuration: appsettings.json and WildDuck__… environment variables (WildDuck__DataDirectory selects the store).
         """;
 
     public static bool IsCommand(string[] args) =>
-        args.Length > 0 && (args[0] is "user" or "check" or "help" or "--help" or "-h");
+        args.Length > 0 && (args[0] is "user" or "check" or "filter" or "queue" or "help" or "--help" or "-h");
 
     public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -56,6 +67,10 @@ internal static class AdminCli
                     return await ImportAsync(services, name, rest, output, error, cancellationToken).ConfigureAwait(false);
                 case ["user", "password", var name, .. var rest]:
                     return await PasswordAsync(services, name, ParseOptions(rest), output, error, cancellationToken).ConfigureAwait(false);
+                case ["filter", ..]:
+                    return await FilterAsync(args, services, output, error, cancellationToken).ConfigureAwait(false);
+                case ["queue", ..]:
+                    return await QueueAsync(args, services, output, error, cancellationToken).ConfigureAwait(false);
                 default:
                     await error.WriteLineAsync(UsageText).ConfigureAwait(false);
                     return Usage;

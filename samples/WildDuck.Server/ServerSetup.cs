@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WildDuck.Hosting;
 using WildDuck.Imap;
+using WildDuck.Lmtp.Outbound;
 using WildDuck.Storage;
 using WildDuck.Storage.Sqlite;
 
@@ -50,6 +51,11 @@ internal static class ServerSetup
             .ConfigureHosting(o => section.GetSection("Hosting").Bind(o))
             .AddImap(o => section.GetSection("Imap").Bind(o));
         builder.Services.AddHostedService<StoreMaintenanceService>();
+
+        // The outbound relay for forwards and autoreplies (docs/outbound.md), e.g.
+        // WildDuck__Outbound__Smarthost__Host=smtp.example.org. AddWildDuck() is idempotent; this
+        // stays a statement of its own so the chain above can grow without conflicts.
+        builder.Services.AddWildDuck().AddOutboundRelay(o => section.GetSection("Outbound").Bind(o));
         return builder;
     }
 }

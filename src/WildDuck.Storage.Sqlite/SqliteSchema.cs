@@ -222,5 +222,31 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX autoreply_senders_replied ON autoreply_senders(replied);
         """,
+
+        // Version 3: the outbound queue.
+        // WildDuck's zone-queue collection plus the GridFS "mail" bucket in one table: the content
+        // is small (forwards, autoreplies; bounded by the message size limit), so it stays inline.
+        // No foreign key to users: the queue outlives the user whose mail caused the entry.
+        """
+        CREATE TABLE outbound_queue (
+            id BLOB PRIMARY KEY,
+            state INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL,
+            user_id BLOB,
+            return_path TEXT NOT NULL DEFAULT '',
+            recipients TEXT NOT NULL,
+            route TEXT,
+            size INTEGER NOT NULL,
+            created INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER NOT NULL,
+            last_error TEXT,
+            lease_token BLOB,
+            lease_until INTEGER,
+            content BLOB NOT NULL
+        );
+        CREATE INDEX outbound_queue_due ON outbound_queue(next_attempt, id) WHERE state IN (0, 1);
+        CREATE INDEX outbound_queue_user ON outbound_queue(user_id, id) WHERE user_id IS NOT NULL;
+        """,
     };
 }

@@ -35,6 +35,8 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>Autoreply settings and the answered-sender log.</summary>
     IAutoreplyStore Autoreplies { get; }
+    /// <summary>The outbound queue (forwards, autoreplies).</summary>
+    IOutboundQueue Outbound { get; }
 
     /// <summary>Consistency checks.</summary>
     IStoreMaintenance Maintenance { get; }

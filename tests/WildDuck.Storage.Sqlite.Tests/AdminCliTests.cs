@@ -12,23 +12,13 @@ namespace WildDuck.Storage.Sqlite.Tests;
 
 public sealed class AdminCliTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly IServiceProvider _services;
-    private readonly IDisposable _host;
+    private readonly AdminCliHost _cli = new();
 
-    public AdminCliTests()
-    {
-        var builder = ServerSetup.CreateBuilder(new[] { "--WildDuck:DataDirectory=" + _dir.Path, "--WildDuck:Sqlite:Durability=Normal" });
-        var host = builder.Build();
-        _host = host;
-        _services = host.Services;
-    }
+    private IServiceProvider Services => _cli.Services;
 
-    public void Dispose()
-    {
-        _host.Dispose();
-        _dir.Dispose();
-    }
+    private TempDirectory DataDir => _cli.Directory;
+
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task UserCreateStoresAUserWithTheDefaultFolders()
@@ -37,13 +27,13 @@ public sealed class AdminCliTests : IDisposable
         code.Should().Be(0, error);
         output.Should().Contain("created user alice");
 
-        var users = _services.GetRequiredService<IUserStore>();
+        var users = Services.GetRequiredService<IUserStore>();
         var user = await users.FindUserAsync("alice@example.org");
         user.Should().NotBeNull();
         user!.Quota.Should().Be(1048576);
-        var mailboxes = await _services.GetRequiredService<IMailboxStore>().ListMailboxesAsync(user.Id);
+        var mailboxes = await Services.GetRequiredService<IMailboxStore>().ListMailboxesAsync(user.Id);
         mailboxes.Should().HaveCount(5);
-        System.IO.File.Exists(Path.Combine(_dir.Path, "wildduck.db")).Should().BeTrue("the store lives in the configured data directory");
+        System.IO.File.Exists(Path.Combine(DataDir.Path, "wildduck.db")).Should().BeTrue("the store lives in the configured data directory");
     }
 
     [Fact]
@@ -63,7 +53,7 @@ public sealed class AdminCliTests : IDisposable
     {
         await Run("user", "create", "alice", "--password", "pw-alice-123");
         (await Run("user", "delete", "alice")).Code.Should().Be(0);
-        (await _services.GetRequiredService<IUserStore>().FindUserAsync("alice")).Should().BeNull();
+        (await Services.GetRequiredService<IUserStore>().FindUserAsync("alice")).Should().BeNull();
         (await Run("user", "delete", "alice")).Code.Should().Be(AdminCli.Failed);
     }
 
@@ -71,12 +61,12 @@ public sealed class AdminCliTests : IDisposable
     public async Task UserPasswordReplacesTheHash()
     {
         await Run("user", "create", "alice", "--password", "old-password");
-        var users = _services.GetRequiredService<IUserStore>();
+        var users = Services.GetRequiredService<IUserStore>();
         var before = (await users.FindUserAsync("alice"))!.PasswordHash;
         (await Run("user", "password", "alice", "--password", "new-password")).Code.Should().Be(0);
         var after = (await users.FindUserAsync("alice"))!;
         after.PasswordHash.Should().NotBe(before);
-        var hasher = _services.GetRequiredService<WildDuck.Storage.Security.IPasswordHasher>();
+        var hasher = Services.GetRequiredService<WildDuck.Storage.Security.IPasswordHasher>();
         hasher.Verify("new-password", after.PasswordHash).Should().NotBe(WildDuck.Storage.Security.PasswordVerification.Failed);
     }
 
@@ -96,7 +86,7 @@ public sealed class AdminCliTests : IDisposable
     public async Task CheckPassesOnAHealthyStoreAndFailsOnDamage()
     {
         await Run("user", "create", "alice", "--password", "pw-alice-123");
-        var messageDir = Path.Combine(_dir.Path, "mail");
+        var messageDir = Path.Combine(DataDir.Path, "mail");
         Directory.CreateDirectory(messageDir);
         await System.IO.File.WriteAllTextAsync(Path.Combine(messageDir, "1.eml"), TestMessages.WithAttachment("one", 4096, 1));
         await System.IO.File.WriteAllTextAsync(Path.Combine(messageDir, "2.eml"), TestMessages.WithAttachment("two", 4096, 1));
@@ -109,7 +99,7 @@ public sealed class AdminCliTests : IDisposable
         healthy.Output.Should().Contain("store is consistent");
 
         // Damage the store behind the backend's back: a reference count that no longer matches.
-        using (var connection = new SqliteConnection("Data Source=" + Path.Combine(_dir.Path, "wildduck.db")))
+        using (var connection = new SqliteConnection("Data Source=" + Path.Combine(DataDir.Path, "wildduck.db")))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -122,11 +112,5 @@ public sealed class AdminCliTests : IDisposable
         damaged.Output.Should().Contain("DAMAGE [refcount]").And.Contain("DAMAGE [counter]");
     }
 
-    private async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AdminCli.RunAsync(args, _services, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> Run(params string[] args) => _cli.Run(args);
 }

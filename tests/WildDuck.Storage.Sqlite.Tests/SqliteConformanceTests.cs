@@ -37,6 +37,7 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
         public IFilterStore Filters => _store;
 
         public IAutoreplyStore Autoreplies => _store;
+        public IOutboundQueue Outbound => _store;
 
         public IStoreMaintenance Maintenance => _store;
 

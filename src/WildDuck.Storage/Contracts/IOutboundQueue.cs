@@ -11,10 +11,73 @@ namespace WildDuck.Storage;
 /// (reference §6.7). An entry is on disk before <see cref="EnqueueAsync"/> returns, so an
 /// acknowledged delivery never loses its forward or autoreply.
 /// </summary>
+/// <remarks>
+/// The queue is independent of users, as WildDuck's <c>zone-queue</c> is: deleting a user does not
+/// drop mail that user already caused to be queued (a forward accepted before the deletion is
+/// still owed to its recipient). Operators drop entries with <see cref="DeleteEntryAsync"/>.
+/// Entries leave the queue when delivered or deleted; failed entries stay until deleted.
+/// </remarks>
 public interface IOutboundQueue
 {
-    /// <summary>Stores a message for relay; returns its queue id.</summary>
+    /// <summary>
+    /// Stores a message for relay, due at once; returns its queue id. <see cref="StorageError.Invalid"/>
+    /// without recipients, content or reason, or with a line break in an address;
+    /// <see cref="StorageError.TooBig"/> above the message size limit.
+    /// </summary>
     Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+
+    // ------------------------------------------------------------------ operators
+
+    /// <summary>Lists entries oldest first, one page at a time (see <see cref="OutboundListRequest"/>).</summary>
+    Task<IReadOnlyList<OutboundEntry>> ListEntriesAsync(OutboundListRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one entry with its content; null when it does not exist (delivered or deleted).</summary>
+    Task<OutboundQueueItem?> GetEntryAsync(EntityId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Drops an entry whatever its state (an operator's delete). A sender holding it may still be
+    /// transmitting; its outcome is then ignored. Returns false when there is no such entry.
+    /// </summary>
+    Task<bool> DeleteEntryAsync(EntityId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes an entry due now: state <see cref="OutboundState.Queued"/>, attempts reset to zero and
+    /// the last error kept. A failed entry gets retried. A live lease is left alone, so an entry
+    /// being sent is not sent twice; it becomes due again if that attempt is deferred or the lease
+    /// runs out. Returns false when there is no such entry.
+    /// </summary>
+    Task<bool> RequeueAsync(EntityId id, CancellationToken cancellationToken = default);
+
+    // ------------------------------------------------------------------ senders
+
+    /// <summary>
+    /// Claims up to <see cref="OutboundClaimRequest.MaxEntries"/> due entries (queued or deferred,
+    /// next attempt reached, no live lease), earliest due first, and leases them for
+    /// <see cref="OutboundClaimRequest.LeaseTime"/>.
+    /// </summary>
+    /// <remarks>
+    /// Claiming is atomic across every process sharing the store: no entry is handed to two
+    /// senders while a lease is live. When a sender crashes, its entries become claimable again
+    /// once the lease ends (delivery is therefore at-least-once, as in every MTA: a crash between
+    /// the remote server's 250 and <see cref="MarkDeliveredAsync"/> sends the message again).
+    /// </remarks>
+    Task<IReadOnlyList<OutboundLease>> ClaimDueAsync(OutboundClaimRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The remote server accepted the message: removes the entry. False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).</summary>
+    Task<bool> MarkDeliveredAsync(EntityId id, Guid leaseToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A temporary failure: state <see cref="OutboundState.Deferred"/>, attempts + 1, due again at
+    /// <paramref name="nextAttempt"/> (the sender computes the backoff), the lease released.
+    /// False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).
+    /// </summary>
+    Task<bool> MarkDeferredAsync(EntityId id, Guid leaseToken, DateTimeOffset nextAttempt, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A permanent failure: state <see cref="OutboundState.Failed"/>, attempts + 1, the lease
+    /// released; the entry stays for operators. False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).
+    /// </summary>
+    Task<bool> MarkFailedAsync(EntityId id, Guid leaseToken, string error, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One message to relay to one route.</summary>
