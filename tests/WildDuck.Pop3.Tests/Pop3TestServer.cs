@@ -123,6 +123,9 @@ public sealed class Pop3TestServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Stops the listeners the way the host does at shutdown.</summary>
+    public Task StopListenersAsync() => _listeners.StopAsync(CancellationToken.None);
+
     public async ValueTask DisposeAsync()
     {
         await _listeners.StopAsync(CancellationToken.None);
