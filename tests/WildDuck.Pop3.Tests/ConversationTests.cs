@@ -282,4 +282,38 @@ public sealed class ConversationTests : IAsyncLifetime
         lines.Should().Equal("PLAIN");
     }
 
+
+    [Fact]
+    public async Task RETR_in_any_order_across_read_ahead_batches_returns_each_message()
+    {
+        var bodies = new List<string>();
+        for (var i = 0; i < 140; i++)
+        {
+            bodies.Add($"Subject: m{i}\r\n\r\n" + new string((char)('a' + (i % 26)), 10 + i) + "\r\n");
+            await _server.AppendAsync(bodies[^1]);
+        }
+
+        await using var pop = await RawPop3Connection.OpenAsync(_server);
+        (await pop.CommandAsync("DELE 3")).Should().StartWith("+OK");
+        var order = Enumerable.Range(1, 140).Where(n => n != 3).Concat(new[] { 70, 1, 140, 2 });
+        foreach (var number in order)
+        {
+            (await pop.CommandAsync($"RETR {number}")).Should().StartWith("+OK");
+            Encoding.ASCII.GetString(RawPop3Connection.Unstuff(await pop.ReadMultiLineBytesAsync())).Should().Be(bodies[number - 1]);
+        }
+    }
+
+    [Fact]
+    public async Task A_message_expunged_by_another_client_is_reported_and_the_rest_still_retrieved()
+    {
+        await _server.AppendAsync("Subject: a\r\n\r\na\r\n");
+        var gone = await _server.AppendAsync("Subject: b\r\n\r\nb\r\n");
+        await _server.AppendAsync("Subject: c\r\n\r\nc\r\n");
+        await using var pop = await RawPop3Connection.OpenAsync(_server);
+        await _server.Messages.DeleteMessagesAsync(_server.Alice.Id, _server.Inbox, UidSet.FromUids(new[] { gone.Uid }));
+        (await pop.CommandAsync("RETR 2")).Should().Be("-ERR Message no longer exists");
+        (await pop.MultiLineAsync("RETR 3")).Lines.Should().Equal("Subject: c", string.Empty, "c");
+        (await pop.MultiLineAsync("RETR 1")).Lines.Should().Equal("Subject: a", string.Empty, "a");
+        (await pop.CommandAsync("QUIT")).Should().StartWith("+OK");
+    }
 }

@@ -36,7 +36,7 @@ public sealed class TlsAndTimeoutTests
     [Fact]
     public async Task An_idle_session_is_closed_with_ERR_and_changes_nothing()
     {
-        await using var server = await Pop3TestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromMilliseconds(300));
+        await using var server = await Pop3TestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromSeconds(2));
         await server.AppendAsync("Subject: a\r\n\r\na\r\n");
         await using var pop = await RawPop3Connection.OpenAsync(server);
         (await pop.CommandAsync("DELE 1")).Should().StartWith("+OK");

@@ -93,6 +93,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        DisposePrefetched();
         _lock?.Dispose();
         _lock = null;
         _timer.Dispose();
