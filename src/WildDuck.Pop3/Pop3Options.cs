@@ -54,7 +54,8 @@ public sealed class Pop3Options
 
     /// <summary>
     /// Inactivity timeout: the connection is closed, without the UPDATE state, after this long
-    /// without a command. Default 10 min, the minimum RFC 1939 §3 allows (WildDuck uses 60 s).
+    /// without a command, or when a response could not be sent for this long because the client
+    /// stopped reading. Default 10 min, the minimum RFC 1939 §3 allows (WildDuck uses 60 s).
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

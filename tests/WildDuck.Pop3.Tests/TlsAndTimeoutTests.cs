@@ -60,4 +60,39 @@ public sealed class TlsAndTimeoutTests
             (await server.ListAsync(server.Inbox)).Should().HaveCount(1);
         }
     }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_a_large_RETR_is_dropped_after_the_idle_timeout()
+    {
+        await using var server = await Pop3TestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromSeconds(2));
+        var line = new string('x', 78) + "\r\n";
+        var big = new System.Text.StringBuilder("Subject: big\r\n\r\n");
+        for (var i = 0; i < 300_000; i++)
+        {
+            big.Append(line);
+        }
+
+        await server.AppendAsync(big.ToString());
+        await server.AppendAsync("Subject: small\r\n\r\nsmall\r\n");
+        await using var stalled = await RawPop3Connection.OpenAsync(server);
+        (await stalled.CommandAsync("DELE 2")).Should().StartWith("+OK");
+        await stalled.SendAsync("RETR 1\r\n");
+
+        // The stalled session never reads; its lock goes once the server gives up on it.
+        var started = DateTime.UtcNow;
+        var loggedIn = false;
+        while (!loggedIn && DateTime.UtcNow - started < TimeSpan.FromSeconds(30))
+        {
+            await using var next = await RawPop3Connection.OpenAsync(server, login: false);
+            await next.CommandAsync("USER alice");
+            loggedIn = (await next.CommandAsync("PASS alice-password")).StartsWith("+OK", StringComparison.Ordinal);
+            if (!loggedIn)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        loggedIn.Should().BeTrue("a session whose client stopped reading ends after IdleTimeout");
+        (await server.ListAsync(server.Inbox)).Should().HaveCount(2, "the stalled session's DELE was never applied");
+    }
 }

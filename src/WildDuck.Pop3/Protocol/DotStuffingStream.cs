@@ -17,11 +17,16 @@ internal sealed class DotStuffingStream : Stream
 {
     private const int FlushThreshold = 64 * 1024;
     private readonly PipeWriter _output;
+    private readonly Func<CancellationToken> _armDeadline;
 
-    public DotStuffingStream(PipeWriter output, DotStuffer stuffer)
+    /// <param name="output">The connection's output.</param>
+    /// <param name="stuffer">Stuffs into <paramref name="output"/>.</param>
+    /// <param name="armDeadline">Called before each flush; returns the token that bounds it (the send deadline).</param>
+    public DotStuffingStream(PipeWriter output, DotStuffer stuffer, Func<CancellationToken> armDeadline)
     {
         _output = output;
         Stuffer = stuffer;
+        _armDeadline = armDeadline;
     }
 
     public DotStuffer Stuffer { get; }
@@ -48,7 +53,7 @@ internal sealed class DotStuffingStream : Stream
             return default;
         }
 
-        return FlushOutputAsync(cancellationToken);
+        return FlushOutputAsync();
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -66,9 +71,9 @@ internal sealed class DotStuffingStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private async ValueTask FlushOutputAsync(CancellationToken cancellationToken)
+    private async ValueTask FlushOutputAsync()
     {
-        var result = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _output.FlushAsync(_armDeadline()).ConfigureAwait(false);
         if (result.IsCompleted || result.IsCanceled)
         {
             // The client stopped reading: stop copying the message.

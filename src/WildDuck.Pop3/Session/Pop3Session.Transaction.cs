@@ -132,22 +132,23 @@ internal sealed partial class Pop3Session
         }
 
         var stuffer = top ? new DotStuffer(_output, lines) : new DotStuffer(_output);
-        using (var stream = new DotStuffingStream(_output, stuffer))
+        using (var stream = new DotStuffingStream(_output, stuffer, _armSendDeadline))
         {
             if (!top)
             {
-                await content.WriteToAsync(stream, 0, content.Size, _connection.ConnectionClosed).ConfigureAwait(false);
+                await content.WriteToAsync(stream, 0, content.Size, _sendDeadline.Token).ConfigureAwait(false);
                 Drop.MarkRetrieved(number);
             }
             else
             {
                 for (long offset = 0; offset < content.Size && !stuffer.IsComplete; offset += TopWindow)
                 {
-                    await content.WriteToAsync(stream, offset, TopWindow, _connection.ConnectionClosed).ConfigureAwait(false);
+                    await content.WriteToAsync(stream, offset, TopWindow, _sendDeadline.Token).ConfigureAwait(false);
                 }
             }
         }
 
+        DisarmSendDeadline();
         stuffer.Complete();
     }
 

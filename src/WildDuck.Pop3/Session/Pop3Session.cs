@@ -23,6 +23,8 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private readonly MailConnection _connection;
     private readonly ConnectionTimer _timer;
     private readonly byte[] _line;
+    private readonly CancellationTokenSource _sendDeadline;
+    private readonly Func<CancellationToken> _armSendDeadline;
     private PipeReader _input;
     private PipeWriter _output;
     private Pop3LineFramer _framer;
@@ -43,6 +45,8 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         _timer = new ConnectionTimer(connection, server.Time);
+        _sendDeadline = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        _armSendDeadline = ArmSendDeadline;
         _line = ArrayPool<byte>.Shared.Rent(Math.Max(server.Options.MaxCommandLength, server.Options.MaxAuthResponseLength));
     }
 
@@ -86,6 +90,13 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         {
             Pop3Log.IoError(_server.Logger, _connection.Id, ex);
         }
+        catch (OperationCanceledException) when (_sendDeadline.IsCancellationRequested && !_connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client stopped reading a response for IdleTimeout (RFC 1939 §3 inactivity): it
+            // cannot be told, so drop it. Nothing is updated.
+            Pop3Log.TimedOut(_server.Logger, _connection.Id);
+            _connection.Abort();
+        }
         catch (OperationCanceledException) when (_connection.ConnectionClosed.IsCancellationRequested)
         {
         }
@@ -97,6 +108,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         _lock?.Dispose();
         _lock = null;
         _timer.Dispose();
+        _sendDeadline.Dispose();
         ArrayPool<byte>.Shared.Return(_line);
         return default;
     }
@@ -288,12 +300,25 @@ internal sealed partial class Pop3Session : IAsyncDisposable
             return;
         }
 
-        var result = await _output.FlushAsync(_connection.ConnectionClosed).ConfigureAwait(false);
+        var result = await _output.FlushAsync(ArmSendDeadline()).ConfigureAwait(false);
+        DisarmSendDeadline();
         if (result.IsCompleted || result.IsCanceled)
         {
             throw new ClientGoneException();
         }
     }
+
+    /// <summary>
+    /// Bounds a send by <see cref="Pop3Options.IdleTimeout"/>: a client that stops reading is as
+    /// inactive as one that stops writing. Also cancelled when the connection closes.
+    /// </summary>
+    private CancellationToken ArmSendDeadline()
+    {
+        _sendDeadline.CancelAfter(_server.Options.IdleTimeout);
+        return _sendDeadline.Token;
+    }
+
+    private void DisarmSendDeadline() => _sendDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
 
     private void Ok(ReadOnlySpan<byte> text) => Pop3ResponseWriter.WriteOk(_output, text);
 
