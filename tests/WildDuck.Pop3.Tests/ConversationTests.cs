@@ -316,4 +316,39 @@ public sealed class ConversationTests : IAsyncLifetime
         (await pop.MultiLineAsync("RETR 1")).Lines.Should().Equal("Subject: a", string.Empty, "a");
         (await pop.CommandAsync("QUIT")).Should().StartWith("+OK");
     }
+
+    [Fact]
+    public async Task A_storage_fault_in_the_middle_of_RETR_drops_the_connection_and_changes_nothing()
+    {
+        var attachment = new byte[300_000];
+        new Random(1939).NextBytes(attachment);
+        var base64 = Convert.ToBase64String(attachment, Base64FormattingOptions.InsertLineBreaks);
+        await _server.AppendAsync("Subject: attached\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64 + "\r\n--b--\r\n");
+        await _server.AppendAsync("Subject: other\r\n\r\nother\r\n");
+
+        // Damage the stored attachment: the layout promises more bytes than the store has.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + _server.DatabasePath))
+        {
+            await db.OpenAsync();
+            using var update = db.CreateCommand();
+            update.CommandText = "UPDATE attachments SET data = substr(data, 1, 100)";
+            (await update.ExecuteNonQueryAsync()).Should().BeGreaterThan(0, "the attachment is stored externally");
+        }
+
+        await using (var pop = await RawPop3Connection.OpenAsync(_server))
+        {
+            (await pop.CommandAsync("DELE 2")).Should().StartWith("+OK");
+            await pop.SendAsync("RETR 1\r\n");
+            var act = async () =>
+            {
+                (await pop.ReadLineAsync()).Should().StartWith("+OK");
+                await pop.ReadMultiLineBytesAsync();
+            };
+
+            // Reset or closed: the half-sent response is cut off, never terminated.
+            await act.Should().ThrowAsync<System.IO.IOException>();
+        }
+
+        (await _server.ListAsync(_server.Inbox)).Should().HaveCount(2);
+    }
 }

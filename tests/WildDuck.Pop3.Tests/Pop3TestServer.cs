@@ -35,6 +35,9 @@ public sealed class Pop3TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
+    /// <summary>The SQLite file, for tests that damage the store on purpose.</summary>
+    public string DatabasePath => Path.Combine(_directory, "wildduck.db");
+
     public IUserStore Users => _services.GetRequiredService<IUserStore>();
 
     public IMailboxStore Mailboxes => _services.GetRequiredService<IMailboxStore>();

@@ -31,6 +31,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private bool _needMore;
     private bool _done;
     private bool _multiLineStarted;
+    private bool _aborted;
     private volatile bool _stopping;
     private Pop3States _state = Pop3States.Authorization;
     private string? _pendingUser;
@@ -81,7 +82,10 @@ internal sealed partial class Pop3Session : IAsyncDisposable
                 }
             }
 
-            await FlushAsync().ConfigureAwait(false);
+            if (!_aborted)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
         }
         catch (ClientGoneException)
         {
@@ -239,16 +243,21 @@ internal sealed partial class Pop3Session : IAsyncDisposable
                     break;
             }
         }
-        catch (StorageException ex) when (!_multiLineStarted)
+        catch (Exception ex) when (ex is not ClientGoneException and not IOException and not OperationCanceledException)
         {
+            // A storage or server fault: log it, answer with a fixed text (never the exception's message).
             Pop3Log.CommandFailed(_server.Logger, command.Kind, _connection.Id, ex);
-            Err("SYS/TEMP"u8, "Temporary storage problem, try again later"u8);
-        }
-        catch (Exception ex) when (ex is not ClientGoneException and not IOException and not OperationCanceledException && !_multiLineStarted)
-        {
-            // A server fault: log it, answer with a fixed text (never the exception's message), carry on.
-            Pop3Log.CommandFailed(_server.Logger, command.Kind, _connection.Id, ex);
-            Err("SYS/TEMP"u8, "Internal error, the command was not completed"u8);
+            if (_multiLineStarted)
+            {
+                // Half a multi-line response cannot be completed or taken back (RFC 1939 §3): drop
+                // the connection so the client cannot take it for the message. Nothing is updated.
+                _done = true;
+                _aborted = true;
+                _connection.Abort();
+                return;
+            }
+
+            Err("SYS/TEMP"u8, ex is StorageException ? "Temporary storage problem, try again later"u8 : "Internal error, the command was not completed"u8);
         }
         finally
         {
@@ -285,7 +294,10 @@ internal sealed partial class Pop3Session : IAsyncDisposable
                 Err(default, "Disconnected for inactivity"u8);
             }
 
-            await FlushAsync().ConfigureAwait(false);
+            if (!_aborted)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
         }
         catch (ClientGoneException)
         {
