@@ -351,4 +351,17 @@ public sealed class ConversationTests : IAsyncLifetime
 
         (await _server.ListAsync(_server.Inbox)).Should().HaveCount(2);
     }
+
+    [Fact]
+    public async Task Responses_are_sent_when_the_client_half_closes_after_its_commands()
+    {
+        await _server.AppendAsync("Subject: a\r\n\r\na\r\n");
+        await using var pop = await RawPop3Connection.OpenAsync(_server, login: false);
+        await pop.SendAsync("USER alice\r\nPASS alice-password\r\nSTAT\r\n");
+        pop.ShutdownSend();
+        (await pop.ReadLineAsync()).Should().StartWith("+OK");
+        (await pop.ReadLineAsync()).Should().StartWith("+OK 1 messages");
+        (await pop.ReadLineAsync()).Should().StartWith("+OK 1 ");
+        (await pop.IsClosedAsync()).Should().BeTrue();
+    }
 }

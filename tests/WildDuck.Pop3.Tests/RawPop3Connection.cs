@@ -174,6 +174,9 @@ public sealed class RawPop3Connection : IAsyncDisposable
         _stream = ssl;
     }
 
+    /// <summary>Closes the sending side only (TCP half-close); responses can still be read.</summary>
+    public void ShutdownSend() => _client.Client.Shutdown(SocketShutdown.Send);
+
     /// <summary>Drops the connection without QUIT.</summary>
     public void Abort() => _client.Client.Close(0);
 

@@ -77,6 +77,10 @@ internal sealed partial class Pop3Session : IAsyncDisposable
                         // RFC 2449 §4: commands are at most 255 octets; the session stays usable.
                         Err(default, "Line too long"u8);
                         break;
+                    case ReadKind.Closed:
+                        // The client closed its side (it may still read): send what is pending. No UPDATE.
+                        await FlushAsync().ConfigureAwait(false);
+                        return;
                     default:
                         return;
                 }
@@ -156,7 +160,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
             switch (status)
             {
                 case LineStatus.Line:
-                    // Copy the line out, then release the pipe before any await (docs §3.1 rule 3).
+                    // Copy the line out, then release the pipe before any await (style.md §3.1, rule 3).
                     line.CopyTo(_line);
                     _input.AdvanceTo(reader.Position);
                     _needMore = false;
