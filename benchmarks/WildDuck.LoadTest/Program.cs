@@ -32,6 +32,7 @@ internal static class Program
             "search-body" => Scenarios.SearchBody(options),
             "idle-latency" => Scenarios.IdleLatency(options),
             "idle-connections" => Scenarios.IdleConnections(options).GetAwaiter().GetResult(),
+            "pop3-retr" => Scenarios.Pop3Retrieve(options),
             _ => Fail("unknown scenario " + options.Scenario),
         };
     }
@@ -55,6 +56,7 @@ internal sealed class Options
           search-body WORD           SEARCH BODY WORD
           idle-latency [K=200]       IDLE on one connection, APPEND K messages on another
           idle-connections [N=1000]  N authenticated IDLE connections; RSS of --pid (and its children)
+          pop3-retr [DEPTH=1]        POP3 (--port is the POP3 port): RETR every message, DEPTH in flight
         --user may contain {i}: connection k logs in as the user with {i} = 1 + k % --users.
         """;
 

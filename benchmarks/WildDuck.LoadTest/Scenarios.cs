@@ -390,6 +390,62 @@ internal static class Scenarios
             }
         }
     }
+
+    /// <summary>
+    /// POP3: RETR every message of the maildrop, on a fresh session per run; DEPTH RETRs are kept
+    /// in flight (1 = one at a time; more = RFC 2449 PIPELINING). The session ends with QUIT.
+    /// </summary>
+    public static int Pop3Retrieve(Options o)
+    {
+        var depth = Math.Max(1, o.IntArgument(0, 1));
+        var times = new List<double>();
+        var rates = new List<double>();
+        var mbs = new List<double>();
+        for (var run = 1; run <= o.Runs; run++)
+        {
+            using var connection = Pop3Connection.Open(o.Host, o.Port, o.UserFor(0), o.Password);
+            var stat = connection.Command("STAT");
+            Pop3Connection.Expect(stat, "STAT");
+            var parts = stat.Split(' ');
+            var count = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            var octets = long.Parse(parts[2], CultureInfo.InvariantCulture);
+            long wire = 0;
+            var sent = 0;
+            var started = Stopwatch.GetTimestamp();
+            for (var done = 0; done < count; done++)
+            {
+                if (sent - done < depth && sent < count)
+                {
+                    var batch = new StringBuilder();
+                    while (sent < count && sent - done < depth)
+                    {
+                        batch.Append("RETR ").Append(++sent).Append("\r\n");
+                    }
+
+                    connection.Send(batch.ToString());
+                }
+
+                var status = connection.ReadLine();
+                if (!status.StartsWith("+OK", StringComparison.Ordinal))
+                {
+                    Console.WriteLine($"RETR {done + 1} failed: {status}");
+                    return 1;
+                }
+
+                wire += connection.SkipMultiLine();
+            }
+
+            var ms = Ms(started, Stopwatch.GetTimestamp());
+            connection.Command("QUIT");
+            times.Add(ms);
+            rates.Add(count / (ms / 1000));
+            mbs.Add(octets / 1e6 / (ms / 1000));
+            Console.WriteLine($"run {run}: {count} messages, {octets} octets (STAT), {wire} B on the wire, {F(ms)} ms, {F(rates[^1], "F0")} msg/s, {F(mbs[^1], "F1")} MB/s");
+        }
+
+        Console.WriteLine($"RESULT median of {o.Runs}: {F(Median(times))} ms, {F(Median(rates), "F0")} msg/s, {F(Median(mbs), "F1")} MB/s");
+        return 0;
+    }
 }
 
 /// <summary>RSS and PSS of a process and all its descendants (from /proc).</summary>

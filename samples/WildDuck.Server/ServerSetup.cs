@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using WildDuck.Hosting;
 using WildDuck.Imap;
 using WildDuck.Lmtp.Outbound;
+using WildDuck.Pop3;
 using WildDuck.Storage;
 using WildDuck.Storage.Sqlite;
 
@@ -49,7 +50,8 @@ internal static class ServerSetup
                 o.SelfSignedHostname ??= section["Hostname"];
             })
             .ConfigureHosting(o => section.GetSection("Hosting").Bind(o))
-            .AddImap(o => section.GetSection("Imap").Bind(o));
+            .AddImap(o => section.GetSection("Imap").Bind(o))
+            .AddPop3(o => section.GetSection("Pop3").Bind(o));
         builder.Services.AddHostedService<StoreMaintenanceService>();
 
         // The outbound relay for forwards and autoreplies (docs/outbound.md), e.g.

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+using System.Buffers;
+
+namespace WildDuck.Pop3.Protocol;
+
+/// <summary>What <see cref="Pop3LineFramer.TryFrame"/> found.</summary>
+internal enum LineStatus
+{
+    /// <summary>No complete line yet; the reader's position says what may be released (nothing, unless an over-long line is being skipped).</summary>
+    NeedMore,
+
+    /// <summary>A complete line within the limit; the line excludes its CRLF.</summary>
+    Line,
+
+    /// <summary>A line over the limit ended; it was skipped, and the session answers <c>-ERR</c> once.</summary>
+    TooLong,
+}
+
+/// <summary>
+/// Splits the input into command lines (RFC 1939 §3: "commands ... terminated by a CRLF pair";
+/// a bare LF is accepted too). Bounded: a line longer than the limit is skipped as it arrives,
+/// without buffering it, and reported once when its end is seen, so pipelined commands after it
+/// still line up with their responses (RFC 2449 §4 limits commands to 255 octets).
+/// </summary>
+/// <remarks>
+/// Resumable across reads: the only state is whether an over-long line is being skipped.
+/// A proper prefix of a line within the limit returns <see cref="LineStatus.NeedMore"/> and
+/// consumes nothing.
+/// </remarks>
+internal struct Pop3LineFramer
+{
+    private bool _skipping;
+
+    /// <summary>True while the rest of an over-long line is being discarded.</summary>
+    public readonly bool IsSkipping => _skipping;
+
+    /// <summary>Frames the next line from <paramref name="reader"/>.</summary>
+    /// <param name="reader">The buffered input; advanced past what was consumed.</param>
+    /// <param name="maxLength">Longest line in octets, CRLF included.</param>
+    /// <param name="line">The line without its line ending, when <see cref="LineStatus.Line"/>.</param>
+    /// <returns>The outcome.</returns>
+    public LineStatus TryFrame(ref SequenceReader<byte> reader, int maxLength, out ReadOnlySequence<byte> line)
+    {
+        line = default;
+        if (_skipping)
+        {
+            if (!reader.TryAdvanceTo((byte)'\n'))
+            {
+                reader.AdvanceToEnd();
+                return LineStatus.NeedMore;
+            }
+
+            _skipping = false;
+            return LineStatus.TooLong;
+        }
+
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> content, (byte)'\n'))
+        {
+            // TryReadTo leaves the reader where it was. Without the LF the line is already too
+            // long once it holds maxLength octets: drop them and skip the rest as it arrives.
+            if (reader.Remaining >= maxLength)
+            {
+                reader.AdvanceToEnd();
+                _skipping = true;
+            }
+
+            return LineStatus.NeedMore;
+        }
+
+        if (content.Length + 1 > maxLength)
+        {
+            return LineStatus.TooLong;
+        }
+
+        // Strip the CR of CRLF; a bare LF ends a line as well.
+        if (!content.IsEmpty && EndsWithCr(content))
+        {
+            content = content.Slice(0, content.Length - 1);
+        }
+
+        line = content;
+        return LineStatus.Line;
+    }
+
+    private static bool EndsWithCr(in ReadOnlySequence<byte> content)
+    {
+        if (content.IsSingleSegment)
+        {
+            return content.FirstSpan[^1] == (byte)'\r';
+        }
+
+        return content.Slice(content.Length - 1).FirstSpan[0] == (byte)'\r';
+    }
+}
