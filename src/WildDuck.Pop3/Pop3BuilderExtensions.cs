@@ -38,6 +38,7 @@ public static class Pop3BuilderExtensions
         registration.Validate(static o => o.MaxMessages > 0, "Pop3:MaxMessages must be positive.")
             .Validate(static o => o.MaxCommandLength >= 64 && o.MaxAuthResponseLength >= o.MaxCommandLength, "Pop3:MaxCommandLength must be at least 64 and Pop3:MaxAuthResponseLength at least as large.")
             .Validate(static o => o.IdleTimeout > TimeSpan.Zero, "Pop3:IdleTimeout must be positive.")
+            .Validate(static o => o.PreAuthTimeout > TimeSpan.Zero, "Pop3:PreAuthTimeout must be positive.")
             .Validate(static o => o.Port is >= 0 and <= 65535 && o.TlsPort is >= 0 and <= 65535, "Pop3:Port and Pop3:TlsPort must be 0..65535.");
 
         services.TryAddSingleton<Pop3Server>();

@@ -59,6 +59,13 @@ public sealed class Pop3Options
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Inactivity timeout before login (AUTHORIZATION state). Default 60 s, as the IMAP server and
+    /// Dovecot's login processes: an unauthenticated connection costs us and gives nothing, and
+    /// RFC 1939 §3's ten-minute minimum protects users' sessions, which start at login.
+    /// </summary>
+    public TimeSpan PreAuthTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Product name in the greeting and the CAPA <c>IMPLEMENTATION</c> line. Default "WildDuck.Core".</summary>
     public string ServerName { get; set; } = "WildDuck.Core";
 }

@@ -46,6 +46,19 @@ public sealed class TlsAndTimeoutTests
     }
 
     [Fact]
+    public async Task A_connection_that_does_not_log_in_is_closed_after_the_pre_auth_timeout()
+    {
+        await using var server = await Pop3TestServer.StartAsync(o =>
+        {
+            o.PreAuthTimeout = TimeSpan.FromSeconds(1);
+            o.IdleTimeout = TimeSpan.FromMinutes(10);
+        });
+        await using var pop = await RawPop3Connection.OpenAsync(server, login: false);
+        (await pop.ReadLineAsync()).Should().Be("-ERR Disconnected for inactivity");
+        (await pop.IsClosedAsync()).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Server_shutdown_ends_a_session_with_SYS_TEMP_and_changes_nothing()
     {
         var server = await Pop3TestServer.StartAsync();

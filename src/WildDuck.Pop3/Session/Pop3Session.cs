@@ -134,7 +134,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
             if (_needMore || !_input.TryRead(out result))
             {
                 await FlushAsync().ConfigureAwait(false);
-                _timer.Arm(_server.Options.IdleTimeout);
+                _timer.Arm(_state == Pop3States.Authorization ? _server.Options.PreAuthTimeout : _server.Options.IdleTimeout);
                 result = await _input.ReadAsync().ConfigureAwait(false);
                 if (!result.IsCanceled)
                 {
