@@ -78,20 +78,12 @@ internal static class LmtpCommandParser
     public static LmtpReply ParseMail(ReadOnlySpan<byte> arguments, out ReadOnlySpan<byte> address, out MailParameters parameters)
     {
         parameters = default;
-        address = default;
-        if (!StartsWithIgnoreCase(arguments, LmtpStrings.From))
-        {
-            return LmtpReply.SyntaxError;
-        }
-
-        var rest = arguments[LmtpStrings.From.Length..].TrimStart((byte)' ');
-        var error = ParsePath(rest, sender: true, out address, out var eightBit, out var consumed);
+        var error = ParseKeywordPath(arguments, LmtpStrings.From, sender: true, out address, out var eightBit, out var rest);
         if (error != LmtpReply.None)
         {
             return error;
         }
 
-        rest = rest[consumed..];
         while (NextParameter(ref rest, out var keyword, out var value, out var malformed))
         {
             if (malformed)
@@ -159,21 +151,12 @@ internal static class LmtpCommandParser
     /// </summary>
     public static LmtpReply ParseRcpt(ReadOnlySpan<byte> arguments, out ReadOnlySpan<byte> address, out bool eightBit)
     {
-        address = default;
-        eightBit = false;
-        if (!StartsWithIgnoreCase(arguments, LmtpStrings.To))
-        {
-            return LmtpReply.SyntaxError;
-        }
-
-        var rest = arguments[LmtpStrings.To.Length..].TrimStart((byte)' ');
-        var error = ParsePath(rest, sender: false, out address, out eightBit, out var consumed);
+        var error = ParseKeywordPath(arguments, LmtpStrings.To, sender: false, out address, out eightBit, out var rest);
         if (error != LmtpReply.None)
         {
             return error;
         }
 
-        rest = rest[consumed..];
         if (NextParameter(ref rest, out _, out _, out var malformed))
         {
             return malformed ? LmtpReply.SyntaxError : LmtpReply.UnknownParameter;
@@ -330,6 +313,23 @@ internal static class LmtpCommandParser
         return LmtpReply.None;
     }
 
+    /// <summary>"FROM:" or "TO:" (a space after the colon is tolerated), then the path; <paramref name="rest"/> is what follows it.</summary>
+    private static LmtpReply ParseKeywordPath(ReadOnlySpan<byte> arguments, ReadOnlySpan<byte> keyword, bool sender, out ReadOnlySpan<byte> address, out bool eightBit, out ReadOnlySpan<byte> rest)
+    {
+        address = default;
+        eightBit = false;
+        rest = default;
+        if (arguments.Length < keyword.Length || !Ascii.EqualsIgnoreCase(arguments[..keyword.Length], keyword))
+        {
+            return LmtpReply.SyntaxError;
+        }
+
+        var path = arguments[keyword.Length..].TrimStart((byte)' ');
+        var error = ParsePath(path, sender, out address, out eightBit, out var consumed);
+        rest = path[consumed..];
+        return error;
+    }
+
     private static bool NextParameter(ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> keyword, out ReadOnlySpan<byte> value, out bool malformed)
     {
         keyword = default;
@@ -366,9 +366,6 @@ internal static class LmtpCommandParser
 
         return true;
     }
-
-    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> value, ReadOnlySpan<byte> prefix)
-        => value.Length >= prefix.Length && Ascii.EqualsIgnoreCase(value[..prefix.Length], prefix);
 
     private static bool IsDigits(ReadOnlySpan<byte> value)
     {
