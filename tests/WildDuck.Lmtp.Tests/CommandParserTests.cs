@@ -189,7 +189,8 @@ public class LineFramerTests
     {
         Frame(new string('a', 510) + "\r\n").Should().Be(LineStatus.Line);
         Frame(new string('a', 511) + "\n").Should().Be(LineStatus.Line);
-        Frame(new string('a', 511) + "\r\n").Should().Be(LineStatus.Incomplete);
+        Frame(new string('a', 511) + "\r\n").Should().Be(LineStatus.TooLong);
+        Frame(new string('a', 600)).Should().Be(LineStatus.Incomplete);
 
         static LineStatus Frame(string text)
         {
@@ -212,6 +213,16 @@ public class LineFramerTests
         framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.Incomplete);
 
         buffer = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes("xx\r\nNOOP\r\n"));
+        framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.TooLong);
+        framer.TryRead(ref buffer, 512, out var line).Should().Be(LineStatus.Line);
+        Encoding.ASCII.GetString(line.ToArray()).Should().Be("NOOP");
+    }
+
+    [Fact]
+    public void An_over_long_line_in_one_buffer_is_reported_at_once()
+    {
+        var framer = default(LineFramer);
+        var buffer = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(new string('x', 600) + "\r\nNOOP\r\n"));
         framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.TooLong);
         framer.TryRead(ref buffer, 512, out var line).Should().Be(LineStatus.Line);
         Encoding.ASCII.GetString(line.ToArray()).Should().Be("NOOP");

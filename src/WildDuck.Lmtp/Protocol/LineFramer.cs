@@ -53,14 +53,16 @@ internal struct LineFramer
         var lf = window.PositionOf((byte)'\n');
         if (lf is null)
         {
-            if (buffer.Length >= maxLength)
+            if (buffer.Length < maxLength)
             {
-                // No LF within the bound: drop what we have and skip to the end of the line.
-                _skipping = true;
-                buffer = buffer.Slice(buffer.End);
+                return LineStatus.Incomplete;
             }
 
-            return LineStatus.Incomplete;
+            // No LF within the bound: drop the window and skip to the end of the line, which may
+            // already be in the buffer.
+            _skipping = true;
+            buffer = buffer.Slice(maxLength);
+            return TryRead(ref buffer, maxLength, out line);
         }
 
         line = buffer.Slice(0, lf.Value);
