@@ -12,23 +12,42 @@ namespace WildDuck.Lmtp.Tests;
 public sealed class LmtpClient : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly IDisposable _owner;
+    private Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
 
-    private LmtpClient(TcpClient tcp)
+    private LmtpClient(Stream stream, IDisposable owner)
     {
-        _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream;
+        _owner = owner;
+    }
+
+    /// <summary>A client over any stream (an in-memory connection), after reading the greeting.</summary>
+    public static async Task<LmtpClient> OverStreamAsync(Stream stream)
+    {
+        var client = new LmtpClient(stream, stream);
+        (await client.ReadReplyAsync()).Should().StartWith("220 ");
+        return client;
+    }
+
+    /// <summary>Replaces the stream after a TLS handshake (no bytes may be buffered).</summary>
+    public Stream Stream
+    {
+        get => _stream;
+        set
+        {
+            (_end - _start).Should().Be(0, "nothing may follow the STARTTLS reply in plaintext");
+            _stream = value;
+        }
     }
 
     public static async Task<LmtpClient> ConnectAsync(IPEndPoint endPoint)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(endPoint);
-        var client = new LmtpClient(tcp);
+        var client = new LmtpClient(tcp.GetStream(), tcp);
         var greeting = await client.ReadReplyAsync();
         greeting.Should().StartWith("220 " + LmtpTestServer.Hostname + " LMTP WildDuck.Core ready");
         return client;
@@ -125,7 +144,8 @@ public sealed class LmtpClient : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        _tcp.Dispose();
+        _stream.Dispose();
+        _owner.Dispose();
         return ValueTask.CompletedTask;
     }
 }

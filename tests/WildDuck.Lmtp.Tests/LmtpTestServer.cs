@@ -2,6 +2,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +75,21 @@ public sealed class LmtpTestServer : IAsyncDisposable
     }
 
     public Task<LmtpClient> ConnectAsync() => LmtpClient.ConnectAsync(EndPoint);
+
+    /// <summary>Runs a session over an in-memory connection (for STARTTLS, which needs a certificate).</summary>
+    public (Stream Client, Task Session) ConnectInMemory(TlsMode mode, X509Certificate2? certificate)
+    {
+        var (server, client) = InMemoryConnection.Create(mode, certificate);
+        var handler = _services.GetLmtpHandler();
+        var session = Task.Run(async () =>
+        {
+            await using (server)
+            {
+                await handler.RunAsync(server, default);
+            }
+        });
+        return (client, session);
+    }
 
     /// <summary>The INBOX messages of <paramref name="user"/>, raw, in UID order.</summary>
     public async Task<IReadOnlyList<byte[]>> InboxAsync(UserRecord user)
