@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WildDuck.Hosting;
 using WildDuck.Imap;
+using WildDuck.Lmtp;
 using WildDuck.Storage;
 using WildDuck.Storage.Sqlite;
 
@@ -48,7 +49,8 @@ internal static class ServerSetup
                 o.SelfSignedHostname ??= section["Hostname"];
             })
             .ConfigureHosting(o => section.GetSection("Hosting").Bind(o))
-            .AddImap(o => section.GetSection("Imap").Bind(o));
+            .AddImap(o => section.GetSection("Imap").Bind(o))
+            .AddLmtp(o => section.GetSection("Lmtp").Bind(o));
         builder.Services.AddHostedService<StoreMaintenanceService>();
         return builder;
     }
