@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,7 +78,7 @@ public sealed class LmtpTestServer : IAsyncDisposable
     public Task<LmtpClient> ConnectAsync() => LmtpClient.ConnectAsync(EndPoint);
 
     /// <summary>Runs a session over an in-memory connection (for STARTTLS, which needs a certificate).</summary>
-    public (Stream Client, Task Session) ConnectInMemory(TlsMode mode, X509Certificate2? certificate)
+    public (Stream Client, Task Session) ConnectInMemory(TlsMode mode, X509Certificate2? certificate, CancellationToken serverStopping = default)
     {
         var (server, client) = InMemoryConnection.Create(mode, certificate);
         var handler = _services.GetLmtpHandler();
@@ -85,9 +86,9 @@ public sealed class LmtpTestServer : IAsyncDisposable
         {
             await using (server)
             {
-                await handler.RunAsync(server, default);
+                await handler.RunAsync(server, serverStopping);
             }
-        });
+        }, CancellationToken.None);
         return (client, session);
     }
 
