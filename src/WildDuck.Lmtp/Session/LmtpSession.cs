@@ -178,7 +178,7 @@ internal sealed partial class LmtpSession : IDisposable
 
     private async ValueTask FlushAsync()
     {
-        if (_output.UnflushedBytes == 0)
+        if (_output.CanGetUnflushedBytes && _output.UnflushedBytes == 0)
         {
             return;
         }
