@@ -90,6 +90,22 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bare_lf_is_content_not_a_terminator_and_the_store_normalises_it()
+    {
+        await using var client = await _server.ConnectAsync();
+        await client.SendAsync("LHLO mx\r\nMAIL FROM:<s@r.example>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n");
+        await client.ReadRepliesAsync(4);
+
+        // "LF . LF" and "LF . CRLF" do not end the message (no SMTP smuggling); "CRLF . CRLF" does.
+        await client.SendAsync("Subject: lf\r\n\r\none\ntwo\n.\nMAIL FROM:<x@y.z>\n.\r\nRCPT TO:<bob@example.org>\r\n.\r\n");
+        (await client.ReadReplyAsync()).Should().StartWith("250 2.0.0 alice@example.org Ok");
+        (await client.CommandAsync("NOOP")).Should().Be("250 2.0.0 Ok");
+        var stored = Encoding.UTF8.GetString((await _server.InboxAsync(_server.Alice)).Single());
+        stored.Should().EndWith("\r\nSubject: lf\r\n\r\none\r\ntwo\r\n.\r\nMAIL FROM:<x@y.z>\r\n.\r\nRCPT TO:<bob@example.org>\r\n");
+        (await _server.InboxAsync(_server.Bob)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Received_names_no_recipient_when_there_are_several()
     {
         await using var client = await _server.ConnectAsync();
