@@ -106,6 +106,27 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_pipelined_burst_is_answered_in_order()
+    {
+        await using var client = await _server.ConnectAsync();
+        const int count = 20_000;
+        var burst = new StringBuilder("LHLO mx\r\n");
+        for (var i = 0; i < count; i++)
+        {
+            burst.Append(i % 2 == 0 ? "NOOP\r\n" : "RSET\r\n");
+        }
+
+        var send = client.SendAsync(burst.ToString());
+        (await client.ReadReplyAsync()).Should().StartWith("250-");
+        for (var i = 0; i < count; i++)
+        {
+            (await client.ReadReplyAsync()).Should().Be(i % 2 == 0 ? "250 2.0.0 Ok" : "250 2.0.0 Flushed");
+        }
+
+        await send;
+    }
+
+    [Fact]
     public async Task Received_names_no_recipient_when_there_are_several()
     {
         await using var client = await _server.ConnectAsync();

@@ -37,6 +37,9 @@ internal enum InputMode : byte
 /// </remarks>
 internal sealed partial class LmtpSession : IDisposable
 {
+    /// <summary>Replies buffered while the client keeps pipelining before they are flushed anyway.</summary>
+    private const int MaxUnflushedReplies = 16 * 1024;
+
     private readonly LmtpServer _server;
     private readonly MailConnection _connection;
     private readonly ConnectionTimer _timer;
@@ -161,7 +164,15 @@ internal sealed partial class LmtpSession : IDisposable
     {
         if (!_needMore && _input.TryRead(out var ready))
         {
-            return ready;
+            if (!_output.CanGetUnflushedBytes || _output.UnflushedBytes < MaxUnflushedReplies)
+            {
+                return ready;
+            }
+
+            // A client that pipelines without reading replies gets back-pressure, not an ever-growing
+            // reply buffer: flush (and wait for the client to drain) before going on.
+            _input.AdvanceTo(ready.Buffer.Start);
+            await FlushAsync().ConfigureAwait(false);
         }
 
         await FlushAsync().ConfigureAwait(false);
