@@ -252,6 +252,27 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recipients_past_the_limit_get_452_and_the_accepted_ones_are_delivered()
+    {
+        await using var limited = await LmtpTestServer.StartAsync(o => o.MaxRecipients = 100);
+        await using var client = await limited.ConnectAsync();
+        var burst = new StringBuilder("LHLO mx\r\nMAIL FROM:<s@r.example>\r\n");
+        for (var i = 0; i < 101; i++)
+        {
+            burst.Append("RCPT TO:<alice@example.org>\r\n");
+        }
+
+        await client.SendAsync(burst.Append("DATA\r\n").ToString());
+        var replies = await client.ReadRepliesAsync(104);
+        replies.Skip(2).Take(100).Should().AllSatisfy(r => r.Should().StartWith("250 2.1.5"));
+        replies[102].Should().StartWith("452 4.5.3");
+        replies[103].Should().StartWith("354");
+        await client.SendAsync("Subject: many\r\n\r\nx\r\n.\r\n");
+        (await client.ReadRepliesAsync(100)).Should().AllSatisfy(r => r.Should().StartWith("250 2.0.0 alice@example.org Ok"));
+        (await limited.InboxAsync(limited.Alice)).Should().HaveCount(100);
+    }
+
+    [Fact]
     public async Task Rset_clears_the_transaction()
     {
         await using var client = await _server.ConnectAsync();
