@@ -168,6 +168,12 @@ public sealed class ConversationTests : IAsyncLifetime
         replies[1].Should().StartWith("503 5.5.1");
         replies[2].Should().StartWith("250 2.0.0 alice@example.org");
         Encoding.UTF8.GetString((await _server.InboxAsync(_server.Alice)).Single()).Should().EndWith("helloabc");
+
+        // RFC 3030 §2: recipients come before the content.
+        await client.SendAsync("MAIL FROM:<s@r.example>\r\nRCPT TO:<alice@example.org>\r\nBDAT 1\r\nxRCPT TO:<bob@example.org>\r\nBDAT 1 LAST\r\ny");
+        replies = await client.ReadRepliesAsync(5);
+        replies[3].Should().Be("503 5.5.1 RCPT not allowed after BDAT");
+        replies[4].Should().StartWith("250 2.0.0 alice@example.org");
     }
 
     [Fact]

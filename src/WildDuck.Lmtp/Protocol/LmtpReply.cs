@@ -31,6 +31,7 @@ internal enum LmtpReply : byte
     NoRecipients,
     BinaryMimeNeedsBdat,
     DataDuringBdat,
+    RcptDuringBdat,
     TooManyRecipients,
     SizeExceeded,
     TooManyErrors,

@@ -112,6 +112,7 @@ internal static class LmtpStrings
         // RFC 3030 §3: a BINARYMIME body must be sent with BDAT.
         LmtpReply.BinaryMimeNeedsBdat => "503 5.5.1 BODY=BINARYMIME requires BDAT\r\n"u8,
         LmtpReply.DataDuringBdat => "503 5.5.1 DATA not allowed after BDAT\r\n"u8,
+        LmtpReply.RcptDuringBdat => "503 5.5.1 RCPT not allowed after BDAT\r\n"u8,
 
         // RFC 5321 §4.5.3.1.10.
         LmtpReply.TooManyRecipients => "452 4.5.3 Too many recipients\r\n"u8,

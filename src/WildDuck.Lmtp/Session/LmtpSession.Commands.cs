@@ -73,21 +73,12 @@ internal sealed partial class LmtpSession
         Write(reply);
     }
 
-    /// <summary>Which sequence error, if any, stops a transaction command (RFC 5321 §4.1.4; RFC 2033 §4.2).</summary>
-    private LmtpReply TransactionState(bool needRecipients)
-    {
-        if (_lhloName is null)
-        {
-            return LmtpReply.NeedLhlo;
-        }
-
-        if (!_hasMail)
-        {
-            return LmtpReply.NeedMail;
-        }
-
-        return needRecipients && _recipients.Count == 0 ? LmtpReply.NoRecipients : LmtpReply.None;
-    }
+    /// <summary>The session's place in <see cref="LmtpStateTable"/>.</summary>
+    private LmtpState State => _lhloName is null ? LmtpState.Connected
+        : !_hasMail ? LmtpState.Greeted
+        : _chunking ? LmtpState.Chunking
+        : _recipients.Count == 0 ? LmtpState.Mail
+        : LmtpState.Recipients;
 
     /// <summary>LHLO (RFC 2033 §4.1): names the client, resets any transaction, lists the extensions.</summary>
     private void Lhlo(ReadOnlySpan<byte> arguments)
@@ -108,16 +99,11 @@ internal sealed partial class LmtpSession
     /// <summary>MAIL FROM (RFC 5321 §4.1.1.2) with SIZE, BODY and SMTPUTF8.</summary>
     private void Mail(ReadOnlySpan<byte> arguments)
     {
-        if (_lhloName is null)
+        // RFC 5321 §4.1.4: MAIL inside a transaction is a sequence error.
+        var state = LmtpStateTable.Check(LmtpVerb.Mail, State);
+        if (state != LmtpReply.None)
         {
-            Refuse(LmtpReply.NeedLhlo);
-            return;
-        }
-
-        if (_hasMail)
-        {
-            // RFC 5321 §4.1.4: MAIL inside a transaction is a sequence error.
-            Refuse(LmtpReply.NestedMail);
+            Refuse(state);
             return;
         }
 
@@ -145,7 +131,7 @@ internal sealed partial class LmtpSession
     /// <summary>RCPT TO (RFC 5321 §4.1.1.3): the agent decides; its reply is this recipient's.</summary>
     private ValueTask Rcpt(ReadOnlySpan<byte> arguments)
     {
-        var state = TransactionState(needRecipients: false);
+        var state = LmtpStateTable.Check(LmtpVerb.Rcpt, State);
         if (state != LmtpReply.None)
         {
             Refuse(state);

@@ -19,13 +19,8 @@ internal sealed partial class LmtpSession
             return;
         }
 
-        var state = TransactionState(needRecipients: true);
-        if (state == LmtpReply.None && _chunking)
-        {
-            // RFC 3030 §2: DATA and BDAT are not mixed in one transaction.
-            state = LmtpReply.DataDuringBdat;
-        }
-        else if (state == LmtpReply.None && _mail.Body == LmtpBodyType.BinaryMime)
+        var state = LmtpStateTable.Check(LmtpVerb.Data, State);
+        if (state == LmtpReply.None && _mail.Body == LmtpBodyType.BinaryMime)
         {
             // RFC 3030 §3: BODY=BINARYMIME content can only be sent with BDAT.
             state = LmtpReply.BinaryMimeNeedsBdat;
@@ -80,7 +75,7 @@ internal sealed partial class LmtpSession
             return ValueTask.CompletedTask;
         }
 
-        var state = TransactionState(needRecipients: true);
+        var state = LmtpStateTable.Check(LmtpVerb.Bdat, State);
         if (state == LmtpReply.None && !_chunking)
         {
             _chunking = true;
