@@ -279,6 +279,19 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_recipient_over_quota_gets_452_while_the_others_are_stored()
+    {
+        await _server.Users.UpdateUserAsync(_server.Bob.Id, new WildDuck.Storage.UserUpdate { Quota = 10 });
+        await using var client = await _server.ConnectAsync();
+        await client.SendAsync("LHLO mx\r\nMAIL FROM:<s@r.example>\r\nRCPT TO:<bob@example.org>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n");
+        await client.ReadRepliesAsync(5);
+        await client.SendAsync("Subject: quota\r\n\r\nmore than ten bytes\r\n.\r\n");
+        var replies = await client.ReadRepliesAsync(2);
+        replies[0].Should().StartWith("452 4.2.2 bob@example.org");
+        replies[1].Should().StartWith("250 2.0.0 alice@example.org Ok");
+    }
+
+    [Fact]
     public async Task Rset_clears_the_transaction()
     {
         await using var client = await _server.ConnectAsync();
