@@ -33,6 +33,7 @@ internal static class Program
             "idle-latency" => Scenarios.IdleLatency(options),
             "idle-connections" => Scenarios.IdleConnections(options).GetAwaiter().GetResult(),
             "pop3-retr" => Scenarios.Pop3Retrieve(options),
+            "lmtp-deliver" => LmtpScenarios.Deliver(options).GetAwaiter().GetResult(),
             _ => Fail("unknown scenario " + options.Scenario),
         };
     }
@@ -57,7 +58,9 @@ internal sealed class Options
           idle-latency [K=200]       IDLE on one connection, APPEND K messages on another
           idle-connections [N=1000]  N authenticated IDLE connections; RSS of --pid (and its children)
           pop3-retr [DEPTH=1]        POP3 (--port is the POP3 port): RETR every message, DEPTH in flight
+          lmtp-deliver [N=5000] [C=1] deliver N corpus messages over LMTP on C connections to --rcpt
         --user may contain {i}: connection k logs in as the user with {i} = 1 + k % --users.
+        --rcpt (LMTP recipient, default loaduser@localhost) may contain {i} the same way.
         """;
 
     public string Host { get; private set; } = "127.0.0.1";
@@ -65,12 +68,15 @@ internal sealed class Options
     public string User { get; private set; } = "loaduser";
     public string Password { get; private set; } = "pass";
     public string Mailbox { get; private set; } = "INBOX";
+    public string Recipient { get; private set; } = "loaduser@localhost";
     public int Runs { get; private set; } = 5;
     public int Users { get; private set; } = 1;
     public int? Pid { get; private set; }
     public string? Corpus { get; private set; }
     public string Scenario { get; private set; } = "";
     public List<string> Arguments { get; } = [];
+
+    public string RecipientFor(int k) => Recipient.Replace("{i}", (1 + (k % Users)).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     public string UserFor(int k) => User.Replace("{i}", (1 + (k % Users)).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
@@ -87,6 +93,7 @@ internal sealed class Options
                 case "--user": o.User = Next(); break;
                 case "--password": o.Password = Next(); break;
                 case "--mailbox": o.Mailbox = Next(); break;
+                case "--rcpt": o.Recipient = Next(); break;
                 case "--runs": o.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--users": o.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pid": o.Pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;

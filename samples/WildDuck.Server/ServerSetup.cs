@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WildDuck.Hosting;
 using WildDuck.Imap;
+using WildDuck.Lmtp;
 using WildDuck.Lmtp.Outbound;
 using WildDuck.Pop3;
 using WildDuck.Storage;
@@ -51,13 +52,14 @@ internal static class ServerSetup
             })
             .ConfigureHosting(o => section.GetSection("Hosting").Bind(o))
             .AddImap(o => section.GetSection("Imap").Bind(o))
-            .AddPop3(o => section.GetSection("Pop3").Bind(o));
-        builder.Services.AddHostedService<StoreMaintenanceService>();
+            .AddPop3(o => section.GetSection("Pop3").Bind(o))
+            .AddLmtp(o => section.GetSection("Lmtp").Bind(o))
+            .AddDelivery(o => section.GetSection("Delivery").Bind(o))
 
-        // The outbound relay for forwards and autoreplies (docs/outbound.md), e.g.
-        // WildDuck__Outbound__Smarthost__Host=smtp.example.org. AddWildDuck() is idempotent; this
-        // stays a statement of its own so the chain above can grow without conflicts.
-        builder.Services.AddWildDuck().AddOutboundRelay(o => section.GetSection("Outbound").Bind(o));
+            // Forwards and autoreplies leave through the outbound queue (docs/outbound.md), e.g.
+            // WildDuck__Outbound__Smarthost__Host=smtp.example.org.
+            .AddOutboundRelay(o => section.GetSection("Outbound").Bind(o));
+        builder.Services.AddHostedService<StoreMaintenanceService>();
         return builder;
     }
 }

@@ -106,32 +106,37 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     {
         ArgumentNullException.ThrowIfNull(request);
         var replies = new SmtpReply[request.Recipients.Count];
+        var outcomes = new SmtpReply[request.Recipients.Count];
 
         // One copy per distinct user (reference §6.1): recipients that resolve to the same user
-        // share its reply; the first recipient names the Delivered-To header.
+        // share its outcome; the first recipient names the Delivered-To header. Each reply names
+        // its own recipient, as in RFC 2033 §4.2's example, so a log line says whose it was.
         for (var i = 0; i < replies.Length; i++)
         {
-            var user = request.Recipients[i].User;
-            var first = FirstIndexOf(request.Recipients, user, i);
+            var recipient = request.Recipients[i];
+            var first = FirstIndexOf(request.Recipients, recipient.User, i);
             if (first < i)
             {
-                replies[i] = replies[first];
-                continue;
+                outcomes[i] = outcomes[first];
+            }
+            else
+            {
+                try
+                {
+                    outcomes[i] = await DeliverToUserAsync(request, recipient, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    LogDeliveryFailed(_logger, recipient.Address, ex);
+                    outcomes[i] = new SmtpReply(451, "4.3.0", "Temporary failure, try again later");
+                }
             }
 
-            try
-            {
-                replies[i] = await DeliverToUserAsync(request, request.Recipients[i], cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                LogDeliveryFailed(_logger, request.Recipients[i].Address, ex);
-                replies[i] = new SmtpReply(451, "4.3.0", "Temporary failure, try again later");
-            }
+            replies[i] = outcomes[i] with { Text = recipient.Address + " " + outcomes[i].Text };
         }
 
         return replies;

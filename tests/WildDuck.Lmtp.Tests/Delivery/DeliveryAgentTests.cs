@@ -162,7 +162,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         var stored = (await MailboxContentAsync("INBOX")).Should().ContainSingle().Subject;
         var expected = Encoding.ASCII.GetBytes("Return-Path: <bob@example.net>\r\nDelivered-To: Alice+Lists@Example.org\r\n").Concat(Received).Concat(message).ToArray();
         stored.Content.Should().Equal(expected);
-        replies[0].Text.Should().StartWith("Ok: stored as ");
+        replies[0].Text.Should().StartWith("Alice+Lists@Example.org Ok: stored as ");
     }
 
     [Fact]
@@ -170,7 +170,9 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
     {
         await Users.AddAddressAsync(_alice.Id, "postmaster@example.org");
         var replies = await DeliverAsync(Message(), "bob@example.net", "alice@example.org", "postmaster@example.org", "alice+x@example.org");
-        replies.Should().HaveCount(3).And.OnlyContain(r => r == replies[0]);
+        replies.Should().HaveCount(3).And.OnlyContain(r => r.Code == 250 && r.Text.Contains(" Ok: stored as ", StringComparison.Ordinal));
+        replies.Select(r => r.Text.Split(' ')[^1]).Distinct().Should().ContainSingle("one stored copy");
+        replies.Select(r => r.Text.Split(' ')[0]).Should().Equal("alice@example.org", "postmaster@example.org", "alice+x@example.org");
         (await MailboxContentAsync("INBOX")).Should().ContainSingle();
     }
 
@@ -197,7 +199,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         (await MailboxContentAsync("Work")).Should().ContainSingle().Which.Flags.Should().Be(MessageFlags.Seen | MessageFlags.Flagged);
 
         var dropped = (await DeliverAsync(Message("Buy", from: "spammer@example.net"), "spammer@example.net")).Single();
-        dropped.Should().Be(new SmtpReply(250, "2.0.0", "Message dropped by policy"));
+        dropped.Should().Be(new SmtpReply(250, "2.0.0", "alice@example.org Message dropped by policy"));
         (await MailboxContentAsync("INBOX")).Should().BeEmpty();
     }
 
@@ -218,7 +220,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         var accepted = (await _agent.CheckRecipientAsync("alice@example.org", 0, default)).Recipient!;
         await Users.UpdateUserAsync(_alice.Id, new UserUpdate { Quota = 100 });
         var replies = await _agent.DeliverAsync(new DeliveryRequest { ReturnPath = "bob@example.net", Recipients = new[] { accepted }, Message = Message(), ReceivedHeader = Received }, default);
-        replies.Single().Should().Be(new SmtpReply(452, "4.2.2", "Mailbox full, try again later"));
+        replies.Single().Should().Be(new SmtpReply(452, "4.2.2", "alice@example.org Mailbox full, try again later"));
         (await MailboxContentAsync("INBOX")).Should().BeEmpty();
     }
 
@@ -278,7 +280,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
             Query = new FilterQuery { Subject = "invoice" },
             Action = new FilterAction { Delete = true, Targets = new[] { "mail:accounting@example.net" } },
         });
-        (await DeliverAsync(Message("Invoice 42"))).Single().Text.Should().Be("Message dropped by policy");
+        (await DeliverAsync(Message("Invoice 42"))).Single().Text.Should().Be("alice@example.org Message dropped by policy");
         (await QueuedAsync()).Should().ContainSingle().Which.Entry.Recipients.Should().Equal("accounting@example.net");
         (await MailboxContentAsync("INBOX")).Should().BeEmpty();
     }
