@@ -53,7 +53,7 @@ public sealed class CorpusDeliveryTests
     }
 
     /// <summary>Length of Return-Path, Delivered-To and the folded Received field.</summary>
-    private static int TraceLength(byte[] message)
+    internal static int TraceLength(byte[] message)
     {
         var text = Encoding.Latin1.GetString(message);
         text.Should().StartWith("Return-Path: <corpus@remote.example>\r\nDelivered-To: alice@example.org\r\nReceived: from corpus.example ");
@@ -70,7 +70,7 @@ public sealed class CorpusDeliveryTests
         }
     }
 
-    private static byte[] DotStuff(byte[] body)
+    internal static byte[] DotStuff(byte[] body)
     {
         using var output = new MemoryStream();
         var lineStart = true;
