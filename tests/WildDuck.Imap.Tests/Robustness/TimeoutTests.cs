@@ -21,11 +21,13 @@ public sealed class TimeoutTests
     [Fact]
     public async Task InactiveSessionIsLoggedOutAndActivityKeepsItAlive()
     {
-        await using var server = await ImapTestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromMilliseconds(600));
+        // Three NOOPs a second apart outlast one 3 s timeout only if each resets it; the margin
+        // (2 s per round trip) keeps a loaded CI machine from timing out between them.
+        await using var server = await ImapTestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromSeconds(3));
         await using var raw = await RawImapConnection.OpenAsync(server);
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
-            await Task.Delay(250);
+            await Task.Delay(1000);
             (await raw.CommandAsync("n" + i, "NOOP"))[^1].Should().StartWith("n" + i + " OK");
         }
 
