@@ -163,11 +163,12 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var id = await Backend.Outbound.EnqueueAsync(NewOutbound(1));
-        var crashed = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromSeconds(1) })).Single();
+        var crashed = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromSeconds(3) })).Single();
         (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Should().BeEmpty();
 
-        // The suite runs on the real clock (see IStorageBackend); let the short lease run out.
-        await Task.Delay(TimeSpan.FromMilliseconds(1200));
+        // The suite runs on the real clock (see IStorageBackend); let the short lease run out. (3 s
+        // leaves a slow machine time for the second claim above to happen inside the lease.)
+        await Task.Delay(TimeSpan.FromMilliseconds(3200));
         var recovered = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 1, LeaseTime = TimeSpan.FromMinutes(1) })).Single();
 
         recovered.Entry.Id.Should().Be(id);
