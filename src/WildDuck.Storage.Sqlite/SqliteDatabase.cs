@@ -25,6 +25,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     private const string SavepointName = "w";
     private readonly Queue<PendingWrite> _writeQueue = new();
     private bool _writerRunning;
+    private SqliteConnection? _writer;
     private readonly object _initLock = new();
     private volatile bool _initialized;
 
@@ -135,7 +136,10 @@ internal sealed partial class SqliteDatabase : IDisposable
     {
         try
         {
-            using var connection = OpenRaw();
+            // One connection for all writes: batches run one at a time, and a connection that did
+            // the last write keeps its page cache (any other connection must drop its cache after
+            // a foreign write), so b-tree interior pages and FTS structure stay in memory.
+            var connection = _writer ??= OpenRaw();
 
             // BEGIN IMMEDIATE: take the write lock up front, so the transaction can never fail
             // half-way on a read-to-write upgrade (which busy_timeout does not retry).
@@ -179,6 +183,11 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
         catch (Exception ex)
         {
+            // A connection that failed outside a writer's own work (lock timeout, I/O error) is
+            // replaced, in case it is left in a bad state.
+            _writer?.Dispose();
+            _writer = null;
+
             // Nothing of this batch committed: every writer that has not failed on its own fails now.
             foreach (var write in batch)
             {
@@ -208,6 +217,11 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     public void Dispose()
     {
+        lock (_writeQueue)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
     }
 
     private SqliteConnection OpenRaw()

@@ -53,11 +53,12 @@ public sealed class TimeoutTests
     public async Task AClientStallingAfterAContinuationIsStillTimedOut(string command, bool login)
     {
         // Otherwise announcing a literal (or starting SASL) and sending nothing holds the
-        // connection open for ever, before authentication too.
+        // connection open for ever, before authentication too. (1.5 s: the LOGIN before the
+        // stall hashes a password, which on a loaded CI machine can outlast a shorter timeout.)
         await using var server = await ImapTestServer.StartAsync(o =>
         {
-            o.PreAuthTimeout = TimeSpan.FromMilliseconds(300);
-            o.IdleTimeout = TimeSpan.FromMilliseconds(300);
+            o.PreAuthTimeout = TimeSpan.FromMilliseconds(1500);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(1500);
         });
         await using var raw = await RawImapConnection.OpenAsync(server, login);
         if (command.Contains("SEARCH", StringComparison.Ordinal))
@@ -85,10 +86,11 @@ public sealed class TimeoutTests
     [InlineData("a1 APPEND INBOX {999999999+}\r\nSubject: x", true)]
     public async Task AClientStallingMidCommandIsStillTimedOut(string partial, bool login)
     {
+        // 1.5 s, not less: the LOGIN before the stall must fit inside the pre-auth timeout.
         await using var server = await ImapTestServer.StartAsync(o =>
         {
-            o.PreAuthTimeout = TimeSpan.FromMilliseconds(300);
-            o.IdleTimeout = TimeSpan.FromMilliseconds(300);
+            o.PreAuthTimeout = TimeSpan.FromMilliseconds(1500);
+            o.IdleTimeout = TimeSpan.FromMilliseconds(1500);
         });
         await using var raw = await RawImapConnection.OpenAsync(server, login);
         await raw.CommandAsync("s0", "NOOP");
