@@ -32,6 +32,7 @@ public static class DeliveryBuilderExtensions
         }
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<Outbound.OutboundWakeup>();
         builder.Services.TryAddSingleton<IMailDeliveryAgent, MailDeliveryAgent>();
         return builder;
     }

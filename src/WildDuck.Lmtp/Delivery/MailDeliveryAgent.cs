@@ -42,6 +42,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     private readonly ForwardCounter _forwardCounter;
     private readonly TimeProvider _time;
     private readonly ILogger<MailDeliveryAgent> _logger;
+    private readonly Outbound.OutboundWakeup? _relayWakeup;
 
     public MailDeliveryAgent(
         IUserStore users,
@@ -53,7 +54,8 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         IOptions<DeliveryOptions> options,
         IOptions<WildDuckOptions> wildDuck,
         TimeProvider time,
-        ILogger<MailDeliveryAgent> logger)
+        ILogger<MailDeliveryAgent> logger,
+        Outbound.OutboundWakeup? relayWakeup = null)
     {
         _users = users;
         _mailboxes = mailboxes;
@@ -68,6 +70,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         _forwardCounter = new ForwardCounter(time);
         _time = time;
         _logger = logger;
+        _relayWakeup = relayWakeup;
     }
 
     /// <inheritdoc />
@@ -314,6 +317,8 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
                 new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = new[] { recipient.Address }, Content = bytes, Route = route.Value, Reason = "forward", User = user.Id },
                 cancellationToken).ConfigureAwait(false);
         }
+
+        _relayWakeup?.Notify();
     }
 
     private async Task AutoreplyAsync(
@@ -358,6 +363,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         await _outbound.EnqueueAsync(
             new OutboundMessage { ReturnPath = string.Empty, Recipients = new[] { request.ReturnPath }, Content = reply, Reason = "autoreply", User = user.Id },
             cancellationToken).ConfigureAwait(false);
+        _relayWakeup?.Notify();
     }
 
     private async Task<MailboxId?> TargetMailboxAsync(UserId user, DeliveryTarget target, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public static class OutboundRelayBuilderExtensions
         registration.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboundRelayOptions>, OutboundRelayOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboundWakeup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboundRelayService>());
         return builder;
     }

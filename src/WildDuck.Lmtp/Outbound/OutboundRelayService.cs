@@ -30,13 +30,15 @@ internal sealed partial class OutboundRelayService : BackgroundService
     private readonly SmtpRelaySender _smtp;
     private readonly HttpRelaySender _httpSender;
     private readonly OutboundRoute? _smarthost;
+    private readonly OutboundWakeup? _wakeup;
 
     public OutboundRelayService(
         IOutboundQueue queue,
         IOptions<OutboundRelayOptions> options,
         IOptions<WildDuckOptions> wildDuckOptions,
         TimeProvider timeProvider,
-        ILogger<OutboundRelayService> logger)
+        ILogger<OutboundRelayService> logger,
+        OutboundWakeup? wakeup = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(wildDuckOptions);
@@ -44,6 +46,7 @@ internal sealed partial class OutboundRelayService : BackgroundService
         _options = options.Value;
         _time = timeProvider;
         _logger = logger;
+        _wakeup = wakeup;
         _http = new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = _options.ConnectTimeout,
@@ -110,7 +113,14 @@ internal sealed partial class OutboundRelayService : BackgroundService
             {
                 try
                 {
-                    await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                    if (_wakeup is null)
+                    {
+                        await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _wakeup.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException)
                 {

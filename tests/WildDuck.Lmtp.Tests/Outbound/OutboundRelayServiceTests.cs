@@ -433,6 +433,40 @@ public sealed class OutboundRelayServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_wakeup_sends_newly_queued_mail_before_the_next_poll()
+    {
+        await using var sink = new SmtpSink();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddWildDuck(o => o.Hostname = "mx.example.test")
+            .UseSqliteStorage(o => o.Path = Path.Combine(_fixture.Directory, "wakeup.db"))
+            .AddOutboundRelay(o =>
+            {
+                RelayFixture.Smarthost(sink)(o);
+                o.PollInterval = TimeSpan.FromMinutes(10);
+            });
+        await using var provider = services.BuildServiceProvider();
+        var relay = provider.GetServices<IHostedService>().OfType<OutboundRelayService>().Single();
+        var queue = provider.GetRequiredService<IOutboundQueue>();
+        await queue.EnqueueAsync(Message(Tricky));
+        await relay.StartAsync(CancellationToken.None);
+        try
+        {
+            // The first pass sends the first entry; the relay then sleeps for the 10-minute poll.
+            (await sink.NextMessage.Task.WaitAsync(TimeSpan.FromSeconds(30))).Data.Should().Equal(Tricky);
+            sink.NextMessage = new TaskCompletionSource<SinkTransaction>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var second = Encoding.ASCII.GetBytes("Subject: second\r\n\r\nwoken\r\n");
+            await queue.EnqueueAsync(Message(second));
+            provider.GetRequiredService<OutboundWakeup>().Notify();
+            (await sink.NextMessage.Task.WaitAsync(TimeSpan.FromSeconds(30))).Data.Should().Equal(second);
+        }
+        finally
+        {
+            await relay.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task TheHostedServiceSendsWhatIsEnqueuedThroughDependencyInjection()
     {
         await using var sink = new SmtpSink();
