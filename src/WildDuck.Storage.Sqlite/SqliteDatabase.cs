@@ -26,6 +26,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly Queue<PendingWrite> _writeQueue = new();
     private bool _writerRunning;
     private SqliteConnection? _writer;
+    private bool _disposed;
     private readonly object _initLock = new();
     private volatile bool _initialized;
 
@@ -76,6 +77,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         bool lead;
         lock (_writeQueue)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _writeQueue.Enqueue(pending);
             lead = !_writerRunning;
             _writerRunning = true;
@@ -114,7 +116,7 @@ internal sealed partial class SqliteDatabase : IDisposable
 
             if (batch.Count == 0)
             {
-                _writerRunning = false;
+                StopWriting();
                 return false;
             }
         }
@@ -124,7 +126,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         {
             if (_writeQueue.Count == 0)
             {
-                _writerRunning = false;
+                StopWriting();
                 return false;
             }
 
@@ -215,9 +217,28 @@ internal sealed partial class SqliteDatabase : IDisposable
         return Task.FromResult(result);
     }
 
+    /// <summary>
+    /// Refuses new writes; writes already queued still run, and the writer connection closes when
+    /// the last of them is done (never under a running transaction).
+    /// </summary>
     public void Dispose()
     {
         lock (_writeQueue)
+        {
+            _disposed = true;
+            if (!_writerRunning)
+            {
+                _writer?.Dispose();
+                _writer = null;
+            }
+        }
+    }
+
+    /// <summary>Called under the queue lock when the queue is drained.</summary>
+    private void StopWriting()
+    {
+        _writerRunning = false;
+        if (_disposed)
         {
             _writer?.Dispose();
             _writer = null;

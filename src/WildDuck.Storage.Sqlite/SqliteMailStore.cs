@@ -31,6 +31,7 @@ public sealed partial class SqliteMailStore :
     private readonly TimeProvider _time;
     private readonly MessageIndexer _indexer;
     private readonly SqliteAttachmentSource _attachmentSource;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the store over the configured file (created and migrated on first use).</summary>
     public SqliteMailStore(
@@ -49,7 +50,8 @@ public sealed partial class SqliteMailStore :
         _notifier = notifier;
         _passwordHasher = passwordHasher;
         _time = timeProvider ?? TimeProvider.System;
-        _db = new SqliteDatabase(sqliteOptions.Value, (ILogger?)logger ?? NullLogger.Instance);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _db = new SqliteDatabase(sqliteOptions.Value, _logger);
         _indexer = new MessageIndexer(_options.Messages);
         _attachmentSource = new SqliteAttachmentSource(_db);
     }
@@ -62,10 +64,25 @@ public sealed partial class SqliteMailStore :
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// Wakes the user's sessions after a commit. A failing notifier must not turn a committed
+    /// change into an error: the caller would retry (an LMTP client would deliver twice), and
+    /// sessions catch up from the journal at their next command anyway.
+    /// </summary>
     private async Task NotifyAsync(UserId user)
     {
-        await _notifier.NotifyAsync(user).ConfigureAwait(false);
+        try
+        {
+            await _notifier.NotifyAsync(user).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotifyFailed(_logger, user.ToString(), ex);
+        }
     }
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Waking the sessions of user {User} after a committed change failed; they catch up at their next command.")]
+    private static partial void LogNotifyFailed(ILogger logger, string user, Exception exception);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

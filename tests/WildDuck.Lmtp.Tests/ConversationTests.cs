@@ -192,7 +192,8 @@ public sealed class ConversationTests : IAsyncLifetime
         await client.SendAsync("Subject: caf\u00e9\r\n\r\nna\u00efve\r\n.\r\n");
         (await client.ReadReplyAsync()).Should().StartWith("250 2.0.0 j\u00f6rg@example.org Ok");
         var stored = Encoding.UTF8.GetString((await _server.InboxAsync(_server.Alice)).Single());
-        stored.Should().StartWith("Return-Path: <s\u00e9nder@r.example>\r\nDelivered-To: j\u00f6rg@example.org\r\n").And.Contain(" with UTF8LMTP id ");
+        stored.Should().StartWith("Return-Path: <s\u00e9nder@r.example>\r\nDelivered-To: j\u00f6rg@example.org\r\n").And.Contain(" with UTF8LMTP id ")
+            .And.EndWith("\r\n\r\nna\u00efve\r\n", "multi-byte trace fields must not cut the end of the message");
     }
 
     [Fact]
@@ -337,6 +338,8 @@ public sealed class ConversationTests : IAsyncLifetime
     [InlineData("RCPT TO:<alice@example.org>", "503 5.5.1")]
     [InlineData("DATA x", "501 5.5.4")]
     [InlineData("BDAT x", "501 5.5.2")]
+    [InlineData("MAIL FROM:<\"a\\\rX-Injected: yes\"@r.example>", "501 5.1.7")]
+    [InlineData("MAIL FROM:<a(b@r.example>", "501 5.1.7")]
     [InlineData("MAIL FROM:<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@r.example>", "501 5.1.7")]
     public async Task Bad_input_gets_its_reply_and_keeps_the_session_usable(string command, string reply)
     {

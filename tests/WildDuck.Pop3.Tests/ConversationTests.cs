@@ -15,6 +15,42 @@ public sealed class ConversationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
+    public async Task Commands_split_across_reads_and_a_long_pipelined_burst_are_parsed_exactly()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await _server.AppendAsync("Subject: m" + i + "\r\n\r\nbody " + i + "\r\n");
+        }
+
+        await using var pop = await RawPop3Connection.OpenAsync(_server);
+
+        // A command in pieces: each piece is its own read on the server.
+        await pop.SendAsync("DE");
+        await Task.Delay(50);
+        await pop.SendAsync("LE 3");
+        await Task.Delay(50);
+        await pop.SendAsync("\r\n");
+        (await pop.ReadLineAsync()).Should().StartWith("+OK");
+
+        // Thousands of commands sent before any reply is read span many pipe segments.
+        const int burst = 3000;
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < burst; i++)
+        {
+            text.Append(i % 2 == 0 ? "NOOP\r\n" : "LIST 2\r\n");
+        }
+
+        await pop.SendAsync(text.ToString());
+        for (var i = 0; i < burst; i++)
+        {
+            (await pop.ReadLineAsync()).Should().StartWith(i % 2 == 0 ? "+OK" : "+OK 2 ", "reply " + i);
+        }
+
+        (await pop.CommandAsync("LIST 3")).Should().StartWith("-ERR", "message 3 was deleted, not another one");
+        (await pop.CommandAsync("STAT")).Should().StartWith("+OK 2 ");
+    }
+
+    [Fact]
     public async Task Greeting_and_CAPA_list_the_extensions_for_the_state()
     {
         await using var pop = await RawPop3Connection.OpenAsync(_server, login: false);

@@ -29,6 +29,9 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
 {
     private const string Source = "LMTP";
 
+    /// <summary>Room for Return-Path, Delivered-To and Received on top of the message size limit.</summary>
+    private const int TraceAllowance = 64 * 1024;
+
     private readonly IUserStore _users;
     private readonly IMailboxStore _mailboxes;
     private readonly IMessageStore _messages;
@@ -65,7 +68,11 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         _outbound = outbound;
         _options = options.Value;
         _wildDuck = wildDuck.Value;
-        _indexer = new MessageIndexer(_wildDuck.Messages);
+        // The size limit is the client's: the trace fields this agent adds get room on top, so a
+        // message that fits the advertised SIZE is never refused after DATA (RFC 1870).
+        var limits = _wildDuck.Messages.Clone();
+        limits.MaxMessageSize += TraceAllowance;
+        _indexer = new MessageIndexer(limits);
         _evaluator = new FilterEvaluator(_options.SpamHeaders);
         _forwardCounter = new ForwardCounter(time);
         _time = time;
@@ -77,6 +84,14 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     public async ValueTask<RecipientVerdict> CheckRecipientAsync(string address, long declaredSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
+
+        // RFC 5321 §4.5.1: "Postmaster" without a domain must be accepted; it is the postmaster
+        // of this host (or of the configured mail domain).
+        if (address.Equals("postmaster", StringComparison.OrdinalIgnoreCase))
+        {
+            address = "postmaster@" + (_wildDuck.EmailDomain ?? _wildDuck.Hostname);
+        }
+
         if (!AddressNormalizer.IsValidAddress(address))
         {
             return new RecipientVerdict(new SmtpReply(501, "5.1.3", "Bad recipient address syntax"), null);
@@ -159,8 +174,10 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         }
 
         var trace = TraceHeaders(request.ReturnPath, recipient.Address);
-        var length = trace.Length + request.ReceivedHeader.Length + request.Message.Length;
-        if (length > _wildDuck.Messages.MaxMessageSize)
+
+        // Bytes, not characters: SMTPUTF8 addresses take more than one byte per character.
+        var length = Encoding.UTF8.GetByteCount(trace) + request.ReceivedHeader.Length + request.Message.Length;
+        if (request.Message.Length > _wildDuck.Messages.MaxMessageSize || length - request.Message.Length > TraceAllowance)
         {
             return new SmtpReply(552, "5.3.4", "Message too big");
         }
@@ -197,9 +214,19 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
 
             if (plan.Drop)
             {
-                // Nothing is stored; the filter's own forwards still go (reference §6.3 step 9).
+                // Nothing is stored; the filter's own forwards still go (reference §6.3 step 9). A
+                // failure to queue them answers 4xx (nothing else keeps the message); once they are
+                // queued, an autoreply failure is only logged, so a retry cannot forward twice.
                 await ForwardAsync(request, recipient, user, plan, content, input.Headers, cancellationToken).ConfigureAwait(false);
-                await AutoreplyAsync(request, recipient, user, plan, indexed.Metadata, input.Headers, null, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await AutoreplyAsync(request, recipient, user, plan, indexed.Metadata, input.Headers, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSideEffectFailed(_logger, recipient.Address, ex);
+                }
+
                 LogDropped(_logger, recipient.Address);
                 return new SmtpReply(250, "2.0.0", "Message dropped by policy");
             }
@@ -345,21 +372,32 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return;
         }
 
+        // Compose first: a sender address MimeKit cannot take gets no reply, and is not recorded
+        // as answered.
+        byte[] reply;
+        try
+        {
+            reply = AutoreplyComposer.Compose(
+                settings,
+                fromName: settings.Name ?? user.Name ?? user.Username,
+                fromAddress: recipient.Address,
+                to: request.ReturnPath,
+                original: metadata,
+                originalReferences: HeaderValue(headers, "references"),
+                storedId: storedId,
+                hostname: _wildDuck.Hostname,
+                now: now);
+        }
+        catch (MimeKit.ParseException)
+        {
+            return;
+        }
+
         if (!await _autoreplies.TryRecordAutoreplyAsync(user.Id, request.ReturnPath, now, _options.AutoreplyInterval, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        var reply = AutoreplyComposer.Compose(
-            settings,
-            fromName: settings.Name ?? user.Name ?? user.Username,
-            fromAddress: recipient.Address,
-            to: request.ReturnPath,
-            original: metadata,
-            originalReferences: HeaderValue(headers, "references"),
-            storedId: storedId,
-            hostname: _wildDuck.Hostname,
-            now: now);
         await _outbound.EnqueueAsync(
             new OutboundMessage { ReturnPath = string.Empty, Recipients = new[] { request.ReturnPath }, Content = reply, Reason = "autoreply", User = user.Id },
             cancellationToken).ConfigureAwait(false);
@@ -397,7 +435,30 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         : new SmtpReply(452, "4.2.2", "Mailbox full, try again later");
 
     private static string TraceHeaders(string returnPath, string recipient) =>
-        "Return-Path: <" + returnPath + ">\r\nDelivered-To: " + recipient + "\r\n";
+        "Return-Path: <" + WithoutControls(returnPath) + ">\r\nDelivered-To: " + WithoutControls(recipient) + "\r\n";
+
+    /// <summary>
+    /// A second line of defence after the LMTP parser: the envelope comes from the client and must
+    /// never end a header line early (CR, LF) or carry other control bytes into the stored message.
+    /// </summary>
+    private static string WithoutControls(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return string.Create(value.Length, value, static (span, v) =>
+                {
+                    for (var i = 0; i < v.Length; i++)
+                    {
+                        span[i] = char.IsControl(v[i]) ? '?' : v[i];
+                    }
+                });
+            }
+        }
+
+        return value;
+    }
 
     private static int FirstIndexOf(IReadOnlyList<AcceptedRecipient> recipients, UserId user, int before)
     {

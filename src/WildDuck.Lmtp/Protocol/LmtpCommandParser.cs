@@ -221,7 +221,18 @@ internal static class LmtpCommandParser
             {
                 if (b == (byte)'\\')
                 {
-                    i++;
+                    // RFC 5321 §4.1.2 quoted-pairSMTP: a backslash escapes %d32-126 only (and
+                    // UTF-8 under SMTPUTF8, checked with the rest of the 8-bit bytes); never a
+                    // control byte, which would reach the stored Return-Path header.
+                    if (++i >= input.Length || input[i] < (byte)' ' || input[i] == 0x7F)
+                    {
+                        return bad;
+                    }
+
+                    if (input[i] >= 0x80)
+                    {
+                        eightBit = true;
+                    }
                 }
                 else if (b == (byte)'"')
                 {
@@ -245,8 +256,11 @@ internal static class LmtpCommandParser
             {
                 quoted = true;
             }
-            else if (b <= (byte)' ' || b == 0x7F || b == (byte)'<')
+            else if (b <= (byte)' ' || b == 0x7F || b == (byte)'<' || IsSpecial(b))
             {
+                // Outside quotes only atext, '.', '@' and (for source routes) ':' and ','
+                // belong in a path (RFC 5321 §4.1.2); specials such as '(' ';' '\' '[' ']'
+                // outside a domain literal are refused. '[' and ']' stay for domain literals.
                 return bad;
             }
         }
@@ -312,6 +326,9 @@ internal static class LmtpCommandParser
         mailbox = inner;
         return LmtpReply.None;
     }
+
+    /// <summary>RFC 5322 specials that may not appear unquoted in a path, except those with a role there.</summary>
+    private static bool IsSpecial(byte b) => b is (byte)'(' or (byte)')' or (byte)';' or (byte)'\\' or (byte)'"';
 
     /// <summary>"FROM:" or "TO:" (a space after the colon is tolerated), then the path; <paramref name="rest"/> is what follows it.</summary>
     private static LmtpReply ParseKeywordPath(ReadOnlySpan<byte> arguments, ReadOnlySpan<byte> keyword, bool sender, out ReadOnlySpan<byte> address, out bool eightBit, out ReadOnlySpan<byte> rest)

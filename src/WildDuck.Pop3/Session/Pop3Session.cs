@@ -161,10 +161,12 @@ internal sealed partial class Pop3Session : IAsyncDisposable
             {
                 case LineStatus.Line:
                     // Copy the line out, then release the pipe before any await (style.md §3.1, rule 3).
+                    // The length too: after AdvanceTo the sequence's segments may already be reused.
+                    var length = (int)line.Length;
                     line.CopyTo(_line);
                     _input.AdvanceTo(reader.Position);
                     _needMore = false;
-                    return (ReadKind.Line, (int)line.Length);
+                    return (ReadKind.Line, length);
                 case LineStatus.TooLong:
                     _input.AdvanceTo(reader.Position);
                     _needMore = false;

@@ -41,6 +41,10 @@ public enum MimeLimitBehavior
 /// <summary>Limits applied to every ingested message.</summary>
 public sealed class MessageLimits
 {
+    /// <summary>A copy of these limits, for a caller that adjusts one of them (delivery allows room for its trace headers).</summary>
+    /// <returns>The copy.</returns>
+    public MessageLimits Clone() => (MessageLimits)MemberwiseClone();
+
     /// <summary>
     /// Largest message accepted, in bytes after CRLF normalisation. Default 64 MiB (WildDuck's
     /// MAX_ALLOWED_MESSAGE_SIZE). Prevents a single upload from exhausting memory or disk.

@@ -138,6 +138,14 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bare_postmaster_is_the_postmaster_of_this_host()
+    {
+        (await _agent.CheckRecipientAsync("Postmaster", 0, default)).Reply.Code.Should().Be(550, "no one holds postmaster@lmtp.test yet");
+        await Users.AddAddressAsync(_alice.Id, "postmaster@lmtp.test");
+        (await _agent.CheckRecipientAsync("Postmaster", 0, default)).Recipient!.User.Should().Be(_alice.Id);
+    }
+
+    [Fact]
     public async Task Unknown_disabled_and_over_quota_recipients_get_their_codes()
     {
         (await _agent.CheckRecipientAsync("nobody@example.org", 0, default)).Reply.Should().Be(new SmtpReply(550, "5.1.1", "Unknown recipient"));
