@@ -138,7 +138,11 @@ internal static partial class AdminCli
 
         if (!Uri.TryCreate(route, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0)
         {
-            return route;
+            // Unparsable routes may still carry user:password@ (never print a password).
+            var scheme = route.IndexOf("://", StringComparison.Ordinal);
+            var at = scheme < 0 ? -1 : route.IndexOf('@', scheme + 3);
+            var slash = scheme < 0 ? -1 : route.IndexOf('/', scheme + 3);
+            return at > 0 && (slash < 0 || at < slash) ? string.Concat(route.AsSpan(0, scheme + 3), "***", route.AsSpan(at)) : route;
         }
 
         var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed partial class SqliteMailStore
                 Execute(
                     c,
                     t,
-                    "INSERT INTO outbound_queue (id, state, reason, user_id, return_path, recipients, route, size, created, attempts, next_attempt, content) VALUES ($id, 0, $reason, $u, $rp, $rcpt, $route, $size, $now, 0, $now, $content)",
+                    "INSERT INTO outbound_queue (id, state, reason, user_id, return_path, recipients, route, size, created, attempts, next_attempt, content) VALUES ($id, $state, $reason, $u, $rp, $rcpt, $route, $size, $created, $attempts, $next, $content)",
                     ("$id", Blob(id)),
                     ("$reason", message.Reason),
                     ("$u", message.User is { } user ? Blob(user) : null),
@@ -58,7 +58,10 @@ public sealed partial class SqliteMailStore
                     ("$rcpt", recipients),
                     ("$route", message.Route),
                     ("$size", (long)content.Length),
-                    ("$now", now),
+                    ("$state", (long)(message.PreviousAttempts > 0 ? OutboundState.Deferred : OutboundState.Queued)),
+                    ("$created", message.FirstQueued?.ToUnixTimeMilliseconds() ?? now),
+                    ("$attempts", (long)Math.Max(0, message.PreviousAttempts)),
+                    ("$next", message.NotBefore?.ToUnixTimeMilliseconds() ?? now),
                     ("$content", content));
                 return id;
             },

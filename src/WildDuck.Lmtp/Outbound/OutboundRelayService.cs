@@ -51,6 +51,10 @@ internal sealed partial class OutboundRelayService : BackgroundService
         {
             ConnectTimeout = _options.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // A redirect would turn the POST into a bodiless GET (RFC 9110 §15.4) and could point
+            // anywhere: a 3xx is an answer (a failure), not something to follow.
+            AllowAutoRedirect = false,
         })
         {
             // Each request has its own timeout (CommandTimeout) through a token.
@@ -162,7 +166,7 @@ internal sealed partial class OutboundRelayService : BackgroundService
         }
         else if (!OutboundRoute.TryParse(lease.Entry.Route, out route))
         {
-            await FailAsync(lease, "unknown", "unsupported route " + lease.Entry.Route).ConfigureAwait(false);
+            await FailAsync(lease, "unknown", "unsupported route " + OutboundRoute.Redact(lease.Entry.Route)).ConfigureAwait(false);
             return;
         }
 
@@ -218,6 +222,12 @@ internal sealed partial class OutboundRelayService : BackgroundService
                     Route = entry.Route,
                     Reason = entry.Reason,
                     User = entry.User,
+
+                    // A greylisting host must not be asked again at the next poll, and the age
+                    // limit counts from the original entry (RFC 5321 §4.5.4.1).
+                    FirstQueued = entry.Created,
+                    PreviousAttempts = entry.Attempts + 1,
+                    NotBefore = _time.GetUtcNow() + Backoff(entry.Attempts + 1, _options.BackoffBase, _options.BackoffCap),
                 },
                 CancellationToken.None).ConfigureAwait(false);
         }

@@ -4,7 +4,7 @@ using System;
 namespace WildDuck.Lmtp.Outbound;
 
 /// <summary>Where one queue entry goes, parsed from <see cref="Storage.OutboundEntry.Route"/>.</summary>
-internal sealed record OutboundRoute
+internal sealed partial record OutboundRoute
 {
     /// <summary>For metrics and logs: <c>smarthost</c>, <c>smtp</c> or <c>http</c>.</summary>
     public required string Kind { get; init; }
@@ -21,6 +21,12 @@ internal sealed record OutboundRoute
     public string? Password { get; init; }
 
     public bool AllowInvalidCertificate { get; init; }
+
+    /// <summary>
+    /// True for routes from users' forward targets: their credentials go only over TLS with a
+    /// checked certificate. The operator's smarthost follows its configured TLS mode instead.
+    /// </summary>
+    public bool CredentialsNeedTls { get; init; }
 
     /// <summary>For HTTP routes: where to POST.</summary>
     public Uri? Url { get; init; }
@@ -40,6 +46,12 @@ internal sealed record OutboundRoute
         Password = smarthost.Password,
         AllowInvalidCertificate = smarthost.AllowInvalidCertificate,
     };
+
+    /// <summary>The route text with any <c>user:password@</c> replaced by <c>***@</c>, for logs and stored errors.</summary>
+    public static string Redact(string route) => UserInfo().Replace(route, "***@");
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?<=://)[^/@]*@", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UserInfo();
 
     /// <summary>
     /// Parses a filter or forwarding target URL (reference §6.7): <c>smtp://</c> (port 25,
@@ -80,6 +92,7 @@ internal sealed record OutboundRoute
                     Port = uri.IsDefaultPort || uri.Port <= 0 ? (implicitTls ? 465 : 25) : uri.Port,
                     Tls = implicitTls ? OutboundTlsMode.Implicit : OutboundTlsMode.StartTlsWhenAvailable,
                     AllowInvalidCertificate = !implicitTls,
+                    CredentialsNeedTls = true,
                     Username = user,
                     Password = password,
                 };

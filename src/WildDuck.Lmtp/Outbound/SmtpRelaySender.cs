@@ -44,7 +44,7 @@ internal sealed class SmtpRelaySender
             LocalDomain = _heloName,
             Timeout = (int)Math.Min(int.MaxValue, _options.CommandTimeout.TotalMilliseconds),
         };
-        if (route.AllowInvalidCertificate)
+        if (route.AllowInvalidCertificate && !(route.CredentialsNeedTls && route.Username is not null))
         {
             // Opportunistic TLS (RFC 7435) or an operator's explicit choice: encryption without
             // authentication of the server beats plain text.
@@ -70,6 +70,14 @@ internal sealed class SmtpRelaySender
 
             if (route.Username is not null)
             {
+                // Credentials only over TLS whose certificate was checked (the opportunistic
+                // accept-anything callback is not installed when there are credentials): a
+                // stripped STARTTLS must not hand the password to whoever is in the middle.
+                if (route.CredentialsNeedTls && !client.IsSecure)
+                {
+                    return RelayOutcome.Failed("refusing to authenticate to " + route.Display + " without TLS");
+                }
+
                 await client.AuthenticateAsync(route.Username, route.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
             }
 
@@ -97,9 +105,12 @@ internal sealed class SmtpRelaySender
 
             try
             {
-                await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+                // Not the shutdown token: the message is accepted, and a cancelled QUIT must not
+                // make the caller treat the attempt as interrupted (and send it again).
+                using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.DisconnectAsync(quit: true, quit.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception)
             {
                 // The message is accepted once the server answered the final dot; a failing QUIT
                 // changes nothing (RFC 5321 §4.1.1.10).

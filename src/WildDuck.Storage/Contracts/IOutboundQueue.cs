@@ -104,4 +104,16 @@ public sealed record OutboundMessage
 
     /// <summary>The user on whose behalf it is sent, when there is one.</summary>
     public UserId? User { get; init; }
+
+    /// <summary>The first attempt is not before this time; null for at once.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>
+    /// When the mail was first queued, for an entry split off an earlier one (recipients refused
+    /// temporarily): its age limit keeps counting from the original. Null for now.
+    /// </summary>
+    public DateTimeOffset? FirstQueued { get; init; }
+
+    /// <summary>Attempts already made for these recipients (carried over by a split). Default 0.</summary>
+    public int PreviousAttempts { get; init; }
 }

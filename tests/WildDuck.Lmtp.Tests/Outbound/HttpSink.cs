@@ -72,6 +72,7 @@ internal sealed class HttpSink : LoopbackServer
             _received.Add(new HttpSinkRequest(requestLine[0], requestLine[1], headers, body));
         }
 
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + Status + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        var location = Status.StartsWith('3') ? "Location: /moved\r\n" : string.Empty;
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 " + Status + "\r\n" + location + "Content-Length: 0\r\nConnection: close\r\n\r\n"));
     }
 }

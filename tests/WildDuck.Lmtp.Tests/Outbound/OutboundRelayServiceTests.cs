@@ -215,7 +215,9 @@ public sealed class OutboundRelayServiceTests : IDisposable
         (await _fixture.Store.GetEntryAsync(id)).Should().BeNull();
         var retry = (await AllAsync()).Should().ContainSingle().Subject;
         retry.Recipients.Should().Equal("later@example.org");
-        retry.State.Should().Be(OutboundState.Queued);
+        retry.State.Should().Be(OutboundState.Deferred, "it was tried once");
+        retry.Attempts.Should().Be(1);
+        retry.NextAttempt.Should().BeAfter(_fixture.Time.GetUtcNow(), "a greylisting host is not asked again at the next poll");
         (await _fixture.Store.GetEntryAsync(retry.Id))!.Content.ToArray().Should().Equal(Tricky);
     }
 
@@ -299,16 +301,21 @@ public sealed class OutboundRelayServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task AnSmtpRouteAuthenticatesWithTheCredentialsOfItsUrl()
+    public async Task AnSmtpRouteNeverSendsItsCredentialsWithoutTls()
     {
+        // The sink offers no STARTTLS (as if a man in the middle stripped it): a user's relay
+        // credentials must not go out in plain text.
         await using var sink = new SmtpSink();
         var relay = _fixture.Relay(static _ => { });
-        await _fixture.Store.EnqueueAsync(Message(Tricky, route: $"smtp://relay%40user:p%3Ass@127.0.0.1:{sink.Port}"));
+        var id = await _fixture.Store.EnqueueAsync(Message(Tricky, route: $"smtp://relay%40user:p%3Ass@127.0.0.1:{sink.Port}"));
 
         await relay.RunOnceAsync(CancellationToken.None);
 
-        sink.Authenticated.Should().Be("relay@user:p:ss");
-        sink.Received.Should().ContainSingle().Which.Data.Should().Equal(Tricky);
+        sink.Authenticated.Should().BeNull();
+        sink.Received.Should().BeEmpty();
+        var entry = (await _fixture.Store.GetEntryAsync(id))!.Entry;
+        entry.State.Should().Be(OutboundState.Failed);
+        entry.LastError.Should().Contain("without TLS").And.NotContain("p:ss").And.NotContain("p%3Ass");
     }
 
     [Fact]
@@ -419,6 +426,8 @@ public sealed class OutboundRelayServiceTests : IDisposable
     [InlineData("503 Service Unavailable", OutboundState.Deferred)]
     [InlineData("429 Too Many Requests", OutboundState.Deferred)]
     [InlineData("404 Not Found", OutboundState.Failed)]
+    [InlineData("302 Found", OutboundState.Failed)]
+    [InlineData("307 Temporary Redirect", OutboundState.Failed)]
     public async Task AnHttpErrorDefersOrFails(string status, OutboundState expected)
     {
         await using var http = new HttpSink { Status = status };
