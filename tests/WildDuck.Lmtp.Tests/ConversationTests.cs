@@ -414,6 +414,27 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_pipelines_without_reading_replies_is_dropped_after_the_inactivity_timeout()
+    {
+        await using var quick = await LmtpTestServer.StartAsync(o => o.InactivityTimeout = TimeSpan.FromSeconds(1));
+        await using var client = await quick.ConnectAsync();
+        await client.CommandAsync("LHLO mx");
+
+        // ~28 MB of replies the client never reads (more than socket buffers hold): the server's
+        // sends block, then time out.
+        var burst = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("NOOP\r\n", 2_000_000)));
+        var send = client.SendAsync(burst);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (quick.ActiveConnections > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        quick.ActiveConnections.Should().Be(0, "a session blocked on sending replies is ended by the inactivity timeout");
+        await send.ContinueWith(static _ => { });
+    }
+
+    [Fact]
     public async Task Inactivity_timeout_says_421_and_closes()
     {
         await using var quick = await LmtpTestServer.StartAsync(o => o.InactivityTimeout = TimeSpan.FromMilliseconds(300));

@@ -44,6 +44,9 @@ public sealed class LmtpTestServer : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; private set; } = null!;
 
+    /// <summary>Connections the listener is serving now.</summary>
+    public int ActiveConnections => _listeners.ActiveConnections;
+
     public static async Task<LmtpTestServer> StartAsync(Action<LmtpOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wildduck-lmtp-tests", Guid.NewGuid().ToString("N"));

@@ -56,6 +56,7 @@ internal sealed partial class LmtpSession : IDisposable
     private bool _needMore;
     private bool _quit;
     private volatile bool _stopping;
+    private CancellationTokenSource _sendDeadline = new();
     private int _badCommands;
     private int _transactions;
 
@@ -146,6 +147,7 @@ internal sealed partial class LmtpSession : IDisposable
     public void Dispose()
     {
         _timer.Dispose();
+        _sendDeadline.Dispose();
         _message.Dispose();
         ArrayPool<byte>.Shared.Return(_command);
     }
@@ -194,7 +196,25 @@ internal sealed partial class LmtpSession : IDisposable
             return;
         }
 
-        var flush = await _output.FlushAsync(_connection.ConnectionClosed).ConfigureAwait(false);
+        // A client that stops reading replies (while it may still be sending) must not hold the
+        // session for ever: a send gets the inactivity timeout too.
+        if (!_sendDeadline.TryReset())
+        {
+            _sendDeadline.Dispose();
+            _sendDeadline = new CancellationTokenSource();
+        }
+
+        _sendDeadline.CancelAfter(_server.Options.InactivityTimeout);
+        FlushResult flush;
+        try
+        {
+            flush = await _output.FlushAsync(_sendDeadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new IOException("The client stopped reading replies.");
+        }
+
         if (flush.IsCompleted || flush.IsCanceled)
         {
             throw new IOException("The client stopped reading.");
