@@ -981,7 +981,9 @@ public sealed partial class SqliteMailStore
                 find.Parameters.AddWithValue(placeholders[i], refs[i]);
             }
 
-            find.CommandText = "SELECT t.id FROM threads t WHERE t.user_id = $u AND t.subject = $s AND EXISTS (SELECT 1 FROM thread_refs r WHERE r.user_id = $u AND r.thread_id = t.id AND r.ref IN (" + string.Join(", ", placeholders) + ")) ORDER BY t.updated DESC LIMIT 1";
+            // Driven by the references (thread_refs' primary key), then each candidate thread by id:
+            // the cost follows the message's references, not the number of threads the user has.
+            find.CommandText = "SELECT t.id FROM thread_refs r JOIN threads t ON t.id = r.thread_id WHERE r.user_id = $u AND r.ref IN (" + string.Join(", ", placeholders) + ") AND t.user_id = $u AND t.subject = $s ORDER BY t.updated DESC LIMIT 1";
             find.Parameters.AddWithValue("$u", Blob(user));
             find.Parameters.AddWithValue("$s", meta.ThreadSubject);
             if (find.ExecuteScalar() is byte[] found)
