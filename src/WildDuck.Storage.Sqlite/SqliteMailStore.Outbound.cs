@@ -9,6 +9,9 @@ namespace WildDuck.Storage.Sqlite;
 
 public sealed partial class SqliteMailStore
 {
+    /// <summary>Room for trace header fields above <see cref="MessageLimits.MaxMessageSize"/> in queued forwards.</summary>
+    private const int TraceFieldAllowance = 64 * 1024;
+
     private const string OutboundColumns =
         "id, state, reason, user_id, return_path, recipients, route, size, created, attempts, next_attempt, last_error, lease_until";
 
@@ -34,7 +37,9 @@ public sealed partial class SqliteMailStore
             throw new StorageException(StorageError.Invalid, "An outbound message needs content.");
         }
 
-        if (message.Content.Length > _options.Messages.MaxMessageSize)
+        // Forwards carry the trace fields of delivery on top of a message that may be as large as
+        // the limit allows; leave them the same room delivery does.
+        if (message.Content.Length > _options.Messages.MaxMessageSize + TraceFieldAllowance)
         {
             throw new StorageException(StorageError.TooBig, "The message exceeds the message size limit.");
         }

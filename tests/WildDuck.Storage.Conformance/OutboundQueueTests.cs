@@ -107,7 +107,9 @@ public abstract partial class StorageConformanceTests
         SkipIfUnavailable();
         await using var backend = await CreateBackendWithAsync(o => o.Messages.MaxMessageSize = 64);
 
-        await ShouldFailWithAsync(() => backend.Outbound.EnqueueAsync(NewOutbound(1) with { Content = new byte[65] }), StorageError.TooBig);
+        // The limit plus 64 KiB of room for the trace fields a forward carries.
+        await backend.Outbound.EnqueueAsync(NewOutbound(1) with { Content = new byte[64 + (64 * 1024)] });
+        await ShouldFailWithAsync(() => backend.Outbound.EnqueueAsync(NewOutbound(2) with { Content = new byte[64 + (64 * 1024) + 1] }), StorageError.TooBig);
     }
 
     [SkippableFact]

@@ -20,9 +20,10 @@ namespace WildDuck.Storage;
 public interface IOutboundQueue
 {
     /// <summary>
-    /// Stores a message for relay, due at once; returns its queue id. <see cref="StorageError.Invalid"/>
-    /// without recipients, content or reason, or with a line break in an address;
-    /// <see cref="StorageError.TooBig"/> above the message size limit.
+    /// Stores a message for relay, due at once (or at <see cref="OutboundMessage.NotBefore"/>); returns
+    /// its queue id. <see cref="StorageError.Invalid"/> without recipients, content or reason, or with
+    /// a line break in an address; <see cref="StorageError.TooBig"/> above the message size limit plus
+    /// 64 KiB (a forward carries delivery's trace fields on top of a message of the largest size).
     /// </summary>
     Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default);
 
