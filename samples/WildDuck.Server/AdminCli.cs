@@ -40,11 +40,15 @@ internal static partial class AdminCli
           WildDuck.Server queue show ID        entry details and the message as it will be sent
           WildDuck.Server queue delete ID      drop an entry
           WildDuck.Server queue retry ID       make an entry due now (a failed one too)
+          WildDuck.Server autoreply set USER --text T [--subject S] [--html H] [--name N] [--start TIME] [--end TIME] [--disabled]
+          WildDuck.Server autoreply show USER | autoreply off USER
+          WildDuck.Server forward set USER TARGET...   forward every delivered message (address, smtp[s]:// or http[s]://)
+          WildDuck.Server forward show USER | forward off USER
         Configuration: appsettings.json and WildDuck__… environment variables (WildDuck__DataDirectory selects the store).
         """;
 
     public static bool IsCommand(string[] args) =>
-        args.Length > 0 && (args[0] is "user" or "check" or "filter" or "queue" or "help" or "--help" or "-h");
+        args.Length > 0 && (args[0] is "user" or "check" or "filter" or "queue" or "autoreply" or "forward" or "help" or "--help" or "-h");
 
     public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -71,6 +75,10 @@ internal static partial class AdminCli
                     return await FilterAsync(args, services, output, error, cancellationToken).ConfigureAwait(false);
                 case ["queue", ..]:
                     return await QueueAsync(args, services, output, error, cancellationToken).ConfigureAwait(false);
+                case ["autoreply", ..]:
+                    return await AutoreplyAsync(args, services, output, error, cancellationToken).ConfigureAwait(false);
+                case ["forward", ..]:
+                    return await ForwardAsync(args, services, output, error, cancellationToken).ConfigureAwait(false);
                 default:
                     await error.WriteLineAsync(UsageText).ConfigureAwait(false);
                     return Usage;
