@@ -24,7 +24,7 @@ public static class DeliveryBuilderExtensions
             .Validate(static o => o.AutoreplyInterval >= TimeSpan.Zero, "Delivery:AutoreplyInterval must not be negative.")
             .Validate(static o => o.MaxForwardsPerDay >= 0, "Delivery:MaxForwardsPerDay must not be negative.")
             .Validate(static o => o.MaxReceivedHeadersToForward > 0, "Delivery:MaxReceivedHeadersToForward must be positive.")
-            .Validate(static o => o.SpamHeaders is not null, "Delivery:SpamHeaders is required.")
+            .Validate(static o => o.SpamVerdictHeaders is null || o.SpamVerdictHeaders.TrueForAll(static r => r is not null && !string.IsNullOrWhiteSpace(r.HeaderName) && IsRegex(r.Pattern)), "Delivery:SpamVerdictHeaders needs a header name and a valid regular expression in every entry.")
             .ValidateOnStart();
         if (configure is not null)
         {
@@ -35,5 +35,23 @@ public static class DeliveryBuilderExtensions
         builder.Services.TryAddSingleton<Outbound.OutboundWakeup>();
         builder.Services.TryAddSingleton<IMailDeliveryAgent, MailDeliveryAgent>();
         return builder;
+    }
+
+    private static bool IsRegex(string? pattern)
+    {
+        if (string.IsNullOrEmpty(pattern))
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

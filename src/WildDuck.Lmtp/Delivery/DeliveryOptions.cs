@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Collections.Generic;
 using WildDuck.Filters;
 
 namespace WildDuck.Lmtp;
@@ -21,11 +22,28 @@ public sealed class DeliveryOptions
     public bool OverQuotaIsPermanent { get; set; }
 
     /// <summary>
-    /// The trusted spam headers whose verdict moves mail to Junk (reference §6.5); defaults to
-    /// <c>X-Spam-Status: Yes</c>, <c>X-Rspamd-Spam: yes</c> and an <c>X-Spam-Score</c>. Only trust
-    /// headers your MTA sets (and strips from incoming mail).
+    /// Trusted spam verdict headers (reference §6.5): a header whose value matches its pattern (a
+    /// case-insensitive .NET regular expression) makes the message spam for every user whose spam
+    /// level is not 100. Null (the default) uses <c>X-Spam-Status: ^\s*yes\b</c> and
+    /// <c>X-Rspamd-Spam: ^\s*yes\b</c>; an empty list trusts none. Only trust headers your MTA sets
+    /// and strips from incoming mail. Configuration: <c>Delivery:SpamVerdictHeaders:0:HeaderName</c>,
+    /// <c>…:0:Pattern</c>.
     /// </summary>
-    public SpamHeaderOptions SpamHeaders { get; set; } = SpamHeaderOptions.Default;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration, where null means the defaults.")]
+    public List<SpamHeaderRule>? SpamVerdictHeaders { get; set; }
+
+    /// <summary>
+    /// A trusted header carrying a spam score (SpamAssassin's <c>X-Spam-Score</c> by default); the
+    /// score × 10 is compared with the user's spam level. Empty disables it.
+    /// </summary>
+    public string? SpamScoreHeader { get; set; } = SpamHeaderOptions.Default.ScoreHeader;
+
+    /// <summary>The <see cref="SpamHeaderOptions"/> these settings describe.</summary>
+    internal SpamHeaderOptions ToSpamHeaderOptions() => new()
+    {
+        VerdictHeaders = SpamVerdictHeaders is { } rules ? rules.ToArray() : SpamHeaderOptions.Default.VerdictHeaders,
+        ScoreHeader = string.IsNullOrWhiteSpace(SpamScoreHeader) ? null : SpamScoreHeader,
+    };
 
     /// <summary>
     /// The minimum time between two automatic replies to one sender (RFC 3834 §2; WildDuck's

@@ -73,7 +73,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         var limits = _wildDuck.Messages.Clone();
         limits.MaxMessageSize += TraceAllowance;
         _indexer = new MessageIndexer(limits);
-        _evaluator = new FilterEvaluator(_options.SpamHeaders);
+        _evaluator = new FilterEvaluator(_options.ToSpamHeaderOptions());
         _forwardCounter = new ForwardCounter(time);
         _time = time;
         _logger = logger;
