@@ -10,6 +10,7 @@ using WildDuck.Lmtp;
 using WildDuck.Lmtp.Outbound;
 using WildDuck.Pop3;
 using WildDuck.Storage;
+using WildDuck.Storage.Redis;
 using WildDuck.Storage.Sqlite;
 
 namespace WildDuck.Server;
@@ -32,7 +33,7 @@ internal static class ServerSetup
         builder.Services.AddSingleton(new ServerPaths(dataDirectory));
         builder.Services.Configure<MaintenanceOptions>(section.GetSection("Maintenance"));
 
-        builder.Services
+        var wildDuck = builder.Services
             .AddWildDuck(o => section.Bind(o))
             .UseSqliteStorage(o =>
             {
@@ -59,6 +60,15 @@ internal static class ServerSetup
             // Forwards and autoreplies leave through the outbound queue (docs/outbound.md), e.g.
             // WildDuck__Outbound__Smarthost__Host=smtp.example.org.
             .AddOutboundRelay(o => section.GetSection("Outbound").Bind(o));
+
+        // Several instances (or processes on one SQLite file) wake each other's IMAP sessions over
+        // Redis pub/sub when WildDuck__Redis__Configuration is set; without it the journal watcher
+        // alone relays other processes' changes, once a second.
+        if (!string.IsNullOrWhiteSpace(section["Redis:Configuration"]))
+        {
+            wildDuck.UseRedis(o => section.GetSection("Redis").Bind(o));
+        }
+
         builder.Services.AddHostedService<StoreMaintenanceService>();
         return builder;
     }
