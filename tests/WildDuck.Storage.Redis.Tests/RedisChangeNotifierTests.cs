@@ -3,6 +3,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Xunit;
@@ -133,6 +134,31 @@ public sealed class RedisChangeNotifierTests
     }
 
     [SkippableFact]
+    public async Task An_outage_and_its_recovery_are_each_logged_once()
+    {
+        const int Lost = 7001, Restored = 7002;
+        await using var redis = await RedisServer.StartNewAsync();
+        var logs = new CollectingLoggerFactory();
+        using var a = await Instance.ConnectAsync(redis, loggerFactory: logs);
+        await redis.WaitForSubscribersAsync(Channel, 1);
+
+        await redis.StopAsync();
+        await WaitUntilAsync(() => logs.Count(Lost) > 0);
+        for (var i = 0; i < 50; i++)
+        {
+            await a.Notifier.NotifyAsync(Alice);
+        }
+
+        await redis.StartAsync();
+        await WaitUntilAsync(() => logs.Count(Restored) > 0);
+        await redis.WaitForSubscribersAsync(Channel, 1);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        logs.Count(Lost).Should().Be(1, "every connection and every reconnect attempt fails, but the outage is one");
+        logs.Count(Restored).Should().Be(1);
+    }
+
+    [SkippableFact]
     public async Task An_instance_started_while_Redis_is_down_joins_when_it_comes_up()
     {
         await using var redis = await RedisServer.StartNewAsync();
@@ -152,6 +178,15 @@ public sealed class RedisChangeNotifierTests
         await b.Notifier.NotifyAsync(Alice);
 
         (await signal.WaitAsync(Within)).Should().BeTrue("A subscribed once Redis came up");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     /// <summary>A fresh Redis server and two instances subscribed to it.</summary>
@@ -186,16 +221,16 @@ public sealed class RedisChangeNotifierTests
     {
         private readonly ConnectionMultiplexer _connection;
 
-        private Instance(ConnectionMultiplexer connection, TimeSpan debounce)
+        private Instance(ConnectionMultiplexer connection, TimeSpan debounce, ILoggerFactory? loggerFactory)
         {
             _connection = connection;
-            Notifier = new RedisChangeNotifier(connection, Options.Create(new RedisOptions { Configuration = "unused", DebounceInterval = debounce }));
+            Notifier = new RedisChangeNotifier(connection, Options.Create(new RedisOptions { Configuration = "unused", DebounceInterval = debounce }), loggerFactory: loggerFactory);
         }
 
         public RedisChangeNotifier Notifier { get; }
 
-        public static async Task<Instance> ConnectAsync(RedisServer redis, TimeSpan? debounce = null) =>
-            new(await ConnectionMultiplexer.ConnectAsync(redis.Configuration), debounce ?? TimeSpan.FromMilliseconds(20));
+        public static async Task<Instance> ConnectAsync(RedisServer redis, TimeSpan? debounce = null, ILoggerFactory? loggerFactory = null) =>
+            new(await ConnectionMultiplexer.ConnectAsync(redis.Configuration), debounce ?? TimeSpan.FromMilliseconds(20), loggerFactory);
 
         public void Dispose()
         {
