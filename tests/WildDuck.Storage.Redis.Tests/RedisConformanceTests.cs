@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
+using FluentAssertions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -45,37 +47,65 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
 {
     protected override string? SkipReason => RedisServer.SkipReason;
 
-    protected override async Task<IStorageBackend> CreateBackendAsync(WildDuckOptions options)
+    private RedisServer Server => redis.Server ?? throw new InvalidOperationException(RedisServer.SkipReason);
+
+    protected override async Task<IStorageBackend> CreateBackendAsync(WildDuckOptions options) =>
+        new SqliteRedisBackend(
+            options,
+            await ConnectionMultiplexer.ConnectAsync(Server.Configuration),
+            Path.Combine(Path.GetTempPath(), "wildduck-tests", Guid.NewGuid().ToString("N")),
+
+            // A channel of its own, so that no other backend's changes can wake this one's subscribers.
+            $"wd-test-{Guid.NewGuid():N}:",
+            ownsDirectory: true);
+
+    [SkippableFact]
+    public async Task A_change_made_by_another_process_on_the_same_file_wakes_a_subscriber_through_Redis()
     {
-        var server = redis.Server ?? throw new InvalidOperationException(RedisServer.SkipReason);
-        return new SqliteRedisBackend(options, await ConnectionMultiplexer.ConnectAsync(server.Configuration));
+        SkipIfUnavailable();
+        var (user, inbox) = await UserWithInboxAsync();
+        var first = (SqliteRedisBackend)Backend;
+
+        // No journal watcher runs here, so only Redis can carry the wake-up from one process to the other.
+        await using var second = new SqliteRedisBackend(
+            CreateDefaultOptions(), await ConnectionMultiplexer.ConnectAsync(Server.Configuration), first.Directory, first.ChannelPrefix, ownsDirectory: false);
+        await Server.WaitForSubscribersAsync(first.ChannelPrefix + "notify", 2);
+        using var signal = new SemaphoreSlim(0);
+        using var subscription = second.Notifier.Subscribe(user.Id, () => signal.Release());
+
+        await AppendSimpleAsync(user, inbox, 1);
+
+        (await signal.WaitAsync(NotifyTimeout)).Should().BeTrue("the append in the first process is announced over Redis");
+        (await second.Messages.GetMessageAsync(user.Id, inbox.Id, 1)).Should().NotBeNull("both processes share one database file");
     }
 
+    /// <summary>One process: a SQLite store on a file in <see cref="Directory"/> whose notifier is the Redis one.</summary>
     private sealed class SqliteRedisBackend : IStorageBackend
     {
-        private readonly string _directory = Path.Combine(Path.GetTempPath(), "wildduck-tests", Guid.NewGuid().ToString("N"));
+        private readonly bool _ownsDirectory;
         private readonly ConnectionMultiplexer _connection;
         private readonly RedisChangeNotifier _notifier;
         private readonly SqliteMailStore _store;
 
-        public SqliteRedisBackend(WildDuckOptions options, ConnectionMultiplexer connection)
+        public SqliteRedisBackend(WildDuckOptions options, ConnectionMultiplexer connection, string directory, string channelPrefix, bool ownsDirectory)
         {
-            Directory.CreateDirectory(_directory);
+            Directory = directory;
+            ChannelPrefix = channelPrefix;
+            _ownsDirectory = ownsDirectory;
+            System.IO.Directory.CreateDirectory(directory);
             _connection = connection;
-
-            // A channel of its own, so that no other backend's changes can wake this one's subscribers.
-            _notifier = new RedisChangeNotifier(connection, Options.Create(new RedisOptions
-            {
-                Configuration = "unused",
-                ChannelPrefix = $"wd-test-{Guid.NewGuid():N}:",
-            }));
+            _notifier = new RedisChangeNotifier(connection, Options.Create(new RedisOptions { Configuration = "unused", ChannelPrefix = channelPrefix }));
             _store = new SqliteMailStore(
-                Options.Create(new SqliteStorageOptions { Path = Path.Combine(_directory, "wildduck.db"), Durability = SqliteDurability.Normal }),
+                Options.Create(new SqliteStorageOptions { Path = Path.Combine(directory, "wildduck.db"), Durability = SqliteDurability.Normal }),
                 Options.Create(options),
                 _notifier,
                 new PasswordHasher(Options.Create(options)),
                 TimeProvider.System);
         }
+
+        public string Directory { get; }
+
+        public string ChannelPrefix { get; }
 
         public IUserStore Users => _store;
 
@@ -102,10 +132,15 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
             _store.Dispose();
             _notifier.Dispose();
             await _connection.DisposeAsync();
+            if (!_ownsDirectory)
+            {
+                return;
+            }
+
             SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(_directory, recursive: true);
+                System.IO.Directory.Delete(Directory, recursive: true);
             }
             catch (IOException)
             {
