@@ -35,7 +35,7 @@ namespace WildDuck.Storage.Redis;
 /// and the recovery are each logged once; the client reconnects and resubscribes by itself.
 /// </para>
 /// </remarks>
-public sealed partial class RedisChangeNotifier : IChangeNotifier, IDisposable
+public sealed partial class RedisChangeNotifier : IRelayingChangeNotifier, IDisposable
 {
     private readonly InProcessChangeNotifier _local;
     private readonly IConnectionMultiplexer _redis;
@@ -98,6 +98,10 @@ public sealed partial class RedisChangeNotifier : IChangeNotifier, IDisposable
 
     /// <inheritdoc />
     public IDisposable Subscribe(UserId user, Action onChange) => _local.Subscribe(user, onChange);
+
+    /// <inheritdoc />
+    public ValueTask NotifyLocalAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _local.NotifyAsync(user, cancellationToken);
 
     /// <summary>Stops listening to the channel and cancels pending trailing publishes; the connection stays open.</summary>
     public void Dispose()

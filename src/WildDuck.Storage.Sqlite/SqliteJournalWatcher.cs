@@ -57,7 +57,12 @@ internal sealed partial class SqliteJournalWatcher : BackgroundService
                 var (users, upTo) = await _store.GetUsersChangedSinceAsync(last, stoppingToken).ConfigureAwait(false);
                 foreach (var user in users)
                 {
-                    await _notifier.NotifyAsync(user, stoppingToken).ConfigureAwait(false);
+                    // Another process's change: wake our sessions, but do not publish it again
+                    // (a relaying notifier has already carried it, or will miss nothing by not).
+                    var wake = _notifier is IRelayingChangeNotifier relaying
+                        ? relaying.NotifyLocalAsync(user, stoppingToken)
+                        : _notifier.NotifyAsync(user, stoppingToken);
+                    await wake.ConfigureAwait(false);
                 }
 
                 last = upTo;

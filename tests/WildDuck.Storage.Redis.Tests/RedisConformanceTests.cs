@@ -79,6 +79,63 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
         (await second.Messages.GetMessageAsync(user.Id, inbox.Id, 1)).Should().NotBeNull("both processes share one database file");
     }
 
+    [SkippableFact]
+    public async Task The_journal_watcher_wakes_local_sessions_without_publishing_the_change_again()
+    {
+        SkipIfUnavailable();
+        var (user, inbox) = await UserWithInboxAsync();
+        var first = (SqliteRedisBackend)Backend;
+        var channel = first.ChannelPrefix + "notify";
+
+        // A second process, set up as the sample host is: SQLite, Redis and the journal watcher.
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.LoggingServiceCollectionExtensions.AddLogging(services);
+        services.AddWildDuck()
+            .UseSqliteStorage(o =>
+            {
+                o.Path = Path.Combine(first.Directory, "wildduck.db");
+                o.CrossProcessNotifyInterval = TimeSpan.FromMilliseconds(100);
+            })
+            .UseRedis(o =>
+            {
+                o.Configuration = Server.Configuration;
+                o.ChannelPrefix = first.ChannelPrefix;
+            });
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var hosted = System.Linq.Enumerable.ToList(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.Extensions.Hosting.IHostedService>(provider));
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        try
+        {
+            // Count what goes over the channel, from a connection of its own.
+            await using var listener = await ConnectionMultiplexer.ConnectAsync(Server.Configuration);
+            var published = 0;
+            await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel), (_, _) => Interlocked.Increment(ref published));
+            await Server.WaitForSubscribersAsync(channel, 3);
+            using var woken = new SemaphoreSlim(0);
+            var notifier = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IChangeNotifier>(provider);
+            using var subscription = notifier.Subscribe(user.Id, () => woken.Release());
+
+            await AppendSimpleAsync(user, inbox, 1);
+
+            (await woken.WaitAsync(NotifyTimeout)).Should().BeTrue();
+
+            // Let the watcher see the change (it polls every 100 ms) and the channel settle.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Volatile.Read(ref published).Should().Be(1, "the first process published its change once; the watcher relays it only locally");
+        }
+        finally
+        {
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
     /// <summary>One process: a SQLite store on a file in <see cref="Directory"/> whose notifier is the Redis one.</summary>
     private sealed class SqliteRedisBackend : IStorageBackend
     {

@@ -34,3 +34,14 @@ public interface IChangeNotifier
     /// </summary>
     IDisposable Subscribe(UserId user, Action onChange);
 }
+
+/// <summary>
+/// A notifier that also carries wake-ups to other processes (the Redis notifier). A backend's own
+/// cross-process relay (the SQLite journal watcher) wakes this process's sessions through
+/// <see cref="NotifyLocalAsync"/>, so that what it relays is not published to the others again.
+/// </summary>
+public interface IRelayingChangeNotifier : IChangeNotifier
+{
+    /// <summary>Wakes this process's subscribers of <paramref name="user"/> only.</summary>
+    ValueTask NotifyLocalAsync(UserId user, CancellationToken cancellationToken = default);
+}
