@@ -23,7 +23,7 @@ namespace WildDuck.Storage.Redis;
 /// with <see cref="InMemoryAuthenticationRateLimiter"/>.
 /// </para>
 /// <para>
-/// Redis is not critical state. While it is unreachable, or does not answer within
+/// Redis is not critical state. While it is unreachable, answers with an error, or does not answer within
 /// <see cref="CallTimeout"/>, every call goes to an in-process <see cref="InMemoryAuthenticationRateLimiter"/>
 /// instead: logins keep working and stay limited, per instance. The fallback is logged once per outage;
 /// the client reconnects by itself and the next call that reaches Redis uses the shared counters again.
@@ -156,8 +156,10 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
         }
     }
 
+    // Any Redis error, not only a lost connection: a replica left read-only by a failover answers with an
+    // error, and a login must not fail because the shared counters are unusable for a while.
     private static bool IsOutage(Exception ex) =>
-        ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException;
+        ex is RedisException or TimeoutException or ObjectDisposedException;
 
     private static RateLimitStatus Status(long failures, TimeSpan left, int limit)
     {
@@ -184,7 +186,7 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
         }
     }
 
-    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Redis is not reachable; authentication failures are counted per instance until it is.")]
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Redis is not reachable or fails; authentication failures are counted per instance until it works again.")]
     private static partial void LogFallback(ILogger logger, Exception? exception);
 
     [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "Redis is reachable again; authentication failures are counted across instances.")]
