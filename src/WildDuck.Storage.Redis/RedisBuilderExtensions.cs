@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using WildDuck.Storage.Security;
 
 namespace WildDuck.Storage.Redis;
 
@@ -14,7 +15,9 @@ public static class RedisBuilderExtensions
     /// <summary>
     /// Carries change notifications between instances over Redis pub/sub: replaces the
     /// <see cref="IChangeNotifier"/> (whatever registered it, before or after this call) with a
-    /// <see cref="RedisChangeNotifier"/>, and registers one <see cref="IConnectionMultiplexer"/>
+    /// <see cref="RedisChangeNotifier"/>; shares the authentication failure counters between instances:
+    /// replaces the <see cref="IAuthenticationRateLimiter"/> likewise with a
+    /// <see cref="RedisAuthenticationRateLimiter"/>; and registers one <see cref="IConnectionMultiplexer"/>
     /// (unless one is registered already, which is then shared), disposed with the container.
     /// </summary>
     /// <remarks>
@@ -47,6 +50,16 @@ public static class RedisBuilderExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.AddSingleton<IChangeNotifier>(static sp => sp.GetRequiredService<RedisChangeNotifier>());
+
+        // Replaced for the same reason: the failure counters must be shared, or each instance would
+        // allow the full limit and a client could multiply it by spreading attempts.
+        services.RemoveAll<IAuthenticationRateLimiter>();
+        services.AddSingleton<RedisAuthenticationRateLimiter>(static sp => new RedisAuthenticationRateLimiter(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<RedisOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.AddSingleton<IAuthenticationRateLimiter>(static sp => sp.GetRequiredService<RedisAuthenticationRateLimiter>());
         return builder;
     }
 

@@ -3,7 +3,7 @@ using System;
 
 namespace WildDuck.Storage.Redis;
 
-/// <summary>Options of the Redis change notifier (configuration section <c>WildDuck:Redis</c>).</summary>
+/// <summary>Options of the Redis change notifier and rate limiter (configuration section <c>WildDuck:Redis</c>).</summary>
 public sealed class RedisOptions
 {
     /// <summary>
@@ -16,7 +16,7 @@ public sealed class RedisOptions
 
     /// <summary>
     /// Prefix of every Redis key and channel this package uses; the notifier publishes on
-    /// <c>{ChannelPrefix}notify</c>. Default <c>wd:</c>. Instances that must wake each other use the same prefix.
+    /// <c>{ChannelPrefix}notify</c> and keeps authentication failure counters in <c>{ChannelPrefix}rl:{key}</c>. Default <c>wd:</c>. Instances that must wake each other, or share rate limits, use the same prefix.
     /// </summary>
     public string ChannelPrefix { get; set; } = "wd:";
 

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WildDuck.Storage.Conformance;
@@ -134,6 +135,33 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
                 await service.StopAsync(CancellationToken.None);
             }
         }
+    }
+
+    [SkippableFact]
+    public async Task A_user_locked_out_through_one_instance_is_locked_out_on_another()
+    {
+        SkipIfUnavailable();
+        var options = CreateDefaultOptions();
+        options.Authentication.UserFailureLimit = 2;
+        await Users.CreateUserAsync(new CreateUserRequest { Username = "locked", Password = "right password" });
+        var prefix = $"wd-test-{Guid.NewGuid():N}:";
+        await using var connectionA = await ConnectionMultiplexer.ConnectAsync(Server.Configuration);
+        await using var connectionB = await ConnectionMultiplexer.ConnectAsync(Server.Configuration);
+        var context = new AuthenticationContext(AuthenticationScope.Imap, "192.0.2.1");
+        UserAuthenticator Instance(ConnectionMultiplexer connection) => new(
+            Users,
+            new PasswordHasher(Options.Create(options)),
+            new RedisAuthenticationRateLimiter(connection, Options.Create(new RedisOptions { Configuration = "unused", ChannelPrefix = prefix })),
+            Options.Create(options),
+            NullLogger<UserAuthenticator>.Instance);
+        var a = Instance(connectionA);
+        var b = Instance(connectionB);
+
+        (await a.AuthenticateAsync("locked", "wrong", context)).Failure.Should().Be(AuthenticationFailure.InvalidCredentials);
+        (await a.AuthenticateAsync("locked", "wrong", context)).Failure.Should().Be(AuthenticationFailure.InvalidCredentials);
+
+        (await b.AuthenticateAsync("locked", "right password", context)).Failure.Should().Be(
+            AuthenticationFailure.RateLimited, "the failures counted through A lock the user out on B too");
     }
 
     /// <summary>One process: a SQLite store on a file in <see cref="Directory"/> whose notifier is the Redis one.</summary>

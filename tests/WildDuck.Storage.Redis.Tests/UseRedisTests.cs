@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using WildDuck.Storage.Security;
 using WildDuck.Storage.Sqlite;
 using Xunit;
 
@@ -19,7 +20,7 @@ public sealed class UseRedisTests
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task UseRedis_replaces_the_notifier_in_either_order_and_keeps_the_journal_watcher(bool redisFirst)
+    public async Task UseRedis_replaces_the_notifier_and_the_rate_limiter_in_either_order_and_keeps_the_journal_watcher(bool redisFirst)
     {
         await using var redis = await RedisServer.StartNewAsync();
         var services = new ServiceCollection();
@@ -35,6 +36,7 @@ public sealed class UseRedisTests
         }
 
         services.Should().ContainSingle(d => d.ServiceType == typeof(IChangeNotifier));
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IAuthenticationRateLimiter));
         services.Should().Contain(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType!.Name == "SqliteJournalWatcher",
             "the journal watcher stays the fallback while Redis is down");
 
@@ -43,6 +45,8 @@ public sealed class UseRedisTests
         {
             provider.GetRequiredService<IChangeNotifier>().Should().BeOfType<RedisChangeNotifier>()
                 .And.BeSameAs(provider.GetRequiredService<RedisChangeNotifier>());
+            provider.GetRequiredService<IAuthenticationRateLimiter>().Should().BeOfType<RedisAuthenticationRateLimiter>()
+                .And.BeSameAs(provider.GetRequiredService<RedisAuthenticationRateLimiter>());
             connection = provider.GetRequiredService<IConnectionMultiplexer>();
             connection.IsConnected.Should().BeTrue();
         }
