@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Collections.Generic;
 using System.Text;
+using WildDuck.Hosting;
 using WildDuck.Lmtp.Protocol;
 
 namespace WildDuck.Lmtp.Tests;
@@ -160,7 +161,7 @@ public class LineFramerTests
         {
             var framer = default(LineFramer);
             var buffer = new ReadOnlySequence<byte>(bytes, 0, length);
-            framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.Incomplete);
+            framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.NeedMore);
             buffer.Length.Should().Be(length, "nothing is consumed for a prefix of {0}", length);
         }
     }
@@ -190,7 +191,7 @@ public class LineFramerTests
         Frame(new string('a', 510) + "\r\n").Should().Be(LineStatus.Line);
         Frame(new string('a', 511) + "\n").Should().Be(LineStatus.Line);
         Frame(new string('a', 511) + "\r\n").Should().Be(LineStatus.TooLong);
-        Frame(new string('a', 600)).Should().Be(LineStatus.Incomplete);
+        Frame(new string('a', 600)).Should().Be(LineStatus.NeedMore);
 
         static LineStatus Frame(string text)
         {
@@ -205,12 +206,12 @@ public class LineFramerTests
     {
         var framer = default(LineFramer);
         var buffer = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(new string('x', 600)));
-        framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.Incomplete);
+        framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.NeedMore);
         buffer.Length.Should().Be(0, "the discarded bytes are consumed");
         framer.IsSkipping.Should().BeTrue();
 
         buffer = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(new string('x', 5000)));
-        framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.Incomplete);
+        framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.NeedMore);
 
         buffer = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes("xx\r\nNOOP\r\n"));
         framer.TryRead(ref buffer, 512, out _).Should().Be(LineStatus.TooLong);

@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.IO;
 using BenchmarkDotNet.Attributes;
+using WildDuck.Hosting;
 using WildDuck.Lmtp.Protocol;
 
 namespace WildDuck.Benchmarks.Lmtp;

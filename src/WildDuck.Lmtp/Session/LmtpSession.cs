@@ -224,7 +224,7 @@ internal sealed partial class LmtpSession : IDisposable
     private ValueTask CommandAsync(ReadOnlySequence<byte> buffer)
     {
         var status = _framer.TryRead(ref buffer, _server.MaxLineLength, out var line);
-        if (status == LineStatus.Incomplete)
+        if (status == LineStatus.NeedMore)
         {
             // examined = end: the framer saw everything; wake only when more bytes arrive.
             _input.AdvanceTo(buffer.Start, buffer.End);

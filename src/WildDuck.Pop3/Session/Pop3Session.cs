@@ -27,7 +27,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private readonly Func<CancellationToken> _armSendDeadline;
     private PipeReader _input;
     private PipeWriter _output;
-    private Pop3LineFramer _framer;
+    private LineFramer _framer;
     private bool _needMore;
     private bool _done;
     private bool _multiLineStarted;

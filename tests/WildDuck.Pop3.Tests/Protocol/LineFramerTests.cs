@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System.Buffers;
 using System.Text;
-using WildDuck.Pop3.Protocol;
+using WildDuck.Hosting;
 
 namespace WildDuck.Pop3.Tests.Protocol;
 
@@ -71,7 +71,7 @@ public class LineFramerTests
     [Fact]
     public void An_over_long_line_is_skipped_as_it_arrives_and_reported_once_at_its_end()
     {
-        var framer = default(Pop3LineFramer);
+        var framer = default(LineFramer);
         var chunk = Encoding.ASCII.GetBytes(new string('x', 100));
         for (var i = 0; i < 3; i++)
         {
@@ -90,7 +90,7 @@ public class LineFramerTests
     [Fact]
     public void Pipelined_lines_are_framed_one_after_the_other()
     {
-        var framer = default(Pop3LineFramer);
+        var framer = default(LineFramer);
         var reader = new SequenceReader<byte>(Segment.Split("USER a\r\nPASS b\r\nST"u8.ToArray(), 3, 9, 15));
         var lines = new List<string>();
         while (framer.TryFrame(ref reader, Limit, out var line) == LineStatus.Line)
@@ -104,7 +104,7 @@ public class LineFramerTests
 
     private static (LineStatus Status, string Line, long Consumed) Frame(ReadOnlySequence<byte> input)
     {
-        var framer = default(Pop3LineFramer);
+        var framer = default(LineFramer);
         var reader = new SequenceReader<byte>(input);
         var status = framer.TryFrame(ref reader, Limit, out var line);
         return (status, Encoding.ASCII.GetString(line), reader.Consumed);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 using System.Buffers;
 
-namespace WildDuck.Pop3.Protocol;
+namespace WildDuck.Hosting;
 
-/// <summary>What <see cref="Pop3LineFramer.TryFrame"/> found.</summary>
+/// <summary>What <see cref="LineFramer.TryFrame"/> found.</summary>
 internal enum LineStatus
 {
     /// <summary>No complete line yet; the reader's position says what may be released (nothing, unless an over-long line is being skipped).</summary>
@@ -17,17 +17,18 @@ internal enum LineStatus
 }
 
 /// <summary>
-/// Splits the input into command lines (RFC 1939 §3: "commands ... terminated by a CRLF pair";
-/// a bare LF is accepted too). Bounded: a line longer than the limit is skipped as it arrives,
-/// without buffering it, and reported once when its end is seen, so pipelined commands after it
-/// still line up with their responses (RFC 2449 §4 limits commands to 255 octets).
+/// Splits the input into command lines for the line-based protocols (POP3, RFC 1939 §3; LMTP/SMTP,
+/// RFC 5321 §2.3.8, §4.1.1; a bare LF is accepted too). Bounded before any parse (Kestrel's
+/// request-line rule): a line longer than the limit is skipped as it arrives, without buffering
+/// it, and reported once when its end is seen, so pipelined commands after it still line up with
+/// their replies.
 /// </summary>
 /// <remarks>
 /// Resumable across reads: the only state is whether an over-long line is being skipped.
 /// A proper prefix of a line within the limit returns <see cref="LineStatus.NeedMore"/> and
 /// consumes nothing.
 /// </remarks>
-internal struct Pop3LineFramer
+internal struct LineFramer
 {
     private bool _skipping;
 
@@ -80,6 +81,18 @@ internal struct Pop3LineFramer
 
         line = content;
         return LineStatus.Line;
+    }
+
+    /// <summary>
+    /// As <see cref="TryFrame"/>, over a buffer that is sliced past what was consumed (for sessions
+    /// that keep the unread input as a sequence).
+    /// </summary>
+    public LineStatus TryRead(ref ReadOnlySequence<byte> buffer, int maxLength, out ReadOnlySequence<byte> line)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var status = TryFrame(ref reader, maxLength, out line);
+        buffer = buffer.Slice(reader.Position);
+        return status;
     }
 
     private static bool EndsWithCr(in ReadOnlySequence<byte> content)
