@@ -113,7 +113,7 @@ internal static partial class AdminCli
 
                 foreach (var target in targets)
                 {
-                    if (!IsForwardTarget(target))
+                    if (!Storage.Addressing.ForwardTarget.TryParse(target, out _))
                     {
                         throw new UsageException("not a forward target (an address, smtp[s]://host or http[s]://url): " + target);
                     }
@@ -127,12 +127,6 @@ internal static partial class AdminCli
         await output.WriteLineAsync(targets.Length == 0 ? "forwarding off for " + user.Username : "forwarding set for " + user.Username).ConfigureAwait(false);
         return Ok;
     }
-
-    private static bool IsForwardTarget(string target) =>
-        target.StartsWith("smtp://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("smtps://", StringComparison.OrdinalIgnoreCase)
-            || target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? Uri.TryCreate(target, UriKind.Absolute, out _)
-            : Storage.Addressing.AddressNormalizer.IsValidAddress(target.StartsWith("mail:", StringComparison.OrdinalIgnoreCase) ? target[5..] : target);
 
     private static DateTimeOffset ParseTime(string text, string option) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)

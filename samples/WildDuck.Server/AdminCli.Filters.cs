@@ -203,26 +203,11 @@ internal static partial class AdminCli
         return user;
     }
 
-    /// <summary>A bare address becomes a <c>mail:</c> target; URLs must be SMTP or HTTP.</summary>
-    private static string ForwardTarget(string value)
-    {
-        if (value.StartsWith("mail:", StringComparison.OrdinalIgnoreCase))
-        {
-            return value;
-        }
-
-        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "smtp" or "smtps" or "http" or "https" && uri.Host.Length > 0)
-        {
-            return value;
-        }
-
-        if (value.IndexOf('@', StringComparison.Ordinal) > 0 && value.IndexOfAny([' ', '<', '>', ':']) < 0)
-        {
-            return "mail:" + value;
-        }
-
-        throw new UsageException("--forward takes an address, smtp[s]:// or http[s]:// URL: " + value);
-    }
+    /// <summary>A target as delivery reads it (<see cref="Storage.Addressing.ForwardTarget"/>), stored in its canonical form.</summary>
+    private static string ForwardTarget(string value) =>
+        Storage.Addressing.ForwardTarget.TryParse(value, out var target)
+            ? target.Canonical
+            : throw new UsageException("--forward takes an address, smtp[s]:// or http[s]:// URL: " + value);
 
     private static string Describe(FilterQuery query)
     {

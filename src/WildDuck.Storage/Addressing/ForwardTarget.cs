@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 using System;
-using WildDuck.Storage.Addressing;
 
-namespace WildDuck.Lmtp;
+namespace WildDuck.Storage.Addressing;
 
 /// <summary>The kinds of forward target (reference §6.4 "targets").</summary>
-internal enum ForwardTargetKind
+public enum ForwardTargetKind
 {
     /// <summary>An email address, relayed through the smarthost.</summary>
     Mail,
@@ -20,12 +19,20 @@ internal enum ForwardTargetKind
 /// <summary>A parsed forward target.</summary>
 /// <param name="Kind">The kind.</param>
 /// <param name="Value">The address (for <see cref="ForwardTargetKind.Mail"/>) or the URL.</param>
-internal readonly record struct ForwardTarget(ForwardTargetKind Kind, string Value)
+public readonly record struct ForwardTarget(ForwardTargetKind Kind, string Value)
 {
+    /// <summary>The stored form: <c>mail:addr</c> for addresses, the URL otherwise.</summary>
+    public string Canonical => Kind == ForwardTargetKind.Mail ? "mail:" + Value : Value;
+
     /// <summary>
-    /// Parses a stored target: <c>mail:addr</c> or a bare address, an <c>smtp(s)://</c> URL, or an
-    /// <c>http(s)://</c> URL. Anything else is not a target (false).
+    /// Parses a target as filters and users store it (and as operators and the API give it):
+    /// <c>mail:addr</c> or a bare address, an <c>smtp(s)://</c> URL with a host, or an
+    /// <c>http(s)://</c> URL. Anything else is not a target (false). Delivery and every place that
+    /// accepts targets use this one rule.
     /// </summary>
+    /// <param name="text">The target text.</param>
+    /// <param name="target">The parsed target.</param>
+    /// <returns>True when <paramref name="text"/> is a target.</returns>
     public static bool TryParse(string? text, out ForwardTarget target)
     {
         target = default;
