@@ -24,6 +24,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     private const int MaxWritesPerTransaction = 64;
     private const string SavepointName = "w";
     private readonly Queue<PendingWrite> _writeQueue = new();
+    private readonly List<PendingWrite> _batch = new(MaxWritesPerTransaction);
     private bool _writerRunning;
     private SqliteConnection? _writer;
     private bool _disposed;
@@ -106,7 +107,9 @@ internal sealed partial class SqliteDatabase : IDisposable
     /// <summary>Runs the queued writes as one transaction; returns true when more are waiting.</summary>
     private bool RunNextBatch()
     {
-        var batch = new List<PendingWrite>();
+        // Only one batch runs at a time (_writerRunning), so one list serves them all.
+        var batch = _batch;
+        batch.Clear();
         lock (_writeQueue)
         {
             while (batch.Count < MaxWritesPerTransaction && _writeQueue.TryDequeue(out var next))
@@ -122,6 +125,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
 
         RunBatch(batch);
+        batch.Clear();
         lock (_writeQueue)
         {
             if (_writeQueue.Count == 0)
