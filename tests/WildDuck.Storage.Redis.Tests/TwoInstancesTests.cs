@@ -278,7 +278,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
 
         public static ServerProcess Start(string directory, string redis)
         {
-            var (imap, pop3, lmtp) = (FreePort(), FreePort(), FreePort());
+            var (imap, pop3, lmtp) = (RedisServer.FreePort(), RedisServer.FreePort(), RedisServer.FreePort());
             var start = CreateStartInfo(directory, redis);
             start.Environment["WildDuck__Imap__Host"] = "127.0.0.1";
             start.Environment["WildDuck__Imap__Port"] = imap.ToString();
@@ -367,15 +367,6 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             {
                 return false;
             }
-        }
-
-        private static int FreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
         }
     }
 }
