@@ -35,6 +35,18 @@ internal sealed partial class SqliteDatabase : IDisposable
     /// SQLite handles on which this instance already ran its pragmas (see
     /// <see cref="OpenRaw"/>); per instance, because two instances on one file may differ in options.
     /// </summary>
+    // The trigram index is fed in batches (schema version 4): search-text rows wait in
+    // search_pending, and the writer indexes them SearchIndexBatch at a time at the end of a write
+    // transaction once that many are waiting, or all of them once it has been idle for a moment.
+    // FTS5 writes one segment per transaction, so a batch costs about half as much per row as
+    // indexing each message inside its own transaction (docs/benchmarks.md).
+    private const int SearchIndexBatch = 32;
+    private const int IdleSearchIndexBatch = 512;
+    private static readonly TimeSpan SearchIndexIdleDelay = TimeSpan.FromMilliseconds(200);
+    private const string SearchSavepointName = "search";
+    private readonly Timer _searchIndexTimer;
+    private int _searchBacklog;
+
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedHandles = new();
     private static readonly object PreparedMarker = new();
 
@@ -52,11 +64,18 @@ internal sealed partial class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
+        _searchIndexTimer = new Timer(static state => ((SqliteDatabase)state!).IndexSearchRowsWhenIdle(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     public string Path { get; }
 
     /// <summary>Opens a connection with the per-connection pragmas and functions applied.</summary>
+    /// <summary>
+    /// Called by a write that queued <paramref name="count"/> search-text rows (the insert trigger
+    /// puts them in search_pending): a hint for when to index, never a source of truth.
+    /// </summary>
+    public void SearchRowsQueued(int count) => Interlocked.Add(ref _searchBacklog, count);
+
     public SqliteConnection Open()
     {
         EnsureInitialized();
@@ -184,6 +203,11 @@ internal sealed partial class SqliteDatabase : IDisposable
             }
             else
             {
+                if (Volatile.Read(ref _searchBacklog) >= SearchIndexBatch)
+                {
+                    IndexSearchRows(connection, transaction, SearchIndexBatch);
+                }
+
                 transaction.Commit();
             }
         }
@@ -227,6 +251,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     /// </summary>
     public void Dispose()
     {
+        _searchIndexTimer.Dispose();
         lock (_writeQueue)
         {
             _disposed = true;
@@ -247,7 +272,78 @@ internal sealed partial class SqliteDatabase : IDisposable
             _writer?.Dispose();
             _writer = null;
         }
+        else if (Volatile.Read(ref _searchBacklog) > 0)
+        {
+            // Re-armed at every idle moment: under steady load it never fires (the batches above
+            // keep up), and it runs once the writer has had nothing to do for a moment.
+            _searchIndexTimer.Change(SearchIndexIdleDelay, Timeout.InfiniteTimeSpan);
+        }
     }
+
+    /// <summary>
+    /// Indexes up to <paramref name="limit"/> queued rows, oldest first, in a savepoint of the
+    /// current transaction: a failure here is logged and undone, and never fails the writes the
+    /// transaction carries (their rows stay queued and searchable).
+    /// </summary>
+    private int IndexSearchRows(SqliteConnection connection, SqliteTransaction transaction, int limit)
+    {
+        transaction.Save(SearchSavepointName);
+        try
+        {
+            using var index = connection.CreateCommand();
+            index.Transaction = transaction;
+            index.CommandText = """
+                INSERT INTO message_fts (rowid, from_text, to_text, cc_text, bcc_text, subject, headers, body)
+                SELECT mt.rid, mt.from_text, mt.to_text, mt.cc_text, mt.bcc_text, mt.subject, mt.headers, mt.body
+                FROM (SELECT rid FROM search_pending ORDER BY rid LIMIT $n) p JOIN message_text mt ON mt.rid = p.rid
+                """;
+            index.Parameters.AddWithValue("$n", limit);
+            index.ExecuteNonQuery();
+            index.CommandText = "DELETE FROM search_pending WHERE rid IN (SELECT rid FROM search_pending ORDER BY rid LIMIT $n)";
+            var indexed = index.ExecuteNonQuery();
+            transaction.Release(SearchSavepointName);
+            Interlocked.Add(ref _searchBacklog, -Math.Min(indexed, Volatile.Read(ref _searchBacklog)));
+            return indexed;
+        }
+        catch (SqliteException ex)
+        {
+            transaction.Rollback(SearchSavepointName);
+            transaction.Release(SearchSavepointName);
+            LogSearchIndexFailed(_logger, ex);
+            return 0;
+        }
+    }
+
+    private void IndexSearchRowsWhenIdle()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                IndexSearchRows(connection, transaction, IdleSearchIndexBatch);
+
+                // Re-read the true backlog: other processes on this file queue rows too, and a
+                // rolled-back transaction may have left the hint off.
+                using var count = connection.CreateCommand();
+                count.Transaction = transaction;
+                count.CommandText = "SELECT count(*) FROM search_pending";
+                Volatile.Write(ref _searchBacklog, (int)(long)count.ExecuteScalar()!);
+                return true;
+            },
+            CancellationToken.None).ContinueWith(
+                static (task, state) => LogSearchIndexFailed(((SqliteDatabase)state!)._logger, task.Exception!.GetBaseException()),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Indexing queued search text failed; the rows stay queued (searches still find them) and are retried.")]
+    private static partial void LogSearchIndexFailed(ILogger logger, Exception exception);
 
     private SqliteConnection OpenRaw()
     {
@@ -304,7 +400,18 @@ internal sealed partial class SqliteDatabase : IDisposable
             }
 
             Migrate(connection);
+            using (var pending = connection.CreateCommand())
+            {
+                // Rows queued by a process that stopped before indexing them.
+                pending.CommandText = "SELECT count(*) FROM search_pending";
+                _searchBacklog = (int)(long)pending.ExecuteScalar()!;
+            }
+
             _initialized = true;
+            if (_searchBacklog > 0)
+            {
+                _searchIndexTimer.Change(SearchIndexIdleDelay, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 

@@ -549,6 +549,7 @@ public sealed partial class SqliteMailStore
             ("$subject", meta.Subject),
             ("$headers", meta.SearchHeaders),
             ("$body", meta.SearchBody));
+        _db.SearchRowsQueued(1);
         Execute(
             c,
             t,
@@ -653,7 +654,7 @@ public sealed partial class SqliteMailStore
         return size;
     }
 
-    private static void CopyMessageRow(SqliteConnection c, SqliteTransaction t, long sourceRid, MessageId id, long targetMailboxRid, uint uid, long modseq, long now)
+    private void CopyMessageRow(SqliteConnection c, SqliteTransaction t, long sourceRid, MessageId id, long targetMailboxRid, uint uid, long modseq, long now)
     {
         long rid;
         using (var copy = Command(
@@ -678,6 +679,7 @@ public sealed partial class SqliteMailStore
         }
 
         Execute(c, t, "INSERT INTO message_text (rid, from_text, to_text, cc_text, bcc_text, subject, headers, body) SELECT $r, from_text, to_text, cc_text, bcc_text, subject, headers, body FROM message_text WHERE rid = $src", ("$r", rid), ("$src", sourceRid));
+        _db.SearchRowsQueued(1);
         Execute(c, t, "INSERT INTO message_parsed (rid, text, html, intro, attachments) SELECT $r, text, html, intro, attachments FROM message_parsed WHERE rid = $src", ("$r", rid), ("$src", sourceRid));
         Execute(c, t, "INSERT INTO message_attachments (message_rid, hash) SELECT $r, hash FROM message_attachments WHERE message_rid = $src", ("$r", rid), ("$src", sourceRid));
         Execute(c, t, "UPDATE attachments SET refcount = refcount + 1, updated = $now WHERE hash IN (SELECT hash FROM message_attachments WHERE message_rid = $src)", ("$src", sourceRid), ("$now", now));

@@ -248,5 +248,29 @@ internal static class SqliteSchema
         CREATE INDEX outbound_queue_due ON outbound_queue(next_attempt, id) WHERE state IN (0, 1);
         CREATE INDEX outbound_queue_user ON outbound_queue(user_id, id) WHERE user_id IS NOT NULL;
         """,
+
+        // Version 4: the trigram index is written in batches, not row by row inside the message's
+        // transaction. A new search-text row is queued in search_pending (cheap); the writer indexes
+        // the queue 32 rows at a time at the end of a transaction, or all of it once idle
+        // (SqliteDatabase). FTS5 builds one segment per transaction, so a batch costs about half as
+        // much per row as one row per transaction. Searches treat queued rows as candidates and
+        // check them with the exact predicate, so results never depend on the queue. A row deleted
+        // while still queued was never indexed: it only leaves the queue.
+        """
+        CREATE TABLE search_pending (rid INTEGER PRIMARY KEY);
+
+        DROP TRIGGER message_text_ai;
+        CREATE TRIGGER message_text_ai AFTER INSERT ON message_text BEGIN
+            INSERT INTO search_pending (rid) VALUES (new.rid);
+        END;
+
+        DROP TRIGGER message_text_ad;
+        CREATE TRIGGER message_text_ad AFTER DELETE ON message_text BEGIN
+            INSERT INTO message_fts(message_fts, rowid, from_text, to_text, cc_text, bcc_text, subject, headers, body)
+            SELECT 'delete', old.rid, old.from_text, old.to_text, old.cc_text, old.bcc_text, old.subject, old.headers, old.body
+            WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE rid = old.rid);
+            DELETE FROM search_pending WHERE rid = old.rid;
+        END;
+        """,
     };
 }

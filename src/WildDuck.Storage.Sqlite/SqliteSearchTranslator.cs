@@ -221,7 +221,9 @@ internal sealed class SqliteSearchTranslator
     {
         // An FTS5 phrase of a trigram table matches the exact (case-folded) substring.
         var phrase = "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        _sql.Append("m.rid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ").Append(Bind(columns + " : " + phrase)).Append(')');
+        // Rows still queued for the index (schema version 4) are candidates too; the exact
+        // predicate that always follows decides for them as for the others.
+        _sql.Append("(m.rid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ").Append(Bind(columns + " : " + phrase)).Append(") OR m.rid IN (SELECT rid FROM search_pending))");
     }
 
     private void AppendDate(DateKey date)
