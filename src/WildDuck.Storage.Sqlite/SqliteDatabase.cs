@@ -27,6 +27,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly List<PendingWrite> _batch = new(MaxWritesPerTransaction);
     private bool _writerRunning;
     private SqliteConnection? _writer;
+    private SqliteStatementCache? _writerStatements;
     private bool _disposed;
     private readonly object _initLock = new();
     private volatile bool _initialized;
@@ -164,7 +165,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             // One connection for all writes: batches run one at a time, and a connection that did
             // the last write keeps its page cache (any other connection must drop its cache after
             // a foreign write), so b-tree interior pages and FTS structure stay in memory.
-            var connection = _writer ??= OpenRaw();
+            var connection = _writer ??= OpenWriter();
 
             // BEGIN IMMEDIATE: take the write lock up front, so the transaction can never fail
             // half-way on a read-to-write upgrade (which busy_timeout does not retry).
@@ -215,8 +216,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         {
             // A connection that failed outside a writer's own work (lock timeout, I/O error) is
             // replaced, in case it is left in a bad state.
-            _writer?.Dispose();
-            _writer = null;
+            CloseWriter();
 
             // Nothing of this batch committed: every writer that has not failed on its own fails now.
             foreach (var write in batch)
@@ -257,8 +257,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             _disposed = true;
             if (!_writerRunning)
             {
-                _writer?.Dispose();
-                _writer = null;
+                CloseWriter();
             }
         }
     }
@@ -269,8 +268,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         _writerRunning = false;
         if (_disposed)
         {
-            _writer?.Dispose();
-            _writer = null;
+            CloseWriter();
         }
         else if (Volatile.Read(ref _searchBacklog) > 0)
         {
@@ -344,6 +342,22 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Indexing queued search text failed; the rows stay queued (searches still find them) and are retried.")]
     private static partial void LogSearchIndexFailed(ILogger logger, Exception exception);
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = OpenRaw();
+        _writerStatements = SqliteStatementCache.Attach(connection);
+        return connection;
+    }
+
+    private void CloseWriter()
+    {
+        // Statements first: they belong to the connection's handle, which goes back to the pool.
+        _writerStatements?.Dispose();
+        _writerStatements = null;
+        _writer?.Dispose();
+        _writer = null;
+    }
 
     private SqliteConnection OpenRaw()
     {

@@ -86,6 +86,13 @@ public sealed partial class SqliteMailStore :
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
+        // Fixed SQL on the writer connection reuses its prepared statement; SQL built later
+        // (an empty text here) gets a fresh command.
+        if (sql.Length > 0 && SqliteStatementCache.TryRent(connection, transaction, sql, out var cached))
+        {
+            return cached;
+        }
+
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
