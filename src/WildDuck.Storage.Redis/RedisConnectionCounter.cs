@@ -52,6 +52,7 @@ public sealed partial class RedisConnectionCounter : IConnectionCounter, IDispos
     private const string KeepKey = """
 
         if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+
         """;
 
     // KEYS[1] the set; ARGV: lease id, limit, TTL ms. Returns 1 when the lease was added, 0 at the limit.
