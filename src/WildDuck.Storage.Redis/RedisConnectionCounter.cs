@@ -212,7 +212,7 @@ public sealed partial class RedisConnectionCounter : IConnectionCounter, IDispos
     }
 
     /// <summary>Writes every live lease's expiry (and the releases that could not be sent) to Redis now; one round at a time.</summary>
-    internal async Task RefreshAsync()
+    private async Task RefreshAsync()
     {
         if (Volatile.Read(ref _disposed) != 0 || (_live.IsEmpty && _unreleased.IsEmpty) || !await _refreshing.WaitAsync(0).ConfigureAwait(false))
         {
