@@ -68,7 +68,11 @@ public static class HostingBuilderExtensions
         return builder;
     }
 
-    /// <summary>Configures the per-user connection limits of the default <see cref="IConnectionLimiter"/>.</summary>
+    /// <summary>
+    /// Configures the per-user connection limits the protocol engines enforce after login; the slots are
+    /// counted by the registered <see cref="IConnectionCounter"/> (in-process by default, across
+    /// instances with <c>UseRedis()</c>).
+    /// </summary>
     /// <param name="builder">The WildDuck builder.</param>
     /// <param name="configure">Sets <see cref="ConnectionLimitOptions"/>.</param>
     /// <returns>The builder.</returns>
@@ -84,7 +88,7 @@ public static class HostingBuilderExtensions
     {
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IConnectionLimiter>(static sp => new InMemoryConnectionLimiter(sp.GetRequiredService<IOptions<ConnectionLimitOptions>>()));
+        services.TryAddSingleton(static sp => new ConnectionLimiter(sp.GetRequiredService<IConnectionCounter>(), sp.GetRequiredService<IOptions<ConnectionLimitOptions>>()));
         services.TryAddSingleton<ICertificateProvider>(static sp => new CertificateProvider(
             sp.GetRequiredService<IOptions<TlsOptions>>(),
             sp.GetRequiredService<IOptions<WildDuckOptions>>(),

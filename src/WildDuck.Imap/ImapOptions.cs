@@ -51,7 +51,7 @@ public sealed class ImapOptions
 
     /// <summary>
     /// Concurrent IMAP connections per user. Default 15 (as WildDuck); the sixteenth login gets
-    /// <c>NO [LIMIT]</c>.
+    /// <c>NO [LIMIT]</c>. Counted in this process, or on every instance sharing Redis with <c>UseRedis()</c>.
     /// </summary>
     public int MaxConnectionsPerUser { get; set; } = 15;
 

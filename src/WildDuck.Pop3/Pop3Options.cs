@@ -35,7 +35,8 @@ public sealed class Pop3Options
 
     /// <summary>
     /// Take an exclusive per-user maildrop lock at login (RFC 1939 §4); a second session of the same
-    /// user gets <c>-ERR [IN-USE]</c> (RFC 2449 §8.1.1). The lock holds within this process only.
+    /// user gets <c>-ERR [IN-USE]</c> (RFC 2449 §8.1.1). The lock holds within this process, or across
+    /// every instance sharing Redis with <c>UseRedis()</c>.
     /// Default true.
     /// </summary>
     public bool ExclusiveLock { get; set; } = true;

@@ -32,7 +32,7 @@ namespace WildDuck.Storage.Redis;
 public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRateLimiter
 {
     /// <summary>The longest a call waits for Redis before it uses the in-process counters.</summary>
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan CallTimeout = RedisOutage.CallTimeout;
 
     // INCR, then PEXPIRE only when this failure opened the window (or, defensively, when the key somehow
     // has no expiry, so that no counter can live forever). Returns { count, remaining ms }.
@@ -50,8 +50,7 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
     private readonly IConnectionMultiplexer _redis;
     private readonly InMemoryAuthenticationRateLimiter _fallback;
     private readonly string _prefix;
-    private readonly ILogger _logger;
-    private int _down;
+    private readonly RedisOutage _outage;
 
     /// <summary>Creates the limiter over <paramref name="redis"/>, which it uses but does not own.</summary>
     /// <param name="redis">The connection; create it with <c>AbortOnConnectFail = false</c> so that it reconnects by itself.</param>
@@ -65,7 +64,8 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
         _redis = redis;
         _prefix = options.Value.ChannelPrefix + "rl:";
         _fallback = new InMemoryAuthenticationRateLimiter(timeProvider);
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisAuthenticationRateLimiter>();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisAuthenticationRateLimiter>();
+        _outage = new RedisOutage(ex => LogFallback(logger, ex), () => LogRecovered(logger));
     }
 
     /// <inheritdoc />
@@ -83,19 +83,19 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
                 var count = db.StringGetAsync(redisKey);
                 var ttl = db.KeyTimeToLiveAsync(redisKey);
                 await Task.WhenAll(count, ttl).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-                Recovered();
+                _outage.Recovered();
                 return ttl.Result is { } left && count.Result.TryParse(out long failures)
                     ? Status(failures, left, limit)
                     : new RateLimitStatus(false, 0, null);
             }
-            catch (Exception ex) when (IsOutage(ex))
+            catch (Exception ex) when (RedisOutage.IsOutage(ex))
             {
-                FellBack(ex);
+                _outage.FellBack(ex);
             }
         }
         else
         {
-            FellBack(null);
+            _outage.FellBack(null);
         }
 
         return await _fallback.CheckAsync(key, limit, window, cancellationToken).ConfigureAwait(false);
@@ -114,18 +114,18 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
                 var reply = await _redis.GetDatabase()
                     .ScriptEvaluateAsync(RecordScript, [_prefix + key], [windowMs])
                     .WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-                Recovered();
+                _outage.Recovered();
                 var values = (RedisResult[])reply!;
                 return Status((long)values[0], TimeSpan.FromMilliseconds((long)values[1]), limit);
             }
-            catch (Exception ex) when (IsOutage(ex))
+            catch (Exception ex) when (RedisOutage.IsOutage(ex))
             {
-                FellBack(ex);
+                _outage.FellBack(ex);
             }
         }
         else
         {
-            FellBack(null);
+            _outage.FellBack(null);
         }
 
         return await _fallback.RecordFailureAsync(key, limit, window, cancellationToken).ConfigureAwait(false);
@@ -140,26 +140,21 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
         await _fallback.ResetAsync(key, cancellationToken).ConfigureAwait(false);
         if (!_redis.IsConnected)
         {
-            FellBack(null);
+            _outage.FellBack(null);
             return;
         }
 
         try
         {
             await _redis.GetDatabase().KeyDeleteAsync(_prefix + key).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-            Recovered();
+            _outage.Recovered();
         }
-        catch (Exception ex) when (IsOutage(ex))
+        catch (Exception ex) when (RedisOutage.IsOutage(ex))
         {
             // The shared counter then simply runs out with its window.
-            FellBack(ex);
+            _outage.FellBack(ex);
         }
     }
-
-    // Any Redis error, not only a lost connection: a replica left read-only by a failover answers with an
-    // error, and a login must not fail because the shared counters are unusable for a while.
-    private static bool IsOutage(Exception ex) =>
-        ex is RedisException or TimeoutException or ObjectDisposedException;
 
     private static RateLimitStatus Status(long failures, TimeSpan left, int limit)
     {
@@ -167,23 +162,6 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
         return limit > 0 && count >= limit
             ? new RateLimitStatus(true, count, left)
             : new RateLimitStatus(false, count, null);
-    }
-
-    private void FellBack(Exception? ex)
-    {
-        // Once per outage: every login attempt passes here while Redis is down.
-        if (Interlocked.Exchange(ref _down, 1) == 0)
-        {
-            LogFallback(_logger, ex);
-        }
-    }
-
-    private void Recovered()
-    {
-        if (Volatile.Read(ref _down) == 1 && Interlocked.Exchange(ref _down, 0) == 1)
-        {
-            LogRecovered(_logger);
-        }
     }
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Redis is not reachable or fails; authentication failures are counted per instance until it works again.")]

@@ -17,7 +17,9 @@ public static class RedisBuilderExtensions
     /// <see cref="IChangeNotifier"/> (whatever registered it, before or after this call) with a
     /// <see cref="RedisChangeNotifier"/>; shares the authentication failure counters between instances:
     /// replaces the <see cref="IAuthenticationRateLimiter"/> likewise with a
-    /// <see cref="RedisAuthenticationRateLimiter"/>; and registers one <see cref="IConnectionMultiplexer"/>
+    /// <see cref="RedisAuthenticationRateLimiter"/>; counts per-user connections (IMAP's limit, the POP3
+    /// maildrop lock) across instances: replaces the <see cref="IConnectionCounter"/> likewise with a
+    /// <see cref="RedisConnectionCounter"/>; and registers one <see cref="IConnectionMultiplexer"/>
     /// (unless one is registered already, which is then shared), disposed with the container.
     /// </summary>
     /// <remarks>
@@ -41,26 +43,33 @@ public static class RedisBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>());
         services.TryAddSingleton<IConnectionMultiplexer>(static sp => Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value, sp.GetService<ILoggerFactory>()));
 
-        // Replace, not TryAdd: AddWildDuck registered the in-process default with TryAdd already,
+        // Replace, not TryAdd: AddWildDuck registered the in-process defaults with TryAdd already,
         // and UseRedis must win whatever the order of the builder calls.
-        services.RemoveAll<IChangeNotifier>();
-        services.AddSingleton<RedisChangeNotifier>(static sp => new RedisChangeNotifier(
-            sp.GetRequiredService<IConnectionMultiplexer>(),
-            sp.GetRequiredService<IOptions<RedisOptions>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
-        services.AddSingleton<IChangeNotifier>(static sp => sp.GetRequiredService<RedisChangeNotifier>());
+        Replace<IChangeNotifier, RedisChangeNotifier>(services, static (redis, options, time, logs) => new RedisChangeNotifier(redis, options, time, logs));
 
-        // Replaced for the same reason: the failure counters must be shared, or each instance would
-        // allow the full limit and a client could multiply it by spreading attempts.
-        services.RemoveAll<IAuthenticationRateLimiter>();
-        services.AddSingleton<RedisAuthenticationRateLimiter>(static sp => new RedisAuthenticationRateLimiter(
+        // The failure counters must be shared, or each instance would allow the full limit and a
+        // client could multiply it by spreading attempts.
+        Replace<IAuthenticationRateLimiter, RedisAuthenticationRateLimiter>(services, static (redis, options, time, logs) => new RedisAuthenticationRateLimiter(redis, options, time, logs));
+
+        // Likewise a per-user connection limit must hold however the load balancer spreads the sessions.
+        Replace<IConnectionCounter, RedisConnectionCounter>(services, static (redis, options, time, logs) => new RedisConnectionCounter(redis, options, time, logs));
+        return builder;
+    }
+
+    /// <summary>Registers <typeparamref name="TImplementation"/> as itself and as the only <typeparamref name="TService"/>.</summary>
+    private static void Replace<TService, TImplementation>(
+        IServiceCollection services,
+        Func<IConnectionMultiplexer, IOptions<RedisOptions>, TimeProvider?, ILoggerFactory?, TImplementation> create)
+        where TService : class
+        where TImplementation : class, TService
+    {
+        services.RemoveAll<TService>();
+        services.AddSingleton(sp => create(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IOptions<RedisOptions>>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
-        services.AddSingleton<IAuthenticationRateLimiter>(static sp => sp.GetRequiredService<RedisAuthenticationRateLimiter>());
-        return builder;
+        services.AddSingleton<TService>(static sp => sp.GetRequiredService<TImplementation>());
     }
 
     private static ConnectionMultiplexer Connect(RedisOptions options, ILoggerFactory? loggerFactory)

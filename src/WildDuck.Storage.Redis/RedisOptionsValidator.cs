@@ -12,6 +12,9 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
     /// <summary>Longer than this and a wake-up is late enough for IDLE clients to notice.</summary>
     private static readonly TimeSpan MaxDebounce = TimeSpan.FromSeconds(5);
 
+    /// <summary>Longer than this and the slots of a crashed instance lock its users out for too long.</summary>
+    private static readonly TimeSpan MaxConnectionLeaseTtl = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, RedisOptions options)
     {
         var failures = new List<string>();
@@ -39,6 +42,11 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
         if (options.DebounceInterval < TimeSpan.Zero || options.DebounceInterval > MaxDebounce)
         {
             failures.Add("WildDuck:Redis:DebounceInterval must be between 0 and 5 seconds.");
+        }
+
+        if (options.ConnectionLeaseTtl < RedisOptions.MinConnectionLeaseTtl || options.ConnectionLeaseTtl > MaxConnectionLeaseTtl)
+        {
+            failures.Add("WildDuck:Redis:ConnectionLeaseTtl must be between 1 second and 1 hour.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -91,8 +91,8 @@ public sealed class RedisAuthenticationRateLimiterTests
         a.Logs.Count(7010).Should().Be(1, "the fallback is logged once per outage");
 
         await pair.Redis.StartAsync();
-        await WaitConnectedAsync(a.Connection);
-        await WaitConnectedAsync(b.Connection);
+        await RedisServer.WaitConnectedAsync(a.Connection);
+        await RedisServer.WaitConnectedAsync(b.Connection);
         var shared = NewKey();
         await a.RateLimiter.RecordFailureAsync(shared, 2, Window);
         await b.RateLimiter.RecordFailureAsync(shared, 2, Window);
@@ -105,15 +105,6 @@ public sealed class RedisAuthenticationRateLimiterTests
 
     private static string NewKey() => "test:" + Guid.NewGuid().ToString("N");
 
-    private static async Task WaitConnectedAsync(ConnectionMultiplexer connection)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!connection.IsConnected)
-        {
-            DateTime.UtcNow.Should().BeBefore(until, "the client reconnects by itself");
-            await Task.Delay(50);
-        }
-    }
 
     /// <summary>A fresh redis-server and two instances on it.</summary>
     private sealed class Pair : IAsyncDisposable

@@ -110,6 +110,16 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (30 s at most) until <paramref name="connection"/> has reconnected by itself.</summary>
+    public static async Task WaitConnectedAsync(IConnectionMultiplexer connection)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!connection.IsConnected)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync();
 

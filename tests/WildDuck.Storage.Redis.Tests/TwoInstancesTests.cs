@@ -19,7 +19,8 @@ namespace WildDuck.Storage.Redis.Tests;
 
 /// <summary>
 /// Two real sample-host processes sharing one SQLite data directory and one Redis behave as one server:
-/// a delivery through B's LMTP wakes an IDLE client on A, and flags stored through B show up on A.
+/// a delivery through B's LMTP wakes an IDLE client on A, flags stored through B show up on A, and the
+/// per-user connection limit and the POP3 maildrop lock count the sessions of both.
 /// </summary>
 public sealed class TwoInstancesTests : IAsyncLifetime
 {
@@ -95,6 +96,84 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         await clientA.DisconnectAsync(true);
     }
 
+    [SkippableFact]
+    public async Task The_per_user_connection_limit_and_the_POP3_lock_count_the_sessions_of_both_instances()
+    {
+        _redis = await RedisServer.StartNewAsync();
+        Directory.CreateDirectory(_directory);
+        await RunAdminAsync("user", "create", "alice", "--password", "secret", "--address", "alice@example.org");
+        var limit = ("WildDuck__Imap__MaxConnectionsPerUser", "2");
+        var a = ServerProcess.Start(_directory, _redis.Configuration, limit);
+        _servers.Add(a);
+        var b = ServerProcess.Start(_directory, _redis.Configuration, limit);
+        _servers.Add(b);
+        await a.WaitUntilListeningAsync();
+        await b.WaitUntilListeningAsync();
+
+        // IMAP: two sessions on A take both slots, so B refuses a third.
+        using var first = await ConnectAsync(a.ImapPort);
+        using var second = await ConnectAsync(a.ImapPort);
+        (await ImapLoginAsync(b.ImapPort)).Should().StartWith("a NO [LIMIT]", $"A's two sessions count on B.\nA:\n{a.Log}\nB:\n{b.Log}");
+
+        // Ending one on A frees its slot for B (released when A's session ends, just after LOGOUT's reply).
+        await second.DisconnectAsync(true);
+        var until = Stopwatch.StartNew();
+        string reply;
+        while (!(reply = await ImapLoginAsync(b.ImapPort)).StartsWith("a OK", StringComparison.Ordinal))
+        {
+            reply.Should().StartWith("a NO [LIMIT]");
+            until.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), $"the slot is released.\nA:\n{a.Log}\nB:\n{b.Log}");
+            await Task.Delay(100);
+        }
+
+        // POP3: a session on A holds the maildrop lock; B answers [IN-USE] until it ends.
+        using (var pop3 = await TextClient.ConnectAsync(a.Pop3Port))
+        {
+            (await Pop3LoginAsync(pop3)).Should().StartWith("+OK");
+            using var other = await TextClient.ConnectAsync(b.Pop3Port);
+            (await Pop3LoginAsync(other)).Should().StartWith("-ERR [IN-USE]", $"A holds the maildrop lock.\nA:\n{a.Log}\nB:\n{b.Log}");
+        }
+
+        until.Restart();
+        while (true)
+        {
+            using var retry = await TextClient.ConnectAsync(b.Pop3Port);
+            if ((reply = await Pop3LoginAsync(retry)).StartsWith("+OK", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            reply.Should().StartWith("-ERR [IN-USE]");
+            until.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the lock is released when A's session ends");
+            await Task.Delay(100);
+        }
+
+        await first.DisconnectAsync(true);
+    }
+
+    /// <summary>LOGIN on a new connection; returns the tagged reply and closes the connection (which ends the session).</summary>
+    private static async Task<string> ImapLoginAsync(int port)
+    {
+        using var client = await TextClient.ConnectAsync(port);
+        (await client.ReadLineAsync()).Should().StartWith("* OK");
+        await client.WriteLineAsync("a LOGIN alice secret");
+        string line;
+        while (!(line = await client.ReadLineAsync()).StartsWith("a ", StringComparison.Ordinal))
+        {
+        }
+
+        return line;
+    }
+
+    private static async Task<string> Pop3LoginAsync(TextClient client)
+    {
+        (await client.ReadLineAsync()).Should().StartWith("+OK");
+        await client.WriteLineAsync("USER alice");
+        (await client.ReadLineAsync()).Should().StartWith("+OK");
+        await client.WriteLineAsync("PASS secret");
+        return await client.ReadLineAsync();
+    }
+
     /// <summary>
     /// Starts IDLE on <paramref name="client"/>, runs <paramref name="action"/> and returns how long after the
     /// action started <paramref name="signal"/> (the arrival timestamp) fired, failing after <see cref="SignalTimeout"/>.
@@ -133,19 +212,15 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     /// <summary>A minimal LMTP client: one message to one recipient, failing on any unexpected reply.</summary>
     private static async Task DeliverAsync(int port, string recipient)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
-        using var stream = tcp.GetStream();
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
+        using var client = await TextClient.ConnectAsync(port);
 
         async Task<string> ExpectAsync(string code)
         {
-            string? line;
+            string line;
             var all = new StringBuilder();
             do
             {
-                line = await reader.ReadLineAsync() ?? throw new IOException("LMTP connection closed; got: " + all);
+                line = await client.ReadLineAsync();
                 all.AppendLine(line);
             }
             while (line.Length > 3 && line[3] == '-');
@@ -159,15 +234,15 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         }
 
         await ExpectAsync("220");
-        await writer.WriteLineAsync("LHLO test.example.org");
+        await client.WriteLineAsync("LHLO test.example.org");
         await ExpectAsync("250");
-        await writer.WriteLineAsync("MAIL FROM:<bob@example.net>");
+        await client.WriteLineAsync("MAIL FROM:<bob@example.net>");
         await ExpectAsync("250");
-        await writer.WriteLineAsync($"RCPT TO:<{recipient}>");
+        await client.WriteLineAsync($"RCPT TO:<{recipient}>");
         await ExpectAsync("250");
-        await writer.WriteLineAsync("DATA");
+        await client.WriteLineAsync("DATA");
         await ExpectAsync("354");
-        await writer.WriteAsync(
+        await client.WriteAsync(
             "From: bob@example.net\r\n" +
             $"To: {recipient}\r\n" +
             "Subject: across instances\r\n" +
@@ -176,7 +251,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             "Delivered through instance B.\r\n" +
             ".\r\n");
         await ExpectAsync("250"); // the per-recipient reply (one recipient)
-        await writer.WriteLineAsync("QUIT");
+        await client.WriteLineAsync("QUIT");
     }
 
     private async Task RunAdminAsync(params string[] args)
@@ -276,10 +351,15 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             return start;
         }
 
-        public static ServerProcess Start(string directory, string redis)
+        public static ServerProcess Start(string directory, string redis, params (string Name, string Value)[] settings)
         {
             var (imap, pop3, lmtp) = (RedisServer.FreePort(), RedisServer.FreePort(), RedisServer.FreePort());
             var start = CreateStartInfo(directory, redis);
+            foreach (var (name, value) in settings)
+            {
+                start.Environment[name] = value;
+            }
+
             start.Environment["WildDuck__Imap__Host"] = "127.0.0.1";
             start.Environment["WildDuck__Imap__Port"] = imap.ToString();
             start.Environment["WildDuck__Imap__TlsPort"] = "0";
@@ -301,7 +381,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         public async Task WaitUntilListeningAsync()
         {
             var deadline = Stopwatch.StartNew();
-            foreach (var port in new[] { ImapPort, LmtpPort })
+            foreach (var port in new[] { ImapPort, Pop3Port, LmtpPort })
             {
                 while (!await AcceptsAsync(port))
                 {
@@ -367,6 +447,47 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             {
                 return false;
             }
+        }
+    }
+
+    /// <summary>A line-oriented TCP client (CRLF), for the protocol exchanges MailKit would hide.</summary>
+    private sealed class TextClient : IDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly StreamReader _reader;
+        private readonly StreamWriter _writer;
+
+        private TextClient(TcpClient tcp)
+        {
+            _tcp = tcp;
+            var stream = tcp.GetStream();
+            _reader = new StreamReader(stream, Encoding.ASCII);
+            _writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
+        }
+
+        public static async Task<TextClient> ConnectAsync(int port)
+        {
+            var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, port);
+            return new TextClient(tcp);
+        }
+
+        /// <summary>The next line; fails when the server closes the connection or says nothing for 30 s.</summary>
+        public async Task<string> ReadLineAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            return await _reader.ReadLineAsync(timeout.Token) ?? throw new IOException("The server closed the connection.");
+        }
+
+        public Task WriteLineAsync(string line) => _writer.WriteLineAsync(line);
+
+        public Task WriteAsync(string text) => _writer.WriteAsync(text);
+
+        public void Dispose()
+        {
+            _writer.Dispose();
+            _reader.Dispose();
+            _tcp.Dispose();
         }
     }
 }

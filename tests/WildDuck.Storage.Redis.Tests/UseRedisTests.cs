@@ -20,7 +20,7 @@ public sealed class UseRedisTests
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task UseRedis_replaces_the_notifier_and_the_rate_limiter_in_either_order_and_keeps_the_journal_watcher(bool redisFirst)
+    public async Task UseRedis_replaces_the_notifier_the_rate_limiter_and_the_connection_counter_in_either_order_and_keeps_the_journal_watcher(bool redisFirst)
     {
         await using var redis = await RedisServer.StartNewAsync();
         var services = new ServiceCollection();
@@ -37,6 +37,7 @@ public sealed class UseRedisTests
 
         services.Should().ContainSingle(d => d.ServiceType == typeof(IChangeNotifier));
         services.Should().ContainSingle(d => d.ServiceType == typeof(IAuthenticationRateLimiter));
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IConnectionCounter));
         services.Should().Contain(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType!.Name == "SqliteJournalWatcher",
             "the journal watcher stays the fallback while Redis is down");
 
@@ -47,6 +48,8 @@ public sealed class UseRedisTests
                 .And.BeSameAs(provider.GetRequiredService<RedisChangeNotifier>());
             provider.GetRequiredService<IAuthenticationRateLimiter>().Should().BeOfType<RedisAuthenticationRateLimiter>()
                 .And.BeSameAs(provider.GetRequiredService<RedisAuthenticationRateLimiter>());
+            provider.GetRequiredService<IConnectionCounter>().Should().BeOfType<RedisConnectionCounter>()
+                .And.BeSameAs(provider.GetRequiredService<RedisConnectionCounter>());
             connection = provider.GetRequiredService<IConnectionMultiplexer>();
             connection.IsConnected.Should().BeTrue();
         }
@@ -59,7 +62,9 @@ public sealed class UseRedisTests
     [InlineData("127.0.0.1:6379", "wd:", -1)]
     [InlineData("127.0.0.1:6379", "wd:", 60_000)]
     [InlineData("127.0.0.1:6379", "w d:", 20)]
-    public void Invalid_options_are_rejected(string configuration, string prefix, int debounceMs)
+    [InlineData("127.0.0.1:6379", "wd:", 20, 999)]
+    [InlineData("127.0.0.1:6379", "wd:", 20, 3_600_001)]
+    public void Invalid_options_are_rejected(string configuration, string prefix, int debounceMs, int leaseTtlMs = 120_000)
     {
         var services = new ServiceCollection();
         services.AddWildDuck().UseRedis(o =>
@@ -67,6 +72,7 @@ public sealed class UseRedisTests
             o.Configuration = configuration;
             o.ChannelPrefix = prefix;
             o.DebounceInterval = TimeSpan.FromMilliseconds(debounceMs);
+            o.ConnectionLeaseTtl = TimeSpan.FromMilliseconds(leaseTtlMs);
         });
         using var provider = services.BuildServiceProvider();
 
@@ -86,6 +92,7 @@ public sealed class UseRedisTests
 
         options.ChannelPrefix.Should().Be("wd:");
         options.DebounceInterval.Should().Be(TimeSpan.FromMilliseconds(20));
+        options.ConnectionLeaseTtl.Should().Be(TimeSpan.FromMinutes(2));
         _ = services.Single(d => d.ServiceType == typeof(IConnectionMultiplexer));
     }
 }

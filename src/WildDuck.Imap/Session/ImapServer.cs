@@ -25,7 +25,7 @@ internal sealed class ImapServer : IMailProtocolHandler
         IJournal journal,
         IChangeNotifier notifier,
         IUserAuthenticator authenticator,
-        IConnectionLimiter connectionLimiter,
+        ConnectionLimiter connectionLimiter,
         IOptions<ImapOptions> options,
         IOptions<WildDuckOptions> wildDuckOptions,
         TimeProvider time,
@@ -61,7 +61,7 @@ internal sealed class ImapServer : IMailProtocolHandler
 
     public IUserAuthenticator Authenticator { get; }
 
-    public IConnectionLimiter ConnectionLimiter { get; }
+    public ConnectionLimiter ConnectionLimiter { get; }
 
     public ImapOptions Options { get; }
 

@@ -240,12 +240,9 @@ internal sealed partial class ImapSession
             throw new ImapNoException(code, text);
         }
 
-        if (!_server.ConnectionLimiter.TryAcquire("imap", result.User.Id, out var lease))
-        {
-            throw new ImapNoException("LIMIT"u8, "Too many simultaneous connections for this account");
-        }
-
-        _connectionLease = lease;
+        // Counted across instances when the counter is shared (Redis); it never waits long for it.
+        _connectionLease = await _server.ConnectionLimiter.TryAcquireAsync("imap", result.User.Id, _connection.ConnectionClosed).ConfigureAwait(false)
+            ?? throw new ImapNoException("LIMIT"u8, "Too many simultaneous connections for this account");
         _user = result.User;
         _state = ImapState.Authenticated;
         _reader.IsAuthenticated = true;

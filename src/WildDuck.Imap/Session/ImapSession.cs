@@ -30,7 +30,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private PipeWriter _output;
     private ImapState _state = ImapState.NotAuthenticated;
     private UserRecord? _user;
-    private IDisposable? _connectionLease;
+    private ConnectionLease? _connectionLease;
     private IDisposable? _subscription;
     private SelectedMailbox? _selected;
     private bool _utf8Accept;
@@ -95,7 +95,11 @@ internal sealed partial class ImapSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
-        _connectionLease?.Dispose();
+        if (_connectionLease is not null)
+        {
+            await _connectionLease.DisposeAsync().ConfigureAwait(false);
+        }
+
         _timer.Dispose();
         _reader.Dispose();
         if (_compressed && _connection.Transport is IAsyncDisposable deflate)

@@ -23,7 +23,7 @@ internal sealed class Pop3Server : IMailProtocolHandler
         IMailboxStore mailboxes,
         IMessageStore messages,
         IUserAuthenticator authenticator,
-        IConnectionLimiter connectionLimiter,
+        ConnectionLimiter connectionLimiter,
         IOptions<Pop3Options> options,
         IOptions<WildDuckOptions> wildDuckOptions,
         TimeProvider time,
@@ -47,7 +47,7 @@ internal sealed class Pop3Server : IMailProtocolHandler
 
     public IUserAuthenticator Authenticator { get; }
 
-    public IConnectionLimiter ConnectionLimiter { get; }
+    public ConnectionLimiter ConnectionLimiter { get; }
 
     public Pop3Options Options { get; }
 

@@ -6,6 +6,7 @@ using System.Net;
 using System.Text;
 using System.Threading.Tasks;
 using WildDuck.Pop3.Protocol;
+using WildDuck.Storage;
 using WildDuck.Storage.Security;
 
 namespace WildDuck.Pop3.Session;
@@ -270,8 +271,9 @@ internal sealed partial class Pop3Session
             return;
         }
 
-        IDisposable? lease = null;
-        if (_server.Options.ExclusiveLock && !_server.ConnectionLimiter.TryAcquire(Pop3Server.LockProtocol, result.User.Id, out lease))
+        ConnectionLease? lease = null;
+        if (_server.Options.ExclusiveLock
+            && (lease = await _server.ConnectionLimiter.TryAcquireAsync(Pop3Server.LockProtocol, result.User.Id, _connection.ConnectionClosed).ConfigureAwait(false)) is null)
         {
             // RFC 1939 §4 (exclusive-access lock), RFC 2449 §8.1.1 [IN-USE].
             Err("IN-USE"u8, "Maildrop is locked by another POP3 session"u8);
@@ -284,7 +286,11 @@ internal sealed partial class Pop3Session
         }
         catch
         {
-            lease?.Dispose();
+            if (lease is not null)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
 

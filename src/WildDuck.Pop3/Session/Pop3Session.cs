@@ -37,7 +37,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private string? _pendingUser;
     private UserRecord? _user;
     private Maildrop? _maildrop;
-    private IDisposable? _lock;
+    private ConnectionLease? _lock;
 
     public Pop3Session(Pop3Server server, MailConnection connection)
     {
@@ -110,15 +110,17 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         DisposePrefetched();
-        _lock?.Dispose();
-        _lock = null;
         _timer.Dispose();
         _sendDeadline.Dispose();
         ArrayPool<byte>.Shared.Return(_line);
-        return default;
+        if (_lock is { } held)
+        {
+            _lock = null;
+            await held.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
