@@ -4,7 +4,10 @@ using System.Collections.Generic;
 
 namespace WildDuck.Hosting;
 
-/// <summary>Per-user connection limits (configuration section <c>WildDuck:ConnectionLimits</c>).</summary>
+/// <summary>
+/// Per-user connection limits, set with <c>ConfigureConnectionLimits</c>; <c>AddImap</c> sets the
+/// IMAP entry from <c>ImapOptions.MaxConnectionsPerUser</c> (configuration <c>WildDuck:Imap:MaxConnectionsPerUser</c>).
+/// </summary>
 public sealed class ConnectionLimitOptions
 {
     /// <summary>

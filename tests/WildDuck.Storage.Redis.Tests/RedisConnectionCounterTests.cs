@@ -102,7 +102,7 @@ public sealed class RedisConnectionCounterTests
     public async Task Live_leases_are_refreshed_and_outlive_their_TTL()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        var ttl = TimeSpan.FromSeconds(4.5);
+        var ttl = TimeSpan.FromSeconds(7.5);
         using var a = await Instance.ConnectAsync(redis, ttl);
         using var b = await Instance.ConnectAsync(redis);
         var user = UserId.NewId();
