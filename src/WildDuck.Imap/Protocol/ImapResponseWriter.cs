@@ -95,7 +95,11 @@ internal ref struct ImapResponseWriter
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (max <= 4096)
         {
-            _buffered += Encoding.UTF8.GetBytes(text, Reserve(max));
+            // Reserve first, in its own statement: it may commit and start a new span (resetting
+            // _buffered), and "_buffered += ...Reserve()" would add the count to the stale value —
+            // committing that many bytes of whatever the new buffer held before.
+            var destination = Reserve(max);
+            _buffered += Encoding.UTF8.GetBytes(text, destination);
             return;
         }
 

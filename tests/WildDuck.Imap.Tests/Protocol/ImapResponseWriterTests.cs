@@ -23,6 +23,65 @@ public class ImapResponseWriterTests
         return Encoding.Latin1.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// An output that hands out exactly the size asked for, each span a fresh buffer still holding
+    /// someone else's bytes (0xEE), as a pooled pipe segment does: every write must land where the
+    /// writer counted it, whichever write needs the next span.
+    /// </summary>
+    private sealed class StingyBufferWriter : IBufferWriter<byte>
+    {
+        private readonly List<byte> _written = new();
+        private byte[] _current = Array.Empty<byte>();
+
+        public byte[] Written => _written.ToArray();
+
+        public void Advance(int count)
+        {
+            count.Should().BeLessThanOrEqualTo(_current.Length, "a writer never advances past the span it was given");
+            _written.AddRange(_current.AsSpan(0, count).ToArray());
+            _current = Array.Empty<byte>();
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            _current = new byte[Math.Max(sizeHint, 1)];
+            _current.AsSpan().Fill(0xEE);
+            return _current;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
+
+    [Fact]
+    public void Keywords_that_start_a_new_span_are_written_where_they_are_counted()
+    {
+        // The stress run of Dovecot's imaptest found foreign bytes after a keyword in FLAGS: the
+        // text writer added its count to the length buffered before the span switch.
+        var keywords = new[] { "$Label1", "$Label2", "$Label3", "$Label4", "$Label5", "$NotJunk" };
+        for (var filler = 0; filler < 600; filler += 7)
+        {
+            var stingy = new StingyBufferWriter();
+            var expected = new ArrayBufferWriter<byte>();
+            foreach (IBufferWriter<byte> output in new IBufferWriter<byte>[] { stingy, expected })
+            {
+                var w = new ImapResponseWriter(output);
+                w.WriteRaw(Encoding.ASCII.GetBytes(new string('x', filler)));
+                for (uint n = 1; n <= 20; n++)
+                {
+                    w.BeginFetch(n);
+                    w.WriteFetchUid(n * 3);
+                    w.WriteFetchFlags(MessageFlags.Seen | MessageFlags.Answered, keywords);
+                    w.WriteFetchModSeq(12345);
+                    w.EndFetch();
+                }
+
+                w.Commit();
+            }
+
+            stingy.Written.Should().Equal(expected.WrittenSpan.ToArray(), "with {0} bytes before the first FETCH", filler);
+        }
+    }
+
     [Fact]
     public void TaggedAndUntaggedStatusLines()
     {
