@@ -59,7 +59,7 @@ public sealed class SqliteSchemaTests
         SqliteConnection.ClearAllPools();
         using var store = SqliteTestStore.Create(path);
         var act = () => store.ListUsersAsync(1);
-        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*newer*");
+        (await act.Should().ThrowAsync<StorageException>().WithMessage("*newer*")).Which.Error.Should().Be(StorageError.Unavailable);
     }
 
     [Fact]
