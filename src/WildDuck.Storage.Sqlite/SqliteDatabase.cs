@@ -86,7 +86,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         {
             EnsureInitialized();
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (SqliteFaults.IsUnavailable(ex))
         {
             throw SqliteFaults.Translate(ex, Path);
         }

@@ -67,9 +67,11 @@ public sealed class StoreFaultTests
     {
         await using var server = await StartAsync();
         await using var imap = await RawImapConnection.OpenAsync(server);
+        await using var anonymous = await RawImapConnection.OpenAsync(server, login: false);
 
         using (SqliteFaults.ReplaceWithGarbage(server.DatabasePath))
         {
+            AssertUnavailable(await anonymous.CommandAsync("L1", $"LOGIN {ImapTestServer.User} {ImapTestServer.Password}"), "L1");
             AssertUnavailable(await imap.CommandAsync("A1", "SELECT INBOX"), "A1");
             AssertUnavailable(await imap.CommandAsync("A2", "STATUS INBOX (MESSAGES)"), "A2");
 
@@ -79,6 +81,7 @@ public sealed class StoreFaultTests
             AssertUnavailable([await imap.ReadLineAsync()], "A3");
         }
 
+        (await anonymous.CommandAsync("L2", $"LOGIN {ImapTestServer.User} {ImapTestServer.Password}"))[^1].Should().StartWith("L2 OK");
         (await imap.CommandAsync("B1", "SELECT INBOX"))[^1].Should().StartWith("B1 OK");
         (await imap.CommandAsync("B2", $"APPEND INBOX {{{Message.Length}+}}\r\n{Message}"))[^1].Should().StartWith("B2 OK [APPENDUID");
         (await imap.CommandAsync("B3", "FETCH 1 (BODY.PEEK[])")).Should().Contain(l => l.Contains("Hello."));
