@@ -88,6 +88,33 @@ public sealed class StoreFaultTests
     }
 
     [Fact]
+    public async Task An_APPEND_that_fails_at_the_end_of_its_transaction_leaves_no_part_of_the_message()
+    {
+        await using var server = await StartAsync();
+        await using var imap = await RawImapConnection.OpenAsync(server);
+        var message = WithAttachment();
+
+        // The journal entry is the transaction's last insert: the message row, its attachment, the
+        // search text, the counters and the quota are all written by then.
+        await ExecuteAsync(server.DatabasePath, "CREATE TRIGGER fail_append BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'injected fault'); END;");
+        var lines = await imap.CommandAsync("A1", $"APPEND INBOX {{{message.Length}+}}\r\n{message}");
+        lines[^1].Should().StartWith("A1 NO [SERVERBUG] ");
+        lines.Should().NotContain(l => l.Contains("injected", StringComparison.Ordinal));
+        await ExecuteAsync(server.DatabasePath, "DROP TRIGGER fail_append;");
+
+        var inbox = (await server.Mailboxes.FindMailboxAsync(server.Alice.Id, "INBOX"))!;
+        inbox.MessageCount.Should().Be(0);
+        inbox.UidNext.Should().Be(1, "no UID was spent");
+        (await server.Users.GetUserAsync(server.Alice.Id))!.StorageUsed.Should().Be(0);
+        var attachments = await server.Services.GetRequiredService<IAttachmentStore>().GetStatisticsAsync();
+        attachments.Attachments.Should().Be(0, "the attachment insert was rolled back with the rest");
+        (await server.Services.GetRequiredService<IStoreMaintenance>().CheckAsync()).Problems.Should().BeEmpty();
+
+        (await imap.CommandAsync("A2", $"APPEND INBOX {{{message.Length}+}}\r\n{message}"))[^1].Should().StartWith("A2 OK [APPENDUID");
+        (await server.Services.GetRequiredService<IAttachmentStore>().GetStatisticsAsync()).Attachments.Should().Be(1);
+    }
+
+    [Fact]
     public async Task An_unexpected_fault_gets_NO_SERVERBUG_without_its_details()
     {
         var faults = new FaultSwitch();
@@ -116,11 +143,7 @@ public sealed class StoreFaultTests
         await using var server = await StartAsync(services => services.AddSingleton(sp =>
             Faulty<IMessageStore>(sp.GetRequiredService<SqliteMailStore>(), faults)));
         var inbox = (await server.Mailboxes.FindMailboxAsync(server.Alice.Id, "INBOX"))!;
-        var attachment = Convert.ToBase64String(Enumerable.Range(0, 6000).Select(i => (byte)(i * 7)).ToArray(), Base64FormattingOptions.InsertLineBreaks);
-        var message = "From: bob@example.org\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
-            "--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n" +
-            "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + attachment + "\r\n--b--\r\n";
-        await server.Messages.AppendAsync(server.Alice.Id, inbox.Id, new AppendRequest { Content = Encoding.ASCII.GetBytes(message) });
+        await server.Messages.AppendAsync(server.Alice.Id, inbox.Id, new AppendRequest { Content = Encoding.ASCII.GetBytes(WithAttachment()) });
         await using var imap = await RawImapConnection.OpenAsync(server);
         (await imap.CommandAsync("S1", "SELECT INBOX"))[^1].Should().StartWith("S1 OK");
 
@@ -135,6 +158,23 @@ public sealed class StoreFaultTests
         lines.Should().Contain(l => l.StartsWith("* 1 FETCH (", StringComparison.Ordinal), "the response had started");
         lines.Should().NotContain(l => l.StartsWith("F1 ", StringComparison.Ordinal), "nothing can be answered inside the literal");
         await imap.Session.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static string WithAttachment()
+    {
+        var attachment = Convert.ToBase64String(Enumerable.Range(0, 6000).Select(i => (byte)(i * 7)).ToArray(), Base64FormattingOptions.InsertLineBreaks);
+        return "From: bob@example.org\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+            "--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n" +
+            "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + attachment + "\r\n--b--\r\n";
+    }
+
+    private static async Task ExecuteAsync(string databasePath, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + databasePath + ";Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static void AssertUnavailable(List<string> lines, string tag)
