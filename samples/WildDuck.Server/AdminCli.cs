@@ -270,8 +270,9 @@ internal static partial class AdminCli
             {
                 refused++;
                 await error.WriteLineAsync(file + ": refused: " + ex.Message).ConfigureAwait(false);
-                if (ex.Error == StorageError.OverQuota)
+                if (ex.Error is StorageError.OverQuota or StorageError.Unavailable)
                 {
+                    // The rest would fail the same way.
                     break;
                 }
             }

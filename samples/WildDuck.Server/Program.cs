@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 using System;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WildDuck.Server;
+using WildDuck.Storage;
+using WildDuck.Storage.Sqlite;
 
 // One binary, two roles: with no arguments it runs the server; "user …" and "check" are admin commands
 // against the same configured store.
@@ -19,11 +22,15 @@ using (var host = ServerSetup.CreateBuilder(args).Build())
 {
     try
     {
+        // Open the store before anything starts, so an unusable one (an unwritable data directory,
+        // a directory or a non-database file at the path) ends the start with one clear line.
+        await host.Services.GetRequiredService<SqliteMailStore>().InitializeAsync().ConfigureAwait(false);
         await host.RunAsync().ConfigureAwait(false);
     }
-    catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
+    catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or StorageException)
     {
-        // The host already logged the cause (a port in use, invalid options, an unreadable store).
+        // The host already logged the cause (a port in use, invalid options), or, for the store, nothing
+        // has started yet and this line is all there is to say.
         await Console.Error.WriteLineAsync("WildDuck.Server could not start: " + ex.Message).ConfigureAwait(false);
         return 1;
     }

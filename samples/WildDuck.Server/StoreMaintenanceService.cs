@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WildDuck.Storage;
 using WildDuck.Storage.Sqlite;
 
 namespace WildDuck.Server;
@@ -34,8 +35,17 @@ internal sealed partial class StoreMaintenanceService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var report = await store.GetStatisticsAsync(stoppingToken).ConfigureAwait(false);
-        LogReady(logger, store.DatabasePath, report.Attachments);
+        // Program opened the store before the host started; a fault now is logged, not fatal.
+        try
+        {
+            var report = await store.GetStatisticsAsync(stoppingToken).ConfigureAwait(false);
+            LogReady(logger, store.DatabasePath, report.Attachments);
+        }
+        catch (StorageException ex)
+        {
+            LogMaintenanceFailed(logger, ex);
+        }
+
         var interval = options.Value.Interval > TimeSpan.Zero ? options.Value.Interval : TimeSpan.FromMinutes(15);
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

@@ -21,37 +21,36 @@ internal sealed class SqliteAttachmentSource : IAttachmentContentSource
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
 
-        using var connection = _db.Open();
-
         // One read transaction around the row lookup and the blob read: garbage collection cannot
         // delete the row (and a new attachment reuse its rowid) in between.
-        using var transaction = connection.BeginTransaction(deferred: true);
-        long rid;
-        using (var command = connection.CreateCommand())
+        var read = _db.Read((connection, transaction) =>
         {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT rid FROM attachments WHERE hash = $h";
-            command.Parameters.AddWithValue("$h", hash.ToByteArray());
-            var value = command.ExecuteScalar();
-            if (value is null)
+            long rid;
+            using (var command = connection.CreateCommand())
             {
-                // A missing attachment is store damage (check reports it); never serve wrong bytes.
-                throw new StorageException(StorageError.NotFound, "Attachment " + hash + " is missing from the store.");
+                command.Transaction = transaction;
+                command.CommandText = "SELECT rid FROM attachments WHERE hash = $h";
+                command.Parameters.AddWithValue("$h", hash.ToByteArray());
+                var value = command.ExecuteScalar();
+                if (value is null)
+                {
+                    // A missing attachment is store damage (check reports it); never serve wrong bytes.
+                    throw new StorageException(StorageError.NotFound, "Attachment " + hash + " is missing from the store.");
+                }
+
+                rid = (long)value;
             }
 
-            rid = (long)value;
-        }
+            using var blob = new SqliteBlob(connection, "attachments", "data", rid, readOnly: true);
+            if (offset >= blob.Length)
+            {
+                return 0;
+            }
 
-        using var blob = new SqliteBlob(connection, "attachments", "data", rid, readOnly: true);
-        if (offset >= blob.Length)
-        {
-            return ValueTask.FromResult(0);
-        }
-
-        blob.Position = offset;
-        var count = (int)Math.Min(destination.Length, blob.Length - offset);
-        var read = blob.Read(destination.Span[..count]);
-        transaction.Commit();
+            blob.Position = offset;
+            var count = (int)Math.Min(destination.Length, blob.Length - offset);
+            return blob.Read(destination.Span[..count]);
+        });
         return ValueTask.FromResult(read);
     }
 }

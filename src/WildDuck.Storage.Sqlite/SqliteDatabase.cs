@@ -70,17 +70,47 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Opens a connection with the per-connection pragmas and functions applied.</summary>
     /// <summary>
     /// Called by a write that queued <paramref name="count"/> search-text rows (the insert trigger
     /// puts them in search_pending): a hint for when to index, never a source of truth.
     /// </summary>
     public void SearchRowsQueued(int count) => Interlocked.Add(ref _searchBacklog, count);
 
-    public SqliteConnection Open()
+    /// <summary>
+    /// Creates the file and its directory when missing, and migrates the schema; a database that
+    /// cannot be used fails with <see cref="StorageError.Unavailable"/> and the reason.
+    /// </summary>
+    public void Initialize()
     {
-        EnsureInitialized();
-        return OpenRaw();
+        try
+        {
+            EnsureInitialized();
+        }
+        catch (SqliteException ex) when (SqliteFaults.IsUnavailable(ex))
+        {
+            throw SqliteFaults.Translate(ex, Path);
+        }
+    }
+
+    /// <summary>
+    /// Runs reads on a connection of their own inside one deferred transaction, so they see one
+    /// consistent snapshot. The database's faults surface as <see cref="StorageError.Unavailable"/>.
+    /// </summary>
+    public T Read<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    {
+        try
+        {
+            EnsureInitialized();
+            using var connection = OpenRaw();
+            using var transaction = connection.BeginTransaction(deferred: true);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException ex) when (SqliteFaults.IsUnavailable(ex))
+        {
+            throw SqliteFaults.Translate(ex, Path);
+        }
     }
 
     /// <summary>
@@ -93,8 +123,8 @@ internal sealed partial class SqliteDatabase : IDisposable
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        EnsureInitialized();
-        var pending = new PendingWrite<T>(work, cancellationToken);
+        Initialize();
+        var pending = new PendingWrite<T>(work, Path, cancellationToken);
         bool lead;
         lock (_writeQueue)
         {
@@ -219,9 +249,10 @@ internal sealed partial class SqliteDatabase : IDisposable
             CloseWriter();
 
             // Nothing of this batch committed: every writer that has not failed on its own fails now.
+            var fault = SqliteFaults.Translate(ex, Path);
             foreach (var write in batch)
             {
-                write.Abort(ex);
+                write.Abort(fault);
             }
 
             return;
@@ -233,16 +264,11 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs reads inside one deferred transaction, so they see one consistent snapshot.</summary>
+    /// <summary>As <see cref="Read{T}"/>, for the asynchronous contracts (SQLite reads run synchronously).</summary>
     public Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        EnsureInitialized();
-        using var connection = OpenRaw();
-        using var transaction = connection.BeginTransaction(deferred: true);
-        var result = work(connection, transaction);
-        transaction.Commit();
-        return Task.FromResult(result);
+        return Task.FromResult(Read(work));
     }
 
     /// <summary>
@@ -401,7 +427,14 @@ internal sealed partial class SqliteDatabase : IDisposable
             var directory = System.IO.Path.GetDirectoryName(Path);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                try
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw SqliteFaults.Unavailable(Path, SqliteFaults.DirectoryProblem(directory, ex), ex);
+                }
             }
 
             using var connection = OpenRaw();
@@ -445,8 +478,9 @@ internal sealed partial class SqliteDatabase : IDisposable
 
             if (version > SqliteSchema.Migrations.Length)
             {
-                throw new InvalidOperationException(
-                    $"The database '{Path}' has schema version {version}, newer than this build supports ({SqliteSchema.Migrations.Length}).");
+                throw new StorageException(
+                    StorageError.Unavailable,
+                    $"The SQLite database {Path} is unavailable: it has schema version {version}, newer than this build supports ({SqliteSchema.Migrations.Length}).");
             }
 
             if (version == SqliteSchema.Migrations.Length)
@@ -491,7 +525,7 @@ internal sealed partial class SqliteDatabase : IDisposable
         public abstract void Cancel();
     }
 
-    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, T> work, string path, CancellationToken cancellationToken)
         : PendingWrite(cancellationToken)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -509,7 +543,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             }
             catch (Exception ex)
             {
-                _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(SqliteFaults.Translate(ex, path));
                 Failed = true;
                 return false;
             }

@@ -47,9 +47,27 @@ internal sealed partial class SqliteJournalWatcher : BackgroundService
             return;
         }
 
-        var last = await _store.GetLastJournalIdAsync(stoppingToken).ConfigureAwait(false);
-        _watching.TrySetResult();
         using var timer = new PeriodicTimer(_options.CrossProcessNotifyInterval, _time);
+        long last;
+        while (true)
+        {
+            try
+            {
+                last = await _store.GetLastJournalIdAsync(stoppingToken).ConfigureAwait(false);
+                break;
+            }
+            catch (StorageException ex) when (ex.Error == StorageError.Unavailable)
+            {
+                // A store that is briefly unavailable must not end the watcher (nor the host with it).
+                LogPollFailed(_logger, ex);
+                if (!await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+
+        _watching.TrySetResult();
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,20 @@ public sealed partial class SqliteMailStore :
 
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath => _db.Path;
+
+    /// <summary>
+    /// Opens the database now instead of at first use: creates the file and its directory when
+    /// missing and migrates the schema. A database that cannot be used (a directory that cannot be
+    /// created, a directory or another kind of file at the path, a damaged file, a newer schema)
+    /// fails with a <see cref="StorageException"/> of <see cref="StorageError.Unavailable"/> whose
+    /// message names the path and the reason in one line. Registered hosts call it at start.
+    /// </summary>
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _db.Initialize();
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _db.Dispose();

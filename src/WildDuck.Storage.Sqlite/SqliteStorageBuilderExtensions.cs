@@ -10,7 +10,8 @@ public static class SqliteStorageBuilderExtensions
 {
     /// <summary>
     /// Uses one SQLite database file for all storage contracts. The file and its schema are
-    /// created on first use.
+    /// created when a host starts (a database that cannot be used fails the start), or otherwise
+    /// on first use.
     /// </summary>
     public static IWildDuckBuilder UseSqliteStorage(this IWildDuckBuilder builder, Action<SqliteStorageOptions>? configure = null)
     {
@@ -33,6 +34,7 @@ public static class SqliteStorageBuilderExtensions
         services.TryAddSingleton<IAutoreplyStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IOutboundQueue>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteJournalWatcher>());
         return builder;
     }

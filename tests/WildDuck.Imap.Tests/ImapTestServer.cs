@@ -41,13 +41,24 @@ public sealed class ImapTestServer : IAsyncDisposable
 
     public UserRecord Alice { get; private set; } = null!;
 
-    public static async Task<ImapTestServer> StartAsync(Action<ImapOptions>? configure = null, bool allowInsecureAuth = true)
+    public string DatabasePath => Path.Combine(_directory, "wildduck.db");
+
+    /// <param name="configure">IMAP options.</param>
+    /// <param name="allowInsecureAuth">Passwords without TLS.</param>
+    /// <param name="sqlite">SQLite options, after the defaults (path, durability).</param>
+    /// <param name="services">Registrations made before the store's (which only adds what is missing), e.g. a decorated contract.</param>
+    public static async Task<ImapTestServer> StartAsync(
+        Action<ImapOptions>? configure = null,
+        bool allowInsecureAuth = true,
+        Action<SqliteStorageOptions>? sqlite = null,
+        Action<IServiceCollection>? services = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wildduck-imap-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddWildDuck(o =>
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        services?.Invoke(collection);
+        collection.AddWildDuck(o =>
             {
                 o.Hostname = "imap.test";
                 o.Security.AllowInsecureAuth = allowInsecureAuth;
@@ -56,6 +67,7 @@ public sealed class ImapTestServer : IAsyncDisposable
             {
                 o.Path = Path.Combine(directory, "wildduck.db");
                 o.Durability = SqliteDurability.Normal;
+                sqlite?.Invoke(o);
             })
             .AddImap(o =>
             {
@@ -63,7 +75,7 @@ public sealed class ImapTestServer : IAsyncDisposable
                 o.TlsPort = 0;
                 configure?.Invoke(o);
             });
-        var server = new ImapTestServer(directory, services.BuildServiceProvider());
+        var server = new ImapTestServer(directory, collection.BuildServiceProvider());
         server.Alice = await server.Users.CreateUserAsync(new CreateUserRequest { Username = User, Password = Password, Address = "alice@example.org" });
         return server;
     }

@@ -32,6 +32,8 @@ public sealed class LmtpTestServer : IAsyncDisposable
         _listeners = services.GetRequiredService<ListenerHostedService>();
     }
 
+    public IServiceProvider Services => _services;
+
     public IUserStore Users => _services.GetRequiredService<IUserStore>();
 
     public IMailboxStore Mailboxes => _services.GetRequiredService<IMailboxStore>();
@@ -47,7 +49,9 @@ public sealed class LmtpTestServer : IAsyncDisposable
     /// <summary>Connections the listener is serving now.</summary>
     public int ActiveConnections => _listeners.ActiveConnections;
 
-    public static async Task<LmtpTestServer> StartAsync(Action<LmtpOptions>? configure = null)
+    public string DatabasePath => Path.Combine(_directory, "wildduck.db");
+
+    public static async Task<LmtpTestServer> StartAsync(Action<LmtpOptions>? configure = null, Action<SqliteStorageOptions>? sqlite = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wildduck-lmtp-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -58,6 +62,7 @@ public sealed class LmtpTestServer : IAsyncDisposable
             {
                 o.Path = Path.Combine(directory, "wildduck.db");
                 o.Durability = SqliteDurability.Normal;
+                sqlite?.Invoke(o);
             })
             .AddLmtp(o =>
             {

@@ -54,7 +54,7 @@ public sealed class Pop3TestServer : IAsyncDisposable
     /// <summary>The implicit-TLS port.</summary>
     public int TlsPort => _listeners.GetBoundEndPoint("pop3s-test")!.Port;
 
-    public static async Task<Pop3TestServer> StartAsync(Action<Pop3Options>? configure = null, bool allowInsecureAuth = true)
+    public static async Task<Pop3TestServer> StartAsync(Action<Pop3Options>? configure = null, bool allowInsecureAuth = true, Action<SqliteStorageOptions>? sqlite = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wildduck-pop3-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -69,6 +69,7 @@ public sealed class Pop3TestServer : IAsyncDisposable
             {
                 o.Path = Path.Combine(directory, "wildduck.db");
                 o.Durability = SqliteDurability.Normal;
+                sqlite?.Invoke(o);
             })
             .AddTls(o =>
             {

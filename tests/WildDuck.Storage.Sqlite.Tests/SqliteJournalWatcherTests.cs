@@ -40,6 +40,33 @@ public sealed class SqliteJournalWatcherTests
     }
 
     [Fact]
+    public async Task AStoreThatIsUnavailableAtStartDelaysTheWatcherInsteadOfEndingIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("w.db");
+        using (var creator = SqliteTestStore.Create(path))
+        {
+            await creator.InitializeAsync();
+        }
+
+        using var store = SqliteTestStore.Create(path);
+        var options = Options.Create(new SqliteStorageOptions { Path = path, CrossProcessNotifyInterval = TimeSpan.FromMilliseconds(50) });
+        using var watcher = new SqliteJournalWatcher(store, new InProcessChangeNotifier(), options, TimeProvider.System, NullLogger<SqliteJournalWatcher>.Instance);
+        using (WildDuck.Testing.SqliteFaults.ReplaceWithGarbage(path))
+        {
+            await watcher.StartAsync(CancellationToken.None);
+
+            // It keeps retrying: neither watching nor ended while the file is not a database.
+            await Task.WhenAny(watcher.Watching, watcher.ExecuteTask!, Task.Delay(TimeSpan.FromMilliseconds(300)));
+            watcher.Watching.IsCompleted.Should().BeFalse();
+            watcher.ExecuteTask!.IsCompleted.Should().BeFalse();
+        }
+
+        await watcher.Watching.WaitAsync(TimeSpan.FromSeconds(30));
+        await watcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task AZeroIntervalDisablesTheWatcher()
     {
         using var dir = new TempDirectory();

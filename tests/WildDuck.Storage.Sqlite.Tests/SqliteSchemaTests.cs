@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System;
 using System.Threading.Tasks;
 using FluentAssertions;
 using Microsoft.Data.Sqlite;
@@ -59,7 +58,7 @@ public sealed class SqliteSchemaTests
         SqliteConnection.ClearAllPools();
         using var store = SqliteTestStore.Create(path);
         var act = () => store.ListUsersAsync(1);
-        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*newer*");
+        (await act.Should().ThrowAsync<StorageException>().WithMessage("*newer*")).Which.Error.Should().Be(StorageError.Unavailable);
     }
 
     [Fact]

@@ -9,11 +9,17 @@ namespace WildDuck.Storage.Sqlite.Tests;
 /// <summary>Creates a <see cref="SqliteMailStore"/> over a file in a temp directory.</summary>
 internal static class SqliteTestStore
 {
-    public static SqliteMailStore Create(string path, WildDuckOptions? options = null, IChangeNotifier? notifier = null, SqliteDurability durability = SqliteDurability.Normal)
+    public static SqliteMailStore Create(string path, WildDuckOptions? options = null, IChangeNotifier? notifier = null, SqliteDurability durability = SqliteDurability.Normal, TimeSpan? busyTimeout = null)
     {
         options ??= new WildDuckOptions { Hostname = "example.test" };
+        var sqlite = new SqliteStorageOptions { Path = path, Durability = durability };
+        if (busyTimeout is { } timeout)
+        {
+            sqlite.BusyTimeout = timeout;
+        }
+
         return new SqliteMailStore(
-            Options.Create(new SqliteStorageOptions { Path = path, Durability = durability }),
+            Options.Create(sqlite),
             Options.Create(options),
             notifier ?? new InProcessChangeNotifier(),
             new PasswordHasher(Options.Create(options)),

@@ -48,9 +48,11 @@ internal sealed partial class ImapSession
                 throw new ImapNoException("OVERQUOTA"u8, "Quota exceeded");
             }
         }
-        catch (ImapNoException ex)
+        catch (Exception ex) when (IsCommandFailure(ex))
         {
-            await RefuseLiteralAsync(announced, ImapStatus.No, ex.Code.ToArray(), ex.Message).ConfigureAwait(false);
+            // Refused (or failed) before the message was sent: the literal is refused with it.
+            var (status, code, text) = Outcome(ex, nameof(AppendCommand));
+            await RefuseLiteralAsync(announced, status, code, text).ConfigureAwait(false);
             return;
         }
 
@@ -120,19 +122,10 @@ internal sealed partial class ImapSession
 
             await StoreAppendAsync(prefix, mailbox!, buffer.AsMemory(0, size)).ConfigureAwait(false);
         }
-        catch (StorageException ex)
+        catch (Exception ex) when (IsCommandFailure(ex))
         {
-            await FailAsync(ex).ConfigureAwait(false);
-        }
-        catch (ImapBadException ex)
-        {
-            WriteTagged(ImapStatus.Bad, ex.Code, ex.Message);
-            await FlushAsync().ConfigureAwait(false);
-        }
-        catch (ImapNoException ex)
-        {
-            WriteTagged(ImapStatus.No, ex.Code, ex.Message);
-            await FlushAsync().ConfigureAwait(false);
+            // The store's transaction either committed the whole message or nothing of it.
+            await FailCommandAsync(ex, nameof(AppendCommand)).ConfigureAwait(false);
         }
         finally
         {

@@ -170,6 +170,9 @@ internal sealed partial class ImapSession
             w.Commit();
             if (sections is not null)
             {
+                // The response is open until its closing parenthesis: a failure while the content
+                // streams cannot be answered with a tagged NO (see FailCommandAsync).
+                _responseOpen = true;
                 using var content = message.Content;
                 unknownTransferEncoding |= await WriteSectionsAsync(content, sections, itemsBefore).ConfigureAwait(false);
             }
@@ -177,6 +180,7 @@ internal sealed partial class ImapSession
             var end = new ImapResponseWriter(_output);
             end.EndFetch();
             end.Commit();
+            _responseOpen = false;
             if (_output.UnflushedBytes >= FetchFlushThreshold)
             {
                 await FlushAsync().ConfigureAwait(false);

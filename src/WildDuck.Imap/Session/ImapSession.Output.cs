@@ -125,22 +125,65 @@ internal sealed partial class ImapSession
 
     private ValueTask OkAsync(string text, bool allowExpunge = true) => CompleteAsync(ImapStatus.Ok, default, text, allowExpunge);
 
-    /// <summary>Maps a refused storage operation to a tagged NO with its RFC 5530 response code.</summary>
-    private async ValueTask FailAsync(StorageException ex)
-    {
-        var code = ex.Error switch
-        {
-            StorageError.NotFound => "NONEXISTENT"u8,
-            StorageError.AlreadyExists => "ALREADYEXISTS"u8,
-            StorageError.OverQuota => "OVERQUOTA"u8,
-            StorageError.Limit => "LIMIT"u8,
-            StorageError.TooBig => "TOOBIG"u8,
-            StorageError.Conflict => "INUSE"u8,
-            _ => "CANNOT"u8,
-        };
+    /// <summary>The failures a command ends with; anything else (the client is gone, shutdown) ends the session.</summary>
+    private static bool IsCommandFailure(Exception ex) =>
+        ex is not ConnectionClosedException and not System.IO.IOException and not OperationCanceledException;
 
-        // Storage messages are fixed texts written for people (never exception dumps).
-        WriteTagged(ImapStatus.No, code, ex.Message);
+    /// <summary>
+    /// Answers a command that failed (<see cref="IsCommandFailure"/>) with its tagged completion
+    /// (<see cref="Outcome"/>); false ends the session. When part of an untagged response is
+    /// already out (half a FETCH literal), no completion can follow that the client would not
+    /// take for data: the connection is closed instead, and the client reconnects and resyncs.
+    /// </summary>
+    private async ValueTask<bool> FailCommandAsync(Exception ex, string command)
+    {
+        var (status, code, text) = Outcome(ex, command);
+        if (_responseOpen)
+        {
+            _responseOpen = false;
+            LogResponseAborted(command);
+            throw new ConnectionClosedException();
+        }
+
+        WriteTagged(status, code, text);
         await FlushAsync().ConfigureAwait(false);
+        return status == ImapStatus.Bad ? await CountBadAsync().ConfigureAwait(false) : _state != ImapState.Logout;
     }
+
+    /// <summary>
+    /// The tagged completion of a failed command: BAD for the client's protocol errors; NO with
+    /// the RFC 5530 code of a refused storage operation; <c>NO [UNAVAILABLE]</c> when the store
+    /// cannot serve (nothing was changed; the session stays usable); <c>NO [SERVERBUG]</c> for
+    /// anything unexpected. Faults are logged; clients get fixed texts, never exception details.
+    /// </summary>
+    private (ImapStatus Status, byte[] Code, string Text) Outcome(Exception ex, string command)
+    {
+        switch (ex)
+        {
+            case ImapBadException bad:
+                return (ImapStatus.Bad, bad.Code.ToArray(), bad.Message);
+            case ImapNoException no:
+                return (ImapStatus.No, no.Code.ToArray(), no.Message);
+            case StorageException { Error: StorageError.Unavailable }:
+                LogStoreUnavailable(ex, command);
+                return (ImapStatus.No, "UNAVAILABLE"u8.ToArray(), "The mail store is temporarily unavailable, try again later");
+            case StorageException storage:
+                // Storage messages are fixed texts written for people (never exception dumps).
+                return (ImapStatus.No, StorageCode(storage.Error).ToArray(), storage.Message);
+            default:
+                LogCommandFailed(ex, command);
+                return (ImapStatus.No, "SERVERBUG"u8.ToArray(), "Internal error, the command was not completed");
+        }
+    }
+
+    private static ReadOnlySpan<byte> StorageCode(StorageError error) => error switch
+    {
+        StorageError.NotFound => "NONEXISTENT"u8,
+        StorageError.AlreadyExists => "ALREADYEXISTS"u8,
+        StorageError.OverQuota => "OVERQUOTA"u8,
+        StorageError.Limit => "LIMIT"u8,
+        StorageError.TooBig => "TOOBIG"u8,
+        StorageError.Conflict => "INUSE"u8,
+        _ => "CANNOT"u8,
+    };
 }

@@ -23,7 +23,20 @@ internal sealed partial class ImapSession
 
         if (Interlocked.Exchange(ref _changed, 0) != 0)
         {
-            var entries = await _server.Journal.ReadSinceAsync(_user.Id, selected.Id, selected.HighestModSeq).ConfigureAwait(false);
+            System.Collections.Generic.IReadOnlyList<JournalEntry> entries;
+            try
+            {
+                entries = await _server.Journal.ReadSinceAsync(_user.Id, selected.Id, selected.HighestModSeq).ConfigureAwait(false);
+            }
+            catch (StorageException ex) when (ex.Error == StorageError.Unavailable)
+            {
+                // The command itself is done (perhaps committed): it must not fail for this. The
+                // updates wait for the next command; nothing of the session's view has changed.
+                Volatile.Write(ref _changed, 1);
+                LogUpdatesDeferred(ex);
+                entries = System.Array.Empty<JournalEntry>();
+            }
+
             foreach (var entry in entries)
             {
                 if (entry.Command == JournalCommand.Delete && entry.Mailbox == selected.Id)

@@ -41,6 +41,9 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private volatile bool _idling;
     private volatile bool _stopping;
     private bool _discardContinuation;
+
+    /// <summary>Part of an untagged response is written (a FETCH with literals); a failure now cannot be answered.</summary>
+    private bool _responseOpen;
     private string _tag = "*";
 
     public ImapSession(ImapServer server, MailConnection connection)
@@ -181,31 +184,14 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
 
         _badCommands = 0;
+        _responseOpen = false;
         try
         {
             await DispatchAsync(command).ConfigureAwait(false);
         }
-        catch (StorageException ex)
+        catch (Exception ex) when (IsCommandFailure(ex))
         {
-            await FailAsync(ex).ConfigureAwait(false);
-        }
-        catch (ImapBadException ex)
-        {
-            WriteTagged(ImapStatus.Bad, ex.Code, ex.Message);
-            await FlushAsync().ConfigureAwait(false);
-            return await CountBadAsync().ConfigureAwait(false);
-        }
-        catch (ImapNoException ex)
-        {
-            WriteTagged(ImapStatus.No, ex.Code, ex.Message);
-            await FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not ConnectionClosedException and not IOException and not OperationCanceledException)
-        {
-            // A server fault: log it, answer with a fixed text (never the exception's message), carry on.
-            LogCommandFailed(ex, command.GetType().Name);
-            WriteTagged(ImapStatus.No, "SERVERBUG"u8, "Internal error, the command was not completed");
-            await FlushAsync().ConfigureAwait(false);
+            return await FailCommandAsync(ex, command.GetType().Name).ConfigureAwait(false);
         }
 
         return _state != ImapState.Logout;
@@ -507,4 +493,10 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private void LogIoError(IOException ex) => _server.Logger.LogDebug(ex, "IMAP connection {Id} I/O error", _connection.Id);
 
     private void LogCommandFailed(Exception ex, string command) => _server.Logger.LogError(ex, "IMAP command {Command} failed on connection {Id}", command, _connection.Id);
+
+    private void LogStoreUnavailable(Exception ex, string command) => _server.Logger.LogWarning(ex, "IMAP command {Command} on connection {Id} failed: the store is unavailable", command, _connection.Id);
+
+    private void LogResponseAborted(string command) => _server.Logger.LogWarning("IMAP command {Command} failed in the middle of a response on connection {Id}; closing the connection", command, _connection.Id);
+
+    private void LogUpdatesDeferred(Exception ex) => _server.Logger.LogDebug(ex, "IMAP connection {Id} could not read the journal; updates wait for the next command", _connection.Id);
 }

@@ -29,6 +29,14 @@ public enum StorageError
 
     /// <summary>Another writer changed the object; retry.</summary>
     Conflict,
+
+    /// <summary>
+    /// The backend cannot serve the request now: it is unreachable, locked for longer than its
+    /// timeout, out of space, read-only, or its files are damaged. Nothing of the operation was
+    /// committed; a retry may succeed later (IMAP <c>NO [UNAVAILABLE]</c>, LMTP <c>451 4.3.0</c>,
+    /// POP3 <c>-ERR [SYS/TEMP]</c>). The message is for logs, not for clients.
+    /// </summary>
+    Unavailable,
 }
 
 /// <summary>A refused storage operation with a machine-readable <see cref="Error"/>.</summary>
