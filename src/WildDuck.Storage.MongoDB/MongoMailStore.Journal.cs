@@ -1,24 +1,101 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using WildDuck.Storage.MongoDB.Documents;
+using WildDuck.Storage.MongoDB.Internal;
 
 namespace WildDuck.Storage.MongoDB;
 
+/// <remarks>
+/// Journal entry ids (<see cref="JournalEntry.Id"/>, stored as <c>seq</c>) are a per-user sequence
+/// taken with <c>$inc</c> on the <c>counters</c> document <c>journal:&lt;user&gt;</c>: every journal
+/// query stays keyed by user (the shard key of a user-hashed collection) and no document is a
+/// store-wide hot spot. Ids are therefore unique and increasing per user, not across users; the
+/// contract only pages per user. Entries are removed by whichever comes first: the TTL index
+/// <c>journal_autoexpire</c> (<see cref="MongoStorageOptions.JournalExpiry"/>, 3 h as WildDuck) or
+/// <see cref="PruneAsync"/> (the sample host's maintenance service, like SQLite's).
+/// </remarks>
 public sealed partial class MongoMailStore
 {
-    // FOUNDATION: replaced by the implementation right after the foundation commit.
-
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ReadSinceAsync(UserId user, MailboxId mailbox, long sinceModSeq, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException(FoundationMessage);
+        RunDirectAsync<IReadOnlyList<JournalEntry>>(
+            async ct =>
+            {
+                var documents = await _context.Journal.FindWith(null, JournalSince(MongoIds.ToObjectId(user), MongoIds.ToObjectId(mailbox), sinceModSeq), UsersFind())
+                    .Sort(JournalModSeqOrder())
+                    .ToListAsync(ct).ConfigureAwait(false);
+                return documents.Select(ToJournalEntry).ToList();
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ReadUserAsync(UserId user, long afterId, int limit, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException(FoundationMessage);
+        RunDirectAsync<IReadOnlyList<JournalEntry>>(
+            async ct =>
+            {
+                if (limit <= 0)
+                {
+                    return Array.Empty<JournalEntry>();
+                }
+
+                var documents = await _context.Journal.FindWith(null, JournalAfter(MongoIds.ToObjectId(user), afterId), UsersFind())
+                    .Sort(Builders<JournalDocument>.Sort.Ascending(j => j.Seq))
+                    .Limit(limit)
+                    .ToListAsync(ct).ConfigureAwait(false);
+                return documents.Select(ToJournalEntry).ToList();
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException(FoundationMessage);
+        RunDirectAsync(
+            async ct => (await _context.Journal.DeleteManyWithAsync(null, JournalOlderThan(MongoMapping.ToBsonDate(olderThan)), ct).ConfigureAwait(false)).DeletedCount,
+            cancellationToken);
+
+    // ------------------------------------------------------------------ filters (unit-tested as rendered BSON)
+
+    internal static FilterDefinition<JournalDocument> JournalOfUser(ObjectId user) => Builders<JournalDocument>.Filter.Eq(j => j.User, user);
+
+    /// <summary><c>{mailbox, user, modseq: {$gt}}</c> on <c>mailbox_modseq</c>.</summary>
+    internal static FilterDefinition<JournalDocument> JournalSince(ObjectId user, ObjectId mailbox, long sinceModSeq) =>
+        Builders<JournalDocument>.Filter.Eq(j => j.Mailbox, mailbox)
+        & Builders<JournalDocument>.Filter.Eq(j => j.User, user)
+        & Builders<JournalDocument>.Filter.Gt(j => j.ModSeq, sinceModSeq);
+
+    /// <summary>Journal order within a mailbox: by MODSEQ, then by entry id.</summary>
+    internal static SortDefinition<JournalDocument> JournalModSeqOrder() =>
+        Builders<JournalDocument>.Sort.Ascending(j => j.ModSeq).Ascending(j => j.Seq);
+
+    /// <summary><c>{user, seq: {$gt}}</c> on <c>user_seq</c>.</summary>
+    internal static FilterDefinition<JournalDocument> JournalAfter(ObjectId user, long afterId) =>
+        Builders<JournalDocument>.Filter.Eq(j => j.User, user) & Builders<JournalDocument>.Filter.Gt(j => j.Seq, afterId);
+
+    internal static FilterDefinition<JournalDocument> JournalOlderThan(DateTime cutoff) => Builders<JournalDocument>.Filter.Lt(j => j.Created, cutoff);
+
+    // ------------------------------------------------------------------ mapping
+
+    internal static JournalEntry ToJournalEntry(JournalDocument document)
+    {
+        var (flags, keywords) = MongoMapping.SplitFlags(document.Flags);
+        return new JournalEntry
+        {
+            Id = document.Seq,
+            User = MongoIds.ToUserId(document.User),
+            Mailbox = MongoIds.ToMailboxId(document.Mailbox),
+            ModSeq = document.ModSeq,
+            Command = MongoMapping.ParseCommand(document.Command),
+            Uid = document.Uid is { } uid ? (uint)uid : 0,
+            Message = document.Message is { } message ? MongoIds.ToMessageId(message) : null,
+            Flags = flags,
+            Keywords = keywords,
+            Path = document.Path,
+            Created = MongoMapping.FromBsonDate(document.Created),
+        };
+    }
 }
