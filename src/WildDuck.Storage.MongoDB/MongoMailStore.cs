@@ -360,7 +360,9 @@ public sealed partial class MongoMailStore :
         }
         catch (Exception ex) when (ex is TimeoutException or MongoException)
         {
-            throw new StorageException(StorageError.Conflict, UnreachableMessage(connection, timeout, ex), ex);
+            // The effective bound: a serverSelectionTimeoutMS in the URL wins over the option.
+            var effective = MongoContext.Settings(connection, timeout).ServerSelectionTimeout;
+            throw new StorageException(StorageError.Conflict, UnreachableMessage(connection, effective, ex), ex);
         }
     }
 
