@@ -15,18 +15,17 @@ if (AdminCli.IsCommand(args))
     return await AdminCli.RunAsync(args, host.Services, Console.Out, Console.Error).ConfigureAwait(false);
 }
 
-using (var host = ServerSetup.CreateBuilder(args).Build())
+try
 {
-    try
-    {
-        await host.RunAsync().ConfigureAwait(false);
-    }
-    catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
-    {
-        // The host already logged the cause (a port in use, invalid options, an unreadable store).
-        await Console.Error.WriteLineAsync("WildDuck.Server could not start: " + ex.Message).ConfigureAwait(false);
-        return 1;
-    }
+    using var host = ServerSetup.CreateBuilder(args).Build();
+    await host.RunAsync().ConfigureAwait(false);
+}
+catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException)
+{
+    // The host already logged the cause (a port in use, invalid options, an unreadable store or an
+    // unreachable MongoDB); this line says it once more, last, without a stack trace.
+    await Console.Error.WriteLineAsync("WildDuck.Server could not start: " + ex.Message).ConfigureAwait(false);
+    return 1;
 }
 
 return 0;

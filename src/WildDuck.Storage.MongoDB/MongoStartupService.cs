@@ -25,14 +25,20 @@ internal sealed partial class MongoStartupService(MongoMailStore store, ILogger<
         }
         catch (StorageException ex)
         {
-            // One line for the operator; the host's start-up failure carries it.
-            throw new InvalidOperationException(ex.Message, ex);
+            // One line for the operator: the host logs and reports the exception it gets, so it
+            // carries the message only; the driver's detail (cluster state, socket errors) goes to
+            // the debug log instead of burying that line under pages of inner stack traces.
+            LogStartFailed(_logger, ex);
+            throw new InvalidOperationException(ex.Message);
         }
 
         LogReady(_logger, store.Context.Options.Database, store.TransactionsEnabled ? "with" : "without");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "MongoDB start-up check failed.")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "MongoDB storage ready: database {Database}, changes run {Mode} multi-document transactions.")]
     private static partial void LogReady(ILogger logger, string database, string mode);
