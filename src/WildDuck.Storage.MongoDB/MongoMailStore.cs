@@ -333,7 +333,7 @@ public sealed partial class MongoMailStore :
         }
 
         var supported = await context.SupportsTransactionsAsync(cancellationToken).ConfigureAwait(false);
-        context.SetTransactions(options.UseTransactions switch
+        context.SetCapabilities(supported, options.UseTransactions switch
         {
             MongoTransactionMode.Never => false,
             MongoTransactionMode.Always when !supported => throw new StorageException(

@@ -79,6 +79,14 @@ public sealed class MongoStorageOptions
     /// </summary>
     public TimeSpan JournalExpiry { get; set; } = TimeSpan.FromHours(3);
 
+    /// <summary>
+    /// Watch the journal with a change stream (replica sets and sharded clusters) and wake this
+    /// instance's sessions for changes made by other instances. Default true. With Redis
+    /// (<c>UseRedis</c>) wake-ups also cross instances without it; this is the fallback while
+    /// Redis is down, as the SQLite journal watcher is for SQLite.
+    /// </summary>
+    public bool WatchJournal { get; set; } = true;
+
     /// <summary>Create the indexes at start-up (idempotent). Default true.</summary>
     public bool CreateIndexes { get; set; } = true;
 }

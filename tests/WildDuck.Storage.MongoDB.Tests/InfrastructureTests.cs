@@ -93,6 +93,33 @@ public sealed class InfrastructureTests
         provider.GetRequiredService<IOutboundQueue>().Should().BeSameAs(store);
         provider.GetRequiredService<IStoreMaintenance>().Should().BeSameAs(store);
         provider.GetServices<IHostedService>().Should().ContainSingle(s => s is MongoStartupService);
+        provider.GetServices<IHostedService>().Should().ContainSingle(s => s is MongoJournalWatcher);
+    }
+
+    [Fact]
+    public void The_journal_watcher_streams_only_the_user_of_inserted_entries()
+    {
+        Rendered.Pipeline(MongoJournalWatcher.Pipeline(), new ChangeStreamDocumentSerializer<Documents.JournalDocument>(global::MongoDB.Bson.Serialization.BsonSerializer.LookupSerializer<Documents.JournalDocument>())).ShouldBe(new BsonArray
+        {
+            Rendered.Json("{ $match: { operationType: 'insert' } }"),
+            Rendered.Json("{ $project: { operationType: 1, ns: 1, documentKey: 1, 'fullDocument.user': 1 } }"),
+        });
+    }
+
+    [Fact]
+    public async Task The_journal_watcher_stops_quietly_when_the_server_is_unreachable()
+    {
+        using var store = new MongoMailStore(
+            Options.Create(new MongoStorageOptions { ConnectionString = Unreachable }),
+            Options.Create(new WildDuckOptions()),
+            new Notifications.InProcessChangeNotifier(),
+            new Security.PasswordHasher(Options.Create(new WildDuckOptions())));
+        using var watcher = new MongoJournalWatcher(store, new Notifications.InProcessChangeNotifier());
+
+        await watcher.StartAsync(CancellationToken.None);
+
+        await watcher.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(15));
+        watcher.ExecuteTask.IsCompletedSuccessfully.Should().BeTrue("start-up reports the unreachable server, not the watcher");
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal static class Rendered
 
     public static BsonArray Pipeline<T, TResult>(PipelineDefinition<T, TResult> pipeline) => new(pipeline.Render(Args<T>()).Documents);
 
+    public static BsonArray Pipeline<T, TResult>(PipelineDefinition<T, TResult> pipeline, IBsonSerializer<T> input) =>
+        new(pipeline.Render(new RenderArgs<T>(input, BsonSerializer.SerializerRegistry)).Documents);
+
     /// <summary>A document from MongoDB shell syntax (ObjectId('…'), NumberLong(…), ISODate('…')).</summary>
     public static BsonDocument Json(string json) => BsonDocument.Parse(json);
 

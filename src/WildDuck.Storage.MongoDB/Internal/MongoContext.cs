@@ -148,8 +148,15 @@ internal sealed class MongoContext : IDisposable
         return task.IsCompleted || !cancellationToken.CanBeCanceled ? task : task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Records whether the deployment supports transactions (called by the initializer).</summary>
-    public void SetTransactions(bool enabled) => Volatile.Write(ref _transactions, enabled ? 1 : 0);
+    /// <summary>Whether the deployment has change streams (a replica set or sharded cluster); known after <see cref="EnsureInitializedAsync"/>.</summary>
+    public bool ChangeStreamsAvailable { get; private set; }
+
+    /// <summary>Records what the deployment supports (called by the initializer).</summary>
+    public void SetCapabilities(bool replicaSetOrSharded, bool transactions)
+    {
+        ChangeStreamsAvailable = replicaSetOrSharded;
+        Volatile.Write(ref _transactions, transactions ? 1 : 0);
+    }
 
     /// <summary>Runs <c>hello</c> and returns whether the deployment is a replica set or a sharded cluster.</summary>
     public async Task<bool> SupportsTransactionsAsync(CancellationToken cancellationToken)
