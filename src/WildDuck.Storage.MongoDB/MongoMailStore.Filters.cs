@@ -40,8 +40,9 @@ public sealed partial class MongoMailStore
     /// <inheritdoc />
     /// <remarks>
     /// A new filter is counted against the limit first; two concurrent creations may pass it by one
-    /// each. The document is replaced by (<c>_id</c>, <c>user</c>), so a filter id of another user
-    /// is refused (<see cref="StorageError.AlreadyExists"/>) rather than taken over.
+    /// each. The filter is upserted by (<c>_id</c>, <c>user</c>), so a filter id of another user is
+    /// refused (<see cref="StorageError.AlreadyExists"/>) rather than taken over, and a replaced
+    /// filter keeps its creation time (filters run in creation order).
     /// </remarks>
     public Task<FilterDefinition> SaveFilterAsync(FilterDefinition filter, CancellationToken cancellationToken = default)
     {
@@ -60,14 +61,14 @@ public sealed partial class MongoMailStore
 
                 try
                 {
-                    await _context.Filters.ReplaceOneWithAsync(null, filterOfUser, document, new ReplaceOptions { IsUpsert = true }, ct).ConfigureAwait(false);
+                    await _context.Filters.UpdateOneWithAsync(null, filterOfUser, FilterSaveUpdate(document), new UpdateOptions { IsUpsert = true }, ct).ConfigureAwait(false);
                 }
                 catch (MongoException ex) when (IsDuplicateKey(ex))
                 {
                     throw new StorageException(StorageError.AlreadyExists, "The filter id is taken.", ex);
                 }
 
-                // The creation time is kept as stored (millisecond precision), as a reload shows it.
+                // As SQLite: the saved definition (a replaced filter keeps its stored creation time).
                 return ToFilterDefinition(document);
             },
             cancellationToken);
@@ -85,6 +86,21 @@ public sealed partial class MongoMailStore
 
     internal static FilterDefinition<FilterDocument> FilterOfUser(ObjectId user, ObjectId filter) =>
         Builders<FilterDocument>.Filter.Eq(f => f.Id, filter) & Builders<FilterDocument>.Filter.Eq(f => f.User, user);
+
+    /// <summary>
+    /// Saving a filter: <c>$set</c> of its name (or <c>$unset</c>), query, action and disabled flag;
+    /// <c>created</c> only when inserted (the upsert takes <c>_id</c> and <c>user</c> from the filter).
+    /// </summary>
+    internal static UpdateDefinition<FilterDocument> FilterSaveUpdate(FilterDocument document)
+    {
+        var u = Builders<FilterDocument>.Update;
+        return u.Combine(
+            document.Name is null ? u.Unset(f => f.Name) : u.Set(f => f.Name, document.Name),
+            u.Set(f => f.Query, document.Query),
+            u.Set(f => f.Action, document.Action),
+            u.Set(f => f.Disabled, document.Disabled),
+            u.SetOnInsert(f => f.Created, document.Created));
+    }
 
     /// <summary>Filters run in creation order (then id order).</summary>
     internal static SortDefinition<FilterDocument> FilterOrder() =>

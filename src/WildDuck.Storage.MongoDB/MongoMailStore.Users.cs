@@ -61,6 +61,10 @@ public sealed partial class MongoMailStore
                     await InsertUniqueAsync(_context.Users, UsersSession(session), user, "Username already exists.", ct).ConfigureAwait(false);
                     inserted = 1;
                     await _context.Mailboxes.InsertManyWithAsync(session, mailboxes, ct).ConfigureAwait(false);
+
+                    // The journal counter exists from the start, so the first journal writes of
+                    // concurrent transactions update it instead of racing to insert it.
+                    await _context.Counters.InsertOneWithAsync(session, new CounterDocument { Id = JournalCounterId(userId), Seq = 0 }, ct).ConfigureAwait(false);
                     inserted = 2;
                     if (addressDocument is not null)
                     {
@@ -70,6 +74,7 @@ public sealed partial class MongoMailStore
                 catch (Exception) when (session is null && inserted > 0)
                 {
                     // Compensation without a transaction: take back what was inserted.
+                    await _context.Counters.DeleteOneWithAsync(null, CounterFilter(JournalCounterId(userId)), CancellationToken.None).ConfigureAwait(false);
                     await _context.Mailboxes.DeleteManyWithAsync(null, MailboxesOfUser(userId), CancellationToken.None).ConfigureAwait(false);
                     await _context.Users.DeleteOneWithAsync(null, UserById(userId), CancellationToken.None).ConfigureAwait(false);
                     throw;

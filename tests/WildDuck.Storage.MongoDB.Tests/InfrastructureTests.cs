@@ -16,6 +16,12 @@ public sealed class InfrastructureTests
 {
     private const string Unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1000";
 
+    private static MongoMailStore UnreachableStore() => new(
+        Options.Create(new MongoStorageOptions { ConnectionString = Unreachable }),
+        Options.Create(new WildDuckOptions()),
+        new Notifications.InProcessChangeNotifier(),
+        new Security.PasswordHasher(Options.Create(new WildDuckOptions())));
+
     private static ValidateOptionsResult Validate(Action<MongoStorageOptions> configure)
     {
         var options = new MongoStorageOptions { ConnectionString = "mongodb://127.0.0.1:27017" };
@@ -109,11 +115,7 @@ public sealed class InfrastructureTests
     [Fact]
     public async Task The_journal_watcher_stops_quietly_when_the_server_is_unreachable()
     {
-        using var store = new MongoMailStore(
-            Options.Create(new MongoStorageOptions { ConnectionString = Unreachable }),
-            Options.Create(new WildDuckOptions()),
-            new Notifications.InProcessChangeNotifier(),
-            new Security.PasswordHasher(Options.Create(new WildDuckOptions())));
+        using var store = UnreachableStore();
         using var watcher = new MongoJournalWatcher(store, new Notifications.InProcessChangeNotifier());
 
         await watcher.StartAsync(CancellationToken.None);
@@ -140,11 +142,7 @@ public sealed class InfrastructureTests
     [Fact]
     public async Task An_operation_against_an_unreachable_server_is_a_storage_error_not_a_driver_exception()
     {
-        using var store = new MongoMailStore(
-            Options.Create(new MongoStorageOptions { ConnectionString = Unreachable }),
-            Options.Create(new WildDuckOptions()),
-            new Notifications.InProcessChangeNotifier(),
-            new Security.PasswordHasher(Options.Create(new WildDuckOptions())));
+        using var store = UnreachableStore();
 
         var failure = await FluentActions.Awaiting(() => store.GetUserAsync(UserId.NewId())).Should().ThrowAsync<StorageException>();
 

@@ -170,6 +170,32 @@ public sealed class QueryRenderingTests
     }
 
     [Fact]
+    public void Saving_a_filter_upserts_its_fields_and_keeps_the_creation_time_of_an_existing_one()
+    {
+        var document = MongoMailStore.ToFilterDocument(new FilterDefinition
+        {
+            Id = EntityId.Parse("65a1f0c2e4b0a1b2c3d4e5f8"),
+            User = new UserId(EntityId.Parse("65a1f0c2e4b0a1b2c3d4e5f6")),
+            Query = new FilterQuery { From = "boss", Size = -100 },
+            Action = new FilterAction { Seen = true, Targets = ["mail:x@example.org"] },
+            Created = new DateTimeOffset(When),
+        });
+
+        var rendered = Update(MongoMailStore.FilterSaveUpdate(document)).AsBsonDocument;
+
+        var targetId = rendered["$set"]["action"]["targets"][0]["id"];
+        rendered.ShouldBe(Json($$"""
+            {
+              $unset: { name: 1 },
+              $set: { query: { headers: { from: 'boss' }, size: NumberLong(-100) },
+                      action: { seen: true, targets: [{ id: ObjectId('{{targetId.AsObjectId}}'), type: 'mail', value: 'x@example.org' }] },
+                      disabled: false },
+              $setOnInsert: { created: ISODate('2026-11-29T06:00:00.123Z') }
+            }
+            """));
+    }
+
+    [Fact]
     public void Autoreply_settings_are_one_upsert_by_user()
     {
         var update = MongoMailStore.AutoreplyUpsert(
