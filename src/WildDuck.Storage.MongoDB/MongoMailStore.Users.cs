@@ -71,11 +71,16 @@ public sealed partial class MongoMailStore
                         await InsertUniqueAsync(_context.Addresses, UsersSession(session), addressDocument, "Address already exists.", ct).ConfigureAwait(false);
                     }
                 }
-                catch (Exception) when (session is null && inserted > 0)
+                catch (Exception) when (inserted > 0 && (session is null || !_context.UsersShareMainClient))
                 {
-                    // Compensation without a transaction: take back what was inserted.
-                    await _context.Counters.DeleteOneWithAsync(null, CounterFilter(JournalCounterId(userId)), CancellationToken.None).ConfigureAwait(false);
-                    await _context.Mailboxes.DeleteManyWithAsync(null, MailboxesOfUser(userId), CancellationToken.None).ConfigureAwait(false);
+                    // Compensation for what no transaction takes back: without one, everything
+                    // inserted; with one, the user document when it lives on another connection.
+                    if (session is null)
+                    {
+                        await _context.Counters.DeleteOneWithAsync(null, CounterFilter(JournalCounterId(userId)), CancellationToken.None).ConfigureAwait(false);
+                        await _context.Mailboxes.DeleteManyWithAsync(null, MailboxesOfUser(userId), CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     await _context.Users.DeleteOneWithAsync(null, UserById(userId), CancellationToken.None).ConfigureAwait(false);
                     throw;
                 }

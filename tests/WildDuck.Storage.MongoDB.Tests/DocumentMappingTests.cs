@@ -115,6 +115,27 @@ public sealed class DocumentMappingTests
     }
 
     [Fact]
+    public void WildDuck_false_and_32_bit_values_read_as_this_store_means_them()
+    {
+        var user = BsonSerializer.Deserialize<UserDocument>(Rendered.Json(
+            "{ _id: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), username: 'a', unameview: 'a', quota: 1024, storageUsed: 10, retention: false, created: ISODate('2026-01-01T00:00:00Z') }"));
+        user.Retention.Should().BeNull("WildDuck writes a falsy retention for none");
+        (user.Quota, user.StorageUsed).Should().Be((1024L, 10L), "WildDuck stores small numbers as 32-bit integers");
+
+        var mailbox = BsonSerializer.Deserialize<MailboxDocument>(Rendered.Json(
+            "{ _id: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), path: 'INBOX', uidValidity: 1700000000, uidNext: 5, modifyIndex: 0, retention: 2592000000 }"));
+        mailbox.Retention.Should().Be(2_592_000_000);
+        (mailbox.UidNext, mailbox.ModifyIndex).Should().Be((5L, 0L));
+
+        var autoreply = BsonSerializer.Deserialize<AutoreplyDocument>(Rendered.Json(
+            "{ _id: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), status: true, start: false, end: ISODate('2027-01-05T00:00:00Z'), created: ISODate('2026-01-01T00:00:00Z') }"));
+        autoreply.Start.Should().BeNull("WildDuck writes false for an open start");
+        autoreply.End.Should().Be(new DateTime(2027, 1, 5, 0, 0, 0, DateTimeKind.Utc));
+        autoreply.ToBsonDocument()["end"].BsonType.Should().Be(BsonType.DateTime);
+        new AutoreplyDocument().ToBsonDocument().Names.Should().NotContain(["start", "end"]);
+    }
+
+    [Fact]
     public void Address_and_domain_alias_documents_round_trip()
     {
         var address = new AddressDocument { Id = ObjectId.GenerateNewId(), User = ObjectId.GenerateNewId(), Address = "Alice@Example.com", AddressView = "alice@example.com", Main = true, Created = Created };

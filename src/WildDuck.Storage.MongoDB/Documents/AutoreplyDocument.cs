@@ -2,6 +2,7 @@
 using System;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
+using WildDuck.Storage.MongoDB.Internal;
 
 namespace WildDuck.Storage.MongoDB.Documents;
 
@@ -35,14 +36,16 @@ internal sealed class AutoreplyDocument
     [BsonIgnoreIfNull]
     public string? Html { get; set; }
 
-    /// <summary>Start; absent when open (WildDuck writes <c>false</c>, read as open too).</summary>
+    /// <summary>Start; absent when open (WildDuck's <c>false</c> reads as open too).</summary>
     [BsonElement("start")]
     [BsonIgnoreIfNull]
+    [BsonSerializer(typeof(DateOrFalseSerializer))]
     public DateTime? Start { get; set; }
 
-    /// <summary>End; absent when open.</summary>
+    /// <summary>End; absent when open (or WildDuck's <c>false</c>).</summary>
     [BsonElement("end")]
     [BsonIgnoreIfNull]
+    [BsonSerializer(typeof(DateOrFalseSerializer))]
     public DateTime? End { get; set; }
 
     [BsonElement("created")]

@@ -2,6 +2,7 @@
 using System.Collections.Generic;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
+using WildDuck.Storage.MongoDB.Internal;
 
 namespace WildDuck.Storage.MongoDB.Documents;
 
@@ -40,6 +41,7 @@ internal sealed class MailboxDocument
     /// <summary>Retention in milliseconds; absent for none.</summary>
     [BsonElement("retention")]
     [BsonIgnoreIfNull]
+    [BsonSerializer(typeof(MillisecondsOrFalseSerializer))]
     public long? Retention { get; set; }
 
     [BsonElement("hidden")]

@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
+using WildDuck.Storage.MongoDB.Internal;
 
 namespace WildDuck.Storage.MongoDB.Documents;
 
@@ -52,6 +53,7 @@ internal sealed class UserDocument
     /// <summary>Default retention of new mailboxes in milliseconds; absent for none.</summary>
     [BsonElement("retention")]
     [BsonIgnoreIfNull]
+    [BsonSerializer(typeof(MillisecondsOrFalseSerializer))]
     public long? Retention { get; set; }
 
     [BsonElement("spamLevel")]
