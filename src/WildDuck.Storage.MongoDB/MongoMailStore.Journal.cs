@@ -16,7 +16,9 @@ namespace WildDuck.Storage.MongoDB;
 /// taken with <c>$inc</c> on the <c>counters</c> document <c>journal:&lt;user&gt;</c>: every journal
 /// query stays keyed by user (the shard key of a user-hashed collection) and no document is a
 /// store-wide hot spot. Ids are therefore unique and increasing per user, not across users; the
-/// contract only pages per user. Entries are removed by whichever comes first: the TTL index
+/// contract only pages per user. Without transactions a page ends before a fresh gap in the sequence
+/// (<see cref="SettledPrefix"/>), so a reader does not pass over an entry still being written.
+/// Entries are removed by whichever comes first: the TTL index
 /// <c>journal_autoexpire</c> (<see cref="MongoStorageOptions.JournalExpiry"/>, 3 h as WildDuck) or
 /// <see cref="PruneAsync"/> (the sample host's maintenance service, like SQLite's).
 /// </remarks>
@@ -48,7 +50,8 @@ public sealed partial class MongoMailStore
                     .Sort(Builders<JournalDocument>.Sort.Ascending(j => j.Seq))
                     .Limit(limit)
                     .ToListAsync(ct).ConfigureAwait(false);
-                return documents.Select(ToJournalEntry).ToList();
+                var visible = _context.TransactionsEnabled ? documents.Count : SettledPrefix(documents, afterId, Now, JournalSettleTime);
+                return documents.Take(visible).Select(ToJournalEntry).ToList();
             },
             cancellationToken);
 
@@ -57,6 +60,36 @@ public sealed partial class MongoMailStore
         RunDirectAsync(
             async ct => (await _context.Journal.DeleteManyWithAsync(null, JournalOlderThan(MongoMapping.ToBsonDate(olderThan)), ct).ConfigureAwait(false)).DeletedCount,
             cancellationToken);
+
+    /// <summary>How long a gap in a user's journal sequence may be an entry still being written (without transactions).</summary>
+    internal static readonly TimeSpan JournalSettleTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Without transactions two writers may insert a user's entries out of <c>seq</c> order, so a
+    /// reader paging by id could pass over an entry that appears a moment later. The page therefore
+    /// ends before a gap in the sequence when the entry after the gap is younger than
+    /// <paramref name="settle"/>: the next read, a moment later, sees it filled. An older gap is an
+    /// entry that will never come (a failed write, an expired entry) and is passed.
+    /// </summary>
+    /// <returns>How many of <paramref name="page"/> (ascending by <c>seq</c>) to return.</returns>
+    internal static int SettledPrefix(IReadOnlyList<JournalDocument> page, long afterId, DateTime now, TimeSpan settle)
+    {
+        var previous = afterId;
+        for (var i = 0; i < page.Count; i++)
+        {
+            var entry = page[i];
+
+            // Before the first page (afterId 0) nothing was read yet, so there is nothing to skip.
+            if ((previous > 0 || i > 0) && entry.Seq != previous + 1 && now - entry.Created < settle)
+            {
+                return i;
+            }
+
+            previous = entry.Seq;
+        }
+
+        return page.Count;
+    }
 
     // ------------------------------------------------------------------ filters (unit-tested as rendered BSON)
 
