@@ -16,7 +16,8 @@ namespace WildDuck.Storage.MongoDB;
 /// taken with <c>$inc</c> on the <c>counters</c> document <c>journal:&lt;user&gt;</c>: every journal
 /// query stays keyed by user (the shard key of a user-hashed collection) and no document is a
 /// store-wide hot spot. Ids are therefore unique and increasing per user, not across users; the
-/// contract only pages per user. Without transactions a page ends before a fresh gap in the sequence
+/// contract only pages per user. Without transactions a read waits (at most
+/// <see cref="JournalSettleTime"/>) at a fresh gap in the sequence or the MODSEQs
 /// (<see cref="SettledPrefix"/>), so a reader does not pass over an entry still being written.
 /// Entries are removed by whichever comes first: the TTL index
 /// <c>journal_autoexpire</c> (<see cref="MongoStorageOptions.JournalExpiry"/>, 3 h as WildDuck) or
@@ -29,9 +30,11 @@ public sealed partial class MongoMailStore
         RunDirectAsync<IReadOnlyList<JournalEntry>>(
             async ct =>
             {
-                var documents = await _context.Journal.FindWith(null, JournalSince(MongoIds.ToObjectId(user), MongoIds.ToObjectId(mailbox), sinceModSeq), UsersFind())
-                    .Sort(JournalModSeqOrder())
-                    .ToListAsync(ct).ConfigureAwait(false);
+                var filter = JournalSince(MongoIds.ToObjectId(user), MongoIds.ToObjectId(mailbox), sinceModSeq);
+                var documents = await ReadSettledAsync(
+                    () => _context.Journal.FindWith(null, filter, UsersFind()).Sort(JournalModSeqOrder()).ToListAsync(ct),
+                    page => SettledPrefix(page, sinceModSeq, e => e.ModSeq, Now, JournalSettleTime),
+                    ct).ConfigureAwait(false);
                 return documents.Select(ToJournalEntry).ToList();
             },
             cancellationToken);
@@ -46,12 +49,12 @@ public sealed partial class MongoMailStore
                     return Array.Empty<JournalEntry>();
                 }
 
-                var documents = await _context.Journal.FindWith(null, JournalAfter(MongoIds.ToObjectId(user), afterId), UsersFind())
-                    .Sort(Builders<JournalDocument>.Sort.Ascending(j => j.Seq))
-                    .Limit(limit)
-                    .ToListAsync(ct).ConfigureAwait(false);
-                var visible = _context.TransactionsEnabled ? documents.Count : SettledPrefix(documents, afterId, Now, JournalSettleTime);
-                return documents.Take(visible).Select(ToJournalEntry).ToList();
+                var filter = JournalAfter(MongoIds.ToObjectId(user), afterId);
+                var documents = await ReadSettledAsync(
+                    () => _context.Journal.FindWith(null, filter, UsersFind()).Sort(Builders<JournalDocument>.Sort.Ascending(j => j.Seq)).Limit(limit).ToListAsync(ct),
+                    page => SettledPrefix(page, afterId, e => e.Seq, Now, JournalSettleTime),
+                    ct).ConfigureAwait(false);
+                return documents.Select(ToJournalEntry).ToList();
             },
             cancellationToken);
 
@@ -65,27 +68,50 @@ public sealed partial class MongoMailStore
     internal static readonly TimeSpan JournalSettleTime = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Without transactions two writers may insert a user's entries out of <c>seq</c> order, so a
-    /// reader paging by id could pass over an entry that appears a moment later. The page therefore
-    /// ends before a gap in the sequence when the entry after the gap is younger than
-    /// <paramref name="settle"/>: the next read, a moment later, sees it filled. An older gap is an
-    /// entry that will never come (a failed write, an expired entry) and is passed.
+    /// Without transactions two writers may insert a mailbox's (or user's) entries out of order, so a
+    /// reader could pass over an entry that appears a moment later and never see it. A read is
+    /// therefore complete only up to a gap in the sequence whose next entry is younger than
+    /// <see cref="JournalSettleTime"/>: the read is repeated (every 50 ms) until the gap fills or that
+    /// entry is old enough for the gap to be final (a failed write, an expired entry). In a
+    /// transaction, entries become visible in order and the first read is returned.
     /// </summary>
-    /// <returns>How many of <paramref name="page"/> (ascending by <c>seq</c>) to return.</returns>
-    internal static int SettledPrefix(IReadOnlyList<JournalDocument> page, long afterId, DateTime now, TimeSpan settle)
+    private async Task<List<JournalDocument>> ReadSettledAsync(Func<Task<List<JournalDocument>>> read, Func<IReadOnlyList<JournalDocument>, int> settled, CancellationToken cancellationToken)
     {
-        var previous = afterId;
+        var poll = TimeSpan.FromMilliseconds(50);
+
+        // Bounded by attempts too, so that a clock that does not move (a test's) cannot hold a reader.
+        for (var attempt = 0; ; attempt++)
+        {
+            var page = await read().ConfigureAwait(false);
+            if (_context.TransactionsEnabled || attempt * poll >= JournalSettleTime || settled(page) == page.Count)
+            {
+                return page;
+            }
+
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// How many of <paramref name="page"/> (ascending by <paramref name="key"/>: the per-user
+    /// <c>seq</c>, or the mailbox's MODSEQ where several entries may share one) precede the first
+    /// fresh gap: a key more than one above the previous one on an entry younger than
+    /// <paramref name="settle"/>. Before the first entry of a first read (<paramref name="after"/> 0)
+    /// there is no gap to wait for.
+    /// </summary>
+    internal static int SettledPrefix(IReadOnlyList<JournalDocument> page, long after, Func<JournalDocument, long> key, DateTime now, TimeSpan settle)
+    {
+        var previous = after;
         for (var i = 0; i < page.Count; i++)
         {
             var entry = page[i];
-
-            // Before the first page (afterId 0) nothing was read yet, so there is nothing to skip.
-            if ((previous > 0 || i > 0) && entry.Seq != previous + 1 && now - entry.Created < settle)
+            var value = key(entry);
+            if ((previous > 0 || i > 0) && value > previous + 1 && now - entry.Created < settle)
             {
                 return i;
             }
 
-            previous = entry.Seq;
+            previous = value;
         }
 
         return page.Count;

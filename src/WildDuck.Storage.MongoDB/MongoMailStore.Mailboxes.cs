@@ -214,9 +214,11 @@ public sealed partial class MongoMailStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// In a transaction the mailbox and its UIDs come from one snapshot. Without one the UIDs are
-    /// read first and the mailbox after, so UIDNEXT is always above every listed UID (a message
-    /// appended in between is announced later through the journal).
+    /// In a transaction the mailbox and its UIDs come from one snapshot. Without one the mailbox is
+    /// read first and then the messages below its UIDNEXT: a message appended after the first read
+    /// has a higher MODSEQ and is announced through the journal. What remains is WildDuck's window:
+    /// an append whose UID was allocated before the first read but whose message is not written yet
+    /// is seen only after the next SELECT.
     /// </remarks>
     public Task<MailboxSnapshot?> OpenAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default)
     {
@@ -225,7 +227,8 @@ public sealed partial class MongoMailStore
         return RunAsync(
             async (session, ct) =>
             {
-                if (session is not null && await FindMailboxAsync(session, MailboxFilter(userId, mailboxId), ct).ConfigureAwait(false) is null)
+                var record = await FindMailboxAsync(session, MailboxFilter(userId, mailboxId), ct).ConfigureAwait(false);
+                if (record is null)
                 {
                     return null;
                 }
@@ -233,7 +236,7 @@ public sealed partial class MongoMailStore
                 // Runs of consecutive UIDs, built while reading: no per-message array.
                 var runs = new List<UidRange>();
                 uint runStart = 0, runEnd = 0, firstUnseen = 0;
-                using (var cursor = await _context.Messages.FindWith(session, MessagesOfMailbox(userId, mailboxId), new FindOptions { MaxTime = _context.MessagesTimeLimit, BatchSize = 10_000 })
+                using (var cursor = await _context.Messages.FindWith(session, MessagesBelowUid(userId, mailboxId, record.UidNext), new FindOptions { MaxTime = _context.MessagesTimeLimit, BatchSize = 10_000 })
                     .Sort(UidOrder())
                     .Project(UidAndUnseen())
                     .ToCursorAsync(ct).ConfigureAwait(false))
@@ -270,8 +273,7 @@ public sealed partial class MongoMailStore
                     runs.Add(new UidRange(runStart, runEnd));
                 }
 
-                var record = await FindMailboxAsync(session, MailboxFilter(userId, mailboxId), ct).ConfigureAwait(false);
-                return record is null ? null : new MailboxSnapshot { Mailbox = record, UidSet = UidSet.FromRanges(runs), FirstUnseenUid = firstUnseen };
+                return new MailboxSnapshot { Mailbox = record, UidSet = UidSet.FromRanges(runs), FirstUnseenUid = firstUnseen };
             },
             cancellationToken);
     }
@@ -433,6 +435,10 @@ public sealed partial class MongoMailStore
     /// <summary>The messages of one mailbox (WildDuck's queries carry <c>mailbox</c>, the shard key prefix; <c>user</c> guards ownership).</summary>
     internal static FilterDefinition<MessageDocument> MessagesOfMailbox(ObjectId user, ObjectId mailbox) =>
         Builders<MessageDocument>.Filter.Eq("mailbox", mailbox) & Builders<MessageDocument>.Filter.Eq("user", user);
+
+    /// <summary>The messages of a mailbox below a UIDNEXT read before (on <c>mailbox_uid</c>).</summary>
+    internal static FilterDefinition<MessageDocument> MessagesBelowUid(ObjectId user, ObjectId mailbox, uint uidNext) =>
+        MessagesOfMailbox(user, mailbox) & Builders<MessageDocument>.Filter.Lt("uid", (long)uidNext);
 
     internal static SortDefinition<MessageDocument> UidOrder() => Builders<MessageDocument>.Sort.Ascending("uid");
 

@@ -135,6 +135,7 @@ public sealed class QueryRenderingTests
     public void Opening_a_mailbox_reads_uid_and_unseen_of_its_messages_in_uid_order()
     {
         Filter(MongoMailStore.MessagesOfMailbox(User, Mailbox)).ShouldBe(Json("{ mailbox: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6') }"));
+        Filter(MongoMailStore.MessagesBelowUid(User, Mailbox, 42)).ShouldBe(Json("{ mailbox: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), uid: { $lt: NumberLong(42) } }"));
         Sort(MongoMailStore.UidOrder()).ShouldBe(Json("{ uid: 1 }"));
         Projection(MongoMailStore.UidAndUnseen()).ShouldBe(Json("{ uid: 1, unseen: 1, _id: 0 }"));
     }
