@@ -43,6 +43,16 @@ public sealed class SampleHostMongoTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_connection_string_fails_start_up_naming_the_setting()
+    {
+        using var host = ServerSetup.CreateBuilder(["--WildDuck:DataDirectory=" + _directory, "--WildDuck:Storage:Provider=MongoDB"]).Build();
+
+        var failure = await FluentActions.Awaiting(() => host.StartAsync()).Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>();
+
+        failure.Which.Message.Should().Contain("WildDuck:Storage:MongoDB:ConnectionString must be set");
+    }
+
+    [Fact]
     public void An_unknown_provider_is_refused_by_name()
     {
         FluentActions.Invoking(() => ServerSetup.CreateBuilder(["--WildDuck:Storage:Provider=Cassandra"]))

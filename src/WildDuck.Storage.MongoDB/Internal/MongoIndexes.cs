@@ -19,6 +19,12 @@ internal static partial class MongoIndexes
     /// <summary>Server error: an index with this name exists with other options.</summary>
     private const int IndexOptionsConflict = 85;
 
+    /// <summary>Server error: no index of that name.</summary>
+    private const int IndexNotFound = 27;
+
+    /// <summary>Server error: no such collection.</summary>
+    private const int NamespaceNotFound = 26;
+
     public static IReadOnlyList<CreateIndexModel<UserDocument>> Users { get; } =
     [
         Index(Builders<UserDocument>.IndexKeys.Ascending("username"), "users"),
@@ -119,6 +125,19 @@ internal static partial class MongoIndexes
         catch (MongoCommandException ex) when (ex.Code == IndexOptionsConflict && context.Options.JournalExpiry > TimeSpan.Zero)
         {
             await context.Database.RunCommandAsync<BsonDocument>(JournalTtlChange(context.Options.JournalExpiry), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (context.Options.JournalExpiry <= TimeSpan.Zero)
+        {
+            // Expiry turned off: an index left from before would keep deleting entries.
+            try
+            {
+                await context.Journal.Indexes.DropOneAsync("journal_autoexpire", cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoCommandException ex) when (ex.Code is IndexNotFound or NamespaceNotFound)
+            {
+                // There was none.
+            }
         }
 
         await CreateMessageIndexesAsync(context, cancellationToken).ConfigureAwait(false);
