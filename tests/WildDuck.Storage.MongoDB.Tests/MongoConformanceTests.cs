@@ -11,12 +11,15 @@ namespace WildDuck.Storage.MongoDB.Tests;
 /// <c>WILDDUCK_TEST_MONGODB_URI</c> names one (docs/testing-mongodb.md); skipped otherwise. Each
 /// backend gets databases of its own, dropped when it is disposed.
 /// </summary>
-public sealed class MongoConformanceTests : StorageConformanceTests
+public class MongoConformanceTests : StorageConformanceTests
 {
     protected override string? SkipReason => MongoTestServer.SkipReason;
 
+    /// <summary>When true, users, addresses and domain aliases live behind a connection of their own.</summary>
+    protected virtual bool SeparateUsersConnection => false;
+
     protected override Task<IStorageBackend> CreateBackendAsync(WildDuckOptions options) =>
-        Task.FromResult<IStorageBackend>(new MongoBackend(options, MongoTestServer.Uri!));
+        Task.FromResult<IStorageBackend>(new MongoBackend(options, MongoTestServer.Uri!, SeparateUsersConnection));
 
     private sealed class MongoBackend : IStorageBackend
     {
@@ -24,7 +27,7 @@ public sealed class MongoConformanceTests : StorageConformanceTests
         private readonly string _database;
         private readonly string _uri;
 
-        public MongoBackend(WildDuckOptions options, string uri)
+        public MongoBackend(WildDuckOptions options, string uri, bool separateUsers)
         {
             _uri = uri;
             _database = "wdtest_" + Guid.NewGuid().ToString("N")[..16];
@@ -34,6 +37,9 @@ public sealed class MongoConformanceTests : StorageConformanceTests
                 {
                     ConnectionString = uri,
                     Database = _database,
+
+                    // A URL makes it a separate client (WildDuck's dbs.users as a URL); its database is named here.
+                    UsersDatabase = separateUsers ? UsersUrl(uri, _database + "_users") : null,
                     UseTransactions = MongoTestServer.TransactionMode,
                 }),
                 Options.Create(options),
@@ -67,8 +73,24 @@ public sealed class MongoConformanceTests : StorageConformanceTests
             _store.Dispose();
             using var client = new MongoClient(_uri);
             await client.DropDatabaseAsync(_database);
+            await client.DropDatabaseAsync(_database + "_users");
+        }
+
+        private static string UsersUrl(string uri, string database)
+        {
+            var builder = new MongoUrlBuilder(uri) { DatabaseName = database };
+            return builder.ToString();
         }
     }
+}
+
+/// <summary>
+/// The conformance suite with the users database behind a connection of its own (WildDuck's
+/// <c>dbs.users</c> as a URL): user writes then run outside the main connection's transactions.
+/// </summary>
+public sealed class MongoSeparateUsersConformanceTests : MongoConformanceTests
+{
+    protected override bool SeparateUsersConnection => true;
 }
 
 /// <summary>The MongoDB server named by the environment, if any.</summary>
