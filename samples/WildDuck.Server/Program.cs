@@ -18,22 +18,26 @@ if (AdminCli.IsCommand(args))
     return await AdminCli.RunAsync(args, host.Services, Console.Out, Console.Error).ConfigureAwait(false);
 }
 
-using (var host = ServerSetup.CreateBuilder(args).Build())
+try
 {
-    try
+    using var host = ServerSetup.CreateBuilder(args).Build();
+
+    // Open the embedded store before anything starts, so an unusable one (an unwritable data
+    // directory, a directory or a non-database file at the path) ends the start with one clear line.
+    // MongoDB is checked by its own start-up service (a bounded ping).
+    if (host.Services.GetService<SqliteMailStore>() is { } sqlite)
     {
-        // Open the store before anything starts, so an unusable one (an unwritable data directory,
-        // a directory or a non-database file at the path) ends the start with one clear line.
-        await host.Services.GetRequiredService<SqliteMailStore>().InitializeAsync().ConfigureAwait(false);
-        await host.RunAsync().ConfigureAwait(false);
+        await sqlite.InitializeAsync().ConfigureAwait(false);
     }
-    catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or StorageException)
-    {
-        // The host already logged the cause (a port in use, invalid options), or, for the store, nothing
-        // has started yet and this line is all there is to say.
-        await Console.Error.WriteLineAsync("WildDuck.Server could not start: " + ex.Message).ConfigureAwait(false);
-        return 1;
-    }
+
+    await host.RunAsync().ConfigureAwait(false);
+}
+catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or StorageException)
+{
+    // The host already logged the cause (a port in use, invalid options, an unreachable MongoDB), or,
+    // for the SQLite store, nothing has started yet; this line says it once more, last, without a stack trace.
+    await Console.Error.WriteLineAsync("WildDuck.Server could not start: " + ex.Message).ConfigureAwait(false);
+    return 1;
 }
 
 return 0;

@@ -10,12 +10,13 @@ using WildDuck.Lmtp;
 using WildDuck.Lmtp.Outbound;
 using WildDuck.Pop3;
 using WildDuck.Storage;
+using WildDuck.Storage.MongoDB;
 using WildDuck.Storage.Redis;
 using WildDuck.Storage.Sqlite;
 
 namespace WildDuck.Server;
 
-/// <summary>Builds the sample host: every service on the embedded default, configured from the <c>WildDuck</c> section.</summary>
+/// <summary>Builds the sample host: every service on the configured store (SQLite by default), configured from the <c>WildDuck</c> section.</summary>
 internal static class ServerSetup
 {
     public static HostApplicationBuilder CreateBuilder(string[] args)
@@ -33,15 +34,31 @@ internal static class ServerSetup
         builder.Services.AddSingleton(new ServerPaths(dataDirectory));
         builder.Services.Configure<MaintenanceOptions>(section.GetSection("Maintenance"));
 
-        var wildDuck = builder.Services
-            .AddWildDuck(o => section.Bind(o))
-            .UseSqliteStorage(o =>
+        var wildDuck = builder.Services.AddWildDuck(o => section.Bind(o));
+
+        // The store: the embedded SQLite file by default; MongoDB (docs/deployment.md) with
+        // WildDuck__Storage__Provider=MongoDB and WildDuck__Storage__MongoDB__ConnectionString=mongodb://….
+        var provider = section["Storage:Provider"];
+        if (string.Equals(provider, "MongoDB", StringComparison.OrdinalIgnoreCase))
+        {
+            wildDuck.UseMongoDBStorage(o => section.GetSection("Storage:MongoDB").Bind(o));
+        }
+        else if (string.IsNullOrEmpty(provider) || string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            wildDuck.UseSqliteStorage(o =>
             {
                 section.GetSection("Sqlite").Bind(o);
                 o.Path = section["Sqlite:Path"] is { Length: > 0 } path
                     ? Path.GetFullPath(path, dataDirectory)
                     : Path.Combine(dataDirectory, "wildduck.db");
-            })
+            });
+        }
+        else
+        {
+            throw new InvalidOperationException($"WildDuck:Storage:Provider must be Sqlite or MongoDB, not '{provider}'.");
+        }
+
+        wildDuck
             .AddTls(o =>
             {
                 section.GetSection("Tls").Bind(o);

@@ -2,6 +2,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,22 +28,29 @@ internal sealed class MaintenanceOptions
 }
 
 /// <summary>Opens (and migrates) the store at start, then prunes the journal and collects unreferenced attachments periodically.</summary>
+/// <remarks>
+/// Works on any backend through the contracts; thread pruning is SQLite's own (MongoDB expires
+/// threads with WildDuck's TTL index).
+/// </remarks>
 internal sealed partial class StoreMaintenanceService(
-    SqliteMailStore store,
+    IJournal journal,
+    IAttachmentStore attachments,
+    IServiceProvider services,
     IOptions<MaintenanceOptions> options,
     TimeProvider time,
     ILogger<StoreMaintenanceService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Program opened the store before the host started; a fault now is logged, not fatal.
+        var sqlite = services.GetService<SqliteMailStore>();
         try
         {
-            var report = await store.GetStatisticsAsync(stoppingToken).ConfigureAwait(false);
-            LogReady(logger, store.DatabasePath, report.Attachments);
+            var report = await attachments.GetStatisticsAsync(stoppingToken).ConfigureAwait(false);
+            LogReady(logger, sqlite?.DatabasePath ?? journal.GetType().Name, report.Attachments);
         }
-        catch (StorageException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A failing first look must not stop the host: maintenance retries on its schedule.
             LogMaintenanceFailed(logger, ex);
         }
 
@@ -52,9 +60,13 @@ internal sealed partial class StoreMaintenanceService(
         {
             try
             {
-                var pruned = await store.PruneAsync(time.GetUtcNow() - options.Value.JournalRetention, stoppingToken).ConfigureAwait(false);
-                var collected = await store.CollectGarbageAsync(options.Value.AttachmentGracePeriod, stoppingToken).ConfigureAwait(false);
-                await store.PruneThreadsAsync(time.GetUtcNow() - options.Value.ThreadRetention, stoppingToken).ConfigureAwait(false);
+                var pruned = await journal.PruneAsync(time.GetUtcNow() - options.Value.JournalRetention, stoppingToken).ConfigureAwait(false);
+                var collected = await attachments.CollectGarbageAsync(options.Value.AttachmentGracePeriod, stoppingToken).ConfigureAwait(false);
+                if (sqlite is not null)
+                {
+                    await sqlite.PruneThreadsAsync(time.GetUtcNow() - options.Value.ThreadRetention, stoppingToken).ConfigureAwait(false);
+                }
+
                 LogMaintenance(logger, pruned, collected);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -44,12 +44,7 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public Task<FilterDefinition> SaveFilterAsync(FilterDefinition filter, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        var saved = filter.Created == default ? filter with { Created = _time.GetUtcNow() } : filter;
-        if (saved.Id.IsEmpty)
-        {
-            saved = saved with { Id = EntityId.NewId(_time) };
-        }
+        var saved = StoreRules.PrepareFilter(filter, _time);
 
         var query = JsonSerializer.Serialize(
             new StoredFilterQuery

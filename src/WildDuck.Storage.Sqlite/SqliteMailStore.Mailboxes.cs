@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -39,7 +38,7 @@ public sealed partial class SqliteMailStore
     public Task<MailboxRecord?> FindMailboxAsync(UserId user, string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var normalized = NormalizeMailboxPath(path);
+        var normalized = StoreRules.NormalizeMailboxPath(path);
         return _db.ReadAsync((c, t) => FindMailboxRowByPath(c, t, user, normalized)?.Record, cancellationToken);
     }
 
@@ -60,7 +59,7 @@ public sealed partial class SqliteMailStore
     public async Task<MailboxRecord> CreateMailboxAsync(UserId user, string path, CreateMailboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var normalized = ValidateMailboxPath(path);
+        var normalized = StoreRules.ValidateMailboxPath(path, _options.Users);
         var record = await _db.WriteAsync(
             (c, t) =>
             {
@@ -84,7 +83,7 @@ public sealed partial class SqliteMailStore
     public async Task<MailboxRecord> RenameMailboxAsync(UserId user, MailboxId mailbox, string newPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(newPath);
-        var target = ValidateMailboxPath(newPath);
+        var target = StoreRules.ValidateMailboxPath(newPath, _options.Users);
         var result = await _db.WriteAsync(
             (c, t) =>
             {
@@ -360,58 +359,6 @@ public sealed partial class SqliteMailStore
             UnseenCount = reader.GetInt64(13),
             TotalSize = reader.GetInt64(14),
         });
-
-    /// <summary>"INBOX" is case-insensitive (RFC 3501 §5.1); other names are kept as given, NFC-normalised.</summary>
-    private static string NormalizeMailboxPath(string path)
-    {
-        var normalized = path.Normalize(NormalizationForm.FormC);
-        return normalized.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : normalized;
-    }
-
-    private string ValidateMailboxPath(string path)
-    {
-        var normalized = NormalizeMailboxPath(path);
-        if (normalized.Length == 0 || normalized[0] == '/' || normalized[^1] == '/')
-        {
-            throw new StorageException(StorageError.Invalid, "Invalid mailbox name.");
-        }
-
-        var segments = normalized.Split('/');
-        if (segments.Length > _options.Users.MaxMailboxDepth)
-        {
-            throw new StorageException(StorageError.Invalid, "Mailbox hierarchy is too deep.");
-        }
-
-        foreach (var segment in segments)
-        {
-            if (segment.Length == 0)
-            {
-                throw new StorageException(StorageError.Invalid, "Adjacent hierarchy separators are not supported.");
-            }
-
-            if (segment.Length > _options.Users.MaxMailboxSegmentLength)
-            {
-                throw new StorageException(StorageError.Invalid, "Mailbox name segment is too long.");
-            }
-
-            foreach (var ch in segment)
-            {
-                if (char.IsControl(ch))
-                {
-                    throw new StorageException(StorageError.Invalid, "Mailbox names cannot contain control characters.");
-                }
-            }
-        }
-
-        if (segments.Length > 1 && segments[0].Equals("INBOX", StringComparison.OrdinalIgnoreCase))
-        {
-            // Keep "INBOX/child" under the canonical INBOX spelling.
-            segments[0] = "INBOX";
-            normalized = string.Join('/', segments);
-        }
-
-        return normalized;
-    }
 
     private sealed record MailboxRow(long Rid, MailboxRecord Record);
 }

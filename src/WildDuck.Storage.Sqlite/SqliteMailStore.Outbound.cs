@@ -9,9 +9,6 @@ namespace WildDuck.Storage.Sqlite;
 
 public sealed partial class SqliteMailStore
 {
-    /// <summary>Room for trace header fields above <see cref="MessageLimits.MaxMessageSize"/> in queued forwards.</summary>
-    private const int TraceFieldAllowance = 64 * 1024;
-
     private const string OutboundColumns =
         "id, state, reason, user_id, return_path, recipients, route, size, created, attempts, next_attempt, last_error, lease_until";
 
@@ -20,30 +17,8 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var recipients = JoinRecipients(message.Recipients);
-        if (string.IsNullOrWhiteSpace(message.Reason))
-        {
-            throw new StorageException(StorageError.Invalid, "An outbound message needs a reason.");
-        }
-
-        if (message.ReturnPath.AsSpan().IndexOfAny('\r', '\n') >= 0)
-        {
-            throw new StorageException(StorageError.Invalid, "The return path contains a line break.");
-        }
-
-        if (message.Content.IsEmpty)
-        {
-            throw new StorageException(StorageError.Invalid, "An outbound message needs content.");
-        }
-
-        // Forwards carry the trace fields of delivery on top of a message that may be as large as
-        // the limit allows; leave them the same room delivery does.
-        if (message.Content.Length > _options.Messages.MaxMessageSize + TraceFieldAllowance)
-        {
-            throw new StorageException(StorageError.TooBig, "The message exceeds the message size limit.");
-        }
-
+        StoreRules.ValidateOutbound(message, _options.Messages);
+        var recipients = string.Join('\n', message.Recipients);
         var id = EntityId.NewId(_time);
         var content = message.Content.ToArray();
         // WriteAsync commits with the configured synchronous mode before returning: the entry is
@@ -205,25 +180,6 @@ public sealed partial class SqliteMailStore
                 ("$now", NowMs),
                 ("$error", error)) > 0,
             cancellationToken);
-
-    private static string JoinRecipients(IReadOnlyList<string> recipients)
-    {
-        if (recipients is null || recipients.Count == 0)
-        {
-            throw new StorageException(StorageError.Invalid, "An outbound message needs at least one recipient.");
-        }
-
-        for (var i = 0; i < recipients.Count; i++)
-        {
-            // Stored one per line; a line break inside an address would also be an SMTP injection.
-            if (string.IsNullOrWhiteSpace(recipients[i]) || recipients[i].AsSpan().IndexOfAny('\r', '\n') >= 0)
-            {
-                throw new StorageException(StorageError.Invalid, "A recipient is empty or contains a line break.");
-            }
-        }
-
-        return string.Join('\n', recipients);
-    }
 
     private static OutboundEntry ReadOutbound(SqliteDataReader reader, long nowMs)
     {

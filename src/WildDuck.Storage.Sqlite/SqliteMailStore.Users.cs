@@ -18,31 +18,7 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public async Task<UserRecord> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var username = UsernameRules.Normalize(request.Username);
-        if (!UsernameRules.IsValid(username))
-        {
-            throw new StorageException(StorageError.Invalid, "Invalid username.");
-        }
-
-        string? address = null;
-        if (!request.EmptyAddress)
-        {
-            var candidate = request.Address;
-            if (string.IsNullOrWhiteSpace(candidate))
-            {
-                candidate = username.Contains('@', StringComparison.Ordinal) && AddressNormalizer.IsValidAddress(username)
-                    ? username
-                    : username + "@" + (_options.EmailDomain ?? _options.Hostname);
-            }
-
-            address = AddressNormalizer.Normalize(candidate, removeLabel: false, removeDots: false);
-            if (!AddressNormalizer.IsValidAddress(address) || address.Contains('*', StringComparison.Ordinal))
-            {
-                throw new StorageException(StorageError.Invalid, "Invalid address.");
-            }
-        }
-
+        var (username, address) = StoreRules.NewUserIdentity(request, _options);
         var passwordHash = request.PasswordHash ?? (request.Password is { Length: > 0 } pw ? _passwordHasher.Hash(pw) : string.Empty);
         var id = UserId.NewId(_time);
         var now = NowMs;
@@ -89,15 +65,9 @@ public sealed partial class SqliteMailStore
                     insert.ExecuteNonQuery();
                 }
 
-                foreach (var (path, specialUse) in DefaultMailboxes)
+                foreach (var (path, specialUse) in StoreRules.DefaultMailboxes)
                 {
-                    var retention = user.Retention;
-                    if (specialUse is SpecialUse.Trash or SpecialUse.Junk)
-                    {
-                        var cap = _options.Users.JunkRetention;
-                        retention = retention is { } rr && rr < cap ? rr : cap;
-                    }
-
+                    var retention = StoreRules.DefaultRetention(specialUse, user.Retention, _options.Users);
                     InsertMailbox(c, t, id, path, new CreateMailboxOptions { SpecialUse = specialUse, Retention = retention }, journal: false);
                 }
 
@@ -112,51 +82,25 @@ public sealed partial class SqliteMailStore
         return user;
     }
 
-    /// <summary>The folders every new user gets (reference §9.8, English names).</summary>
-    private static readonly (string Path, SpecialUse SpecialUse)[] DefaultMailboxes =
-    {
-        ("INBOX", SpecialUse.None),
-        ("Drafts", SpecialUse.Drafts),
-        ("Sent Mail", SpecialUse.Sent),
-        ("Junk", SpecialUse.Junk),
-        ("Trash", SpecialUse.Trash),
-    };
-
     /// <inheritdoc />
     public Task<UserRecord?> GetUserAsync(UserId id, CancellationToken cancellationToken = default) =>
         _db.ReadAsync((c, t) => ReadUser(c, t, id), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<UserRecord?> FindUserAsync(string usernameOrAddress, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(usernameOrAddress);
-        var name = usernameOrAddress.Trim();
-        if (name.Length == 0)
-        {
-            return null;
-        }
-
-        if (name.Contains('@', StringComparison.Ordinal))
-        {
-            var resolved = await ResolveAddressAsync(name, allowWildcard: false, cancellationToken).ConfigureAwait(false);
-            if (resolved is not null)
-            {
-                return await GetUserAsync(resolved.User, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        // Usernames may themselves look like addresses (reference §6.2): fall back to the username view.
-        var view = AddressNormalizer.UsernameView(UsernameRules.Normalize(name));
-        return await _db.ReadAsync(
-            (c, t) =>
-            {
-                using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE username_view = $v");
-                command.Parameters.AddWithValue("$v", view);
-                using var reader = command.ExecuteReader();
-                return reader.Read() ? ReadUser(reader) : null;
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task<UserRecord?> FindUserAsync(string usernameOrAddress, CancellationToken cancellationToken = default) =>
+        StoreRules.FindUserAsync(
+            this,
+            usernameOrAddress,
+            (view, ct) => _db.ReadAsync(
+                (c, t) =>
+                {
+                    using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE username_view = $v");
+                    command.Parameters.AddWithValue("$v", view);
+                    using var reader = command.ExecuteReader();
+                    return reader.Read() ? ReadUser(reader) : null;
+                },
+                ct),
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<UserRecord>> ListUsersAsync(int limit, string? afterUsername = null, CancellationToken cancellationToken = default) =>
@@ -308,15 +252,7 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(address);
-        var normalized = AddressNormalizer.Normalize(address, removeLabel: false, removeDots: false);
-
-        // Catch-all forms (*@domain, pre*@domain, *suf@domain) are addresses like any other, but a
-        // user's main address must be a real one.
-        if (!AddressNormalizer.IsValidAddress(normalized, allowWildcard: !main))
-        {
-            throw new StorageException(StorageError.Invalid, "Invalid address.");
-        }
+        var normalized = StoreRules.NewAddress(address, main);
 
         return _db.WriteAsync(
             (c, t) =>
@@ -394,53 +330,24 @@ public sealed partial class SqliteMailStore
                     return found;
                 }
 
-                var at = view.LastIndexOf('@');
-                if (at <= 0)
+                if (StoreRules.DomainOf(view) is not { } domain)
                 {
                     return null;
                 }
 
-                var local = view[..at];
-                var domain = view[(at + 1)..];
-                string? aliasTarget = null;
+                string? aliasTarget;
                 using (var alias = Command(c, t, "SELECT domain FROM domain_aliases WHERE alias = $a"))
                 {
                     alias.Parameters.AddWithValue("$a", domain);
                     aliasTarget = alias.ExecuteScalar() as string;
                 }
 
-                if (aliasTarget is not null)
-                {
-                    found = FindAddressByView(c, t, local + "@" + aliasTarget);
-                    if (found is not null)
-                    {
-                        return found;
-                    }
-                }
-
-                if (!allowWildcard)
-                {
-                    return null;
-                }
-
-                foreach (var candidate in AddressNormalizer.WildcardCandidates(view))
+                foreach (var candidate in StoreRules.ResolutionFallbacks(view, aliasTarget, allowWildcard))
                 {
                     found = FindAddressByView(c, t, candidate);
                     if (found is not null)
                     {
                         return found;
-                    }
-                }
-
-                if (aliasTarget is not null)
-                {
-                    foreach (var candidate in AddressNormalizer.WildcardCandidates(local + "@" + aliasTarget))
-                    {
-                        found = FindAddressByView(c, t, candidate);
-                        if (found is not null)
-                        {
-                            return found;
-                        }
                     }
                 }
 

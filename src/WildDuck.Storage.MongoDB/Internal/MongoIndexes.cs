@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using WildDuck.Storage.MongoDB.Documents;
+
+namespace WildDuck.Storage.MongoDB.Internal;
+
+/// <summary>
+/// The indexes of every collection, named as WildDuck names them where they mean the same thing
+/// (reference §1.2). Creating them is idempotent: an index that exists with the same keys and
+/// options is left alone.
+/// </summary>
+internal static partial class MongoIndexes
+{
+    /// <summary>Server error: an index with this name exists with other options.</summary>
+    private const int IndexOptionsConflict = 85;
+
+    /// <summary>Server error: no index of that name.</summary>
+    private const int IndexNotFound = 27;
+
+    /// <summary>Server error: no such collection.</summary>
+    private const int NamespaceNotFound = 26;
+
+    public static IReadOnlyList<CreateIndexModel<UserDocument>> Users { get; } =
+    [
+        Index(Builders<UserDocument>.IndexKeys.Ascending("username"), "users"),
+        Index(Builders<UserDocument>.IndexKeys.Ascending("unameview"), "users_dotless", unique: true),
+        Index(Builders<UserDocument>.IndexKeys.Descending("created"), "show_new"),
+    ];
+
+    public static IReadOnlyList<CreateIndexModel<AddressDocument>> Addresses { get; } =
+    [
+        Index(Builders<AddressDocument>.IndexKeys.Ascending("addrview"), "address_dotless", unique: true),
+        Index(Builders<AddressDocument>.IndexKeys.Ascending("addrview").Ascending("_id"), "address_paging"),
+        Index(Builders<AddressDocument>.IndexKeys.Ascending("user"), "user"),
+    ];
+
+    public static IReadOnlyList<CreateIndexModel<DomainAliasDocument>> DomainAliases { get; } =
+    [
+        Index(Builders<DomainAliasDocument>.IndexKeys.Ascending("alias"), "domainalias", unique: true),
+        Index(Builders<DomainAliasDocument>.IndexKeys.Ascending("domain"), "domainlist"),
+    ];
+
+    public static IReadOnlyList<CreateIndexModel<MailboxDocument>> Mailboxes { get; } =
+    [
+        Index(Builders<MailboxDocument>.IndexKeys.Ascending("user").Ascending("path"), "user_path", unique: true),
+        Index(Builders<MailboxDocument>.IndexKeys.Ascending("user").Ascending("subscribed"), "user_subscribed"),
+        Index(Builders<MailboxDocument>.IndexKeys.Ascending("user").Ascending("specialUse"), "find_by_type"),
+    ];
+
+    /// <summary>
+    /// WildDuck's journal indexes, except that <c>user_limit_id</c> pages by our per-user sequence
+    /// <c>seq</c> instead of <c>_id</c> (named <c>user_seq</c>, unique). The TTL is
+    /// <see cref="MongoStorageOptions.JournalExpiry"/> (WildDuck: 3 h); none when zero.
+    /// </summary>
+    public static IReadOnlyList<CreateIndexModel<JournalDocument>> Journal(TimeSpan expiry)
+    {
+        var list = new List<CreateIndexModel<JournalDocument>>
+        {
+            Index(Builders<JournalDocument>.IndexKeys.Ascending("mailbox").Ascending("modseq"), "mailbox_modseq"),
+            Index(Builders<JournalDocument>.IndexKeys.Ascending("user").Ascending("seq"), "user_seq", unique: true),
+        };
+        if (expiry > TimeSpan.Zero)
+        {
+            list.Add(new CreateIndexModel<JournalDocument>(
+                Builders<JournalDocument>.IndexKeys.Ascending("created"),
+                new CreateIndexOptions { Name = "journal_autoexpire", ExpireAfter = expiry }));
+        }
+
+        return list;
+    }
+
+    public static IReadOnlyList<CreateIndexModel<FilterDocument>> Filters { get; } =
+    [
+        Index(Builders<FilterDocument>.IndexKeys.Ascending("user"), "user"),
+        Index(Builders<FilterDocument>.IndexKeys.Ascending("action.targets.value"), "forward_target"),
+    ];
+
+    /// <summary>WildDuck's <c>autoreply</c> index, plus uniqueness per user (WildDuck upserts by user).</summary>
+    public static IReadOnlyList<CreateIndexModel<AutoreplyDocument>> Autoreplies { get; } =
+    [
+        Index(Builders<AutoreplyDocument>.IndexKeys.Ascending("user").Ascending("start").Ascending("end"), "autoreply"),
+        Index(Builders<AutoreplyDocument>.IndexKeys.Ascending("user"), "autoreply_user", unique: true),
+    ];
+
+    public static IReadOnlyList<CreateIndexModel<AutoreplySenderDocument>> AutoreplySenders { get; } =
+    [
+        Index(Builders<AutoreplySenderDocument>.IndexKeys.Ascending("user").Ascending("sender"), "user_sender", unique: true),
+        new CreateIndexModel<AutoreplySenderDocument>(
+            Builders<AutoreplySenderDocument>.IndexKeys.Ascending("expires"),
+            new CreateIndexOptions { Name = "entry_autoexpire", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>
+    /// Due entries are claimed by (state, queued) among unleased or expired ones; operators list by
+    /// user and by state in id order.
+    /// </summary>
+    public static IReadOnlyList<CreateIndexModel<OutboundDocument>> Outbound { get; } =
+    [
+        Index(Builders<OutboundDocument>.IndexKeys.Ascending("state").Ascending("queued").Ascending("_id"), "due"),
+        Index(Builders<OutboundDocument>.IndexKeys.Ascending("user").Ascending("_id"), "user_entries", sparse: true),
+        Index(Builders<OutboundDocument>.IndexKeys.Ascending("state").Ascending("_id"), "state_entries"),
+    ];
+
+    /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
+    public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await CreateAsync(context.Users, Users, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Addresses, Addresses, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.DomainAliases, DomainAliases, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Mailboxes, Mailboxes, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Filters, Filters, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Autoreplies, Autoreplies, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException ex) when (ex.Code == IndexOptionsConflict && context.Options.JournalExpiry > TimeSpan.Zero)
+        {
+            await context.Database.RunCommandAsync<BsonDocument>(JournalTtlChange(context.Options.JournalExpiry), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (context.Options.JournalExpiry <= TimeSpan.Zero)
+        {
+            // Expiry turned off: an index left from before would keep deleting entries.
+            try
+            {
+                await context.Journal.Indexes.DropOneAsync("journal_autoexpire", cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoCommandException ex) when (ex.Code is IndexNotFound or NamespaceNotFound)
+            {
+                // There was none.
+            }
+        }
+
+        await CreateMessageIndexesAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>collMod</c> that changes the journal TTL of an existing index.</summary>
+    internal static BsonDocument JournalTtlChange(TimeSpan expiry) => new()
+    {
+        { "collMod", MongoContext.JournalCollection },
+        { "index", new BsonDocument { { "name", "journal_autoexpire" }, { "expireAfterSeconds", (long)expiry.TotalSeconds } } },
+    };
+
+    private static async Task CreateAsync<T>(IMongoCollection<T> collection, IReadOnlyList<CreateIndexModel<T>> models, CancellationToken cancellationToken)
+    {
+        if (models.Count > 0)
+        {
+            await collection.Indexes.CreateManyAsync(models, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, bool unique = false, bool sparse = false) =>
+        new(keys, new CreateIndexOptions { Name = name, Unique = unique ? true : null, Sparse = sparse ? true : null });
+}
