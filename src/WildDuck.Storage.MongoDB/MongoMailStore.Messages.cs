@@ -663,6 +663,19 @@ public sealed partial class MongoMailStore
         return deleted.Sum(m => m.Size);
     }
 
+    /// <summary>
+    /// For mailbox changes that empty one mailbox into another (the SQLite backend's MoveAll, e.g.
+    /// renaming INBOX): moves every message as MOVE does, inside the caller's change.
+    /// </summary>
+    internal async Task MoveAllMessagesAsync(IClientSessionHandle? s, MailboxDocument from, MailboxDocument to, CancellationToken ct)
+    {
+        var messages = await ReadRowsAsync(s, from.Id, UidSet.All, onlyDeleted: false, ct).ConfigureAwait(false);
+        if (messages.Count > 0)
+        {
+            await MoveCoreAsync(s, new Compensation(active: false), from.User, from, to, messages, ct).ConfigureAwait(false);
+        }
+    }
+
     // ------------------------------------------------------------------ shared steps
 
     /// <summary>

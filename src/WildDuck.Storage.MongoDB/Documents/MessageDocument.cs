@@ -145,7 +145,7 @@ internal sealed class MessageDocument
     [BsonElement("meta")]
     public MessageMetaDocument Meta { get; set; } = new();
 
-    /// <summary>Not in WildDuck: the upper-cased search text (docs/storage.md, "Search").</summary>
+    /// <summary>Not in WildDuck: the case-folded search text (docs/storage.md, "Search").</summary>
     [BsonElement("search")]
     public SearchTextDocument Search { get; set; } = new();
 }
@@ -211,9 +211,9 @@ internal sealed class MessageMetaDocument
 }
 
 /// <summary>
-/// The text SEARCH compares against, upper-cased with <see cref="string.ToUpperInvariant"/> so an
-/// ordinal substring test in the database equals the backends' case-insensitive
-/// (<see cref="StringComparison.OrdinalIgnoreCase"/>) one.
+/// The text SEARCH compares against, case-folded with <c>MongoSearchTranslator.Fold</c>
+/// (upper case) so an ordinal substring test in the database equals the backends'
+/// case-insensitive (<see cref="StringComparison.OrdinalIgnoreCase"/>) one.
 /// </summary>
 [BsonIgnoreExtraElements]
 internal sealed class SearchTextDocument
@@ -251,11 +251,11 @@ internal sealed class SearchTextDocument
 [BsonIgnoreExtraElements]
 internal sealed class SearchFieldDocument
 {
-    /// <summary>The trimmed field name, upper-cased.</summary>
+    /// <summary>The trimmed field name, case-folded.</summary>
     [BsonElement("k")]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>The value after the colon, upper-cased.</summary>
+    /// <summary>The value after the colon, case-folded.</summary>
     [BsonElement("v")]
     public string Value { get; set; } = string.Empty;
 }

@@ -197,7 +197,11 @@ internal sealed class GridFsAttachments
 
             // Another writer holds chunks of this hash: either its upload is under way (its files
             // document follows shortly) or it died; debris older than OrphanAge is removed.
-            await Chunks.DeleteManyAsync(OldChunksFilter(id, now() - OrphanAge), cancellationToken).ConfigureAwait(false);
+            if (await Files.CountDocumentsAsync(FileFilter(id), cancellationToken: cancellationToken).ConfigureAwait(false) == 0)
+            {
+                await Chunks.DeleteManyAsync(OldChunksFilter(id, now() - OrphanAge), cancellationToken).ConfigureAwait(false);
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(25 * attempt), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -216,7 +220,7 @@ internal sealed class GridFsAttachments
             await Files.InsertOneAsync(FileDocument(body, magic, now), cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // Remove exactly the chunks this attempt wrote (by their own ids), never another writer's.
             var mine = new BsonArray(chunks.Select(c => c["_id"]));

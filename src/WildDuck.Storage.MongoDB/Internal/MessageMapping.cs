@@ -104,7 +104,7 @@ internal static class MessageMapping
         document.Draft = (flags & MessageFlags.Draft) != 0;
     }
 
-    /// <summary>The search text: every string upper-cased (docs/storage.md, "Search").</summary>
+    /// <summary>The search text: every string folded with <see cref="MongoSearchTranslator.Fold"/> (docs/storage.md, "Search").</summary>
     public static SearchTextDocument SearchText(MessageMetadata meta)
     {
         var search = new SearchTextDocument
@@ -113,9 +113,9 @@ internal static class MessageMapping
             To = AddressText(meta.To),
             Cc = AddressText(meta.Cc),
             Bcc = AddressText(meta.Bcc),
-            Subject = meta.Subject.ToUpperInvariant(),
-            Headers = meta.SearchHeaders.ToUpperInvariant(),
-            Body = meta.SearchBody.ToUpperInvariant(),
+            Subject = MongoSearchTranslator.Fold(meta.Subject),
+            Headers = MongoSearchTranslator.Fold(meta.SearchHeaders),
+            Body = MongoSearchTranslator.Fold(meta.SearchBody),
         };
 
         // One entry per "name: value" line, split as the SQLite backend's wd_header splits it.
@@ -133,17 +133,17 @@ internal static class MessageMapping
 
             search.Fields.Add(new SearchFieldDocument
             {
-                Key = line[..colon].Trim().ToString().ToUpperInvariant(),
-                Value = line[(colon + 1)..].ToString().ToUpperInvariant(),
+                Key = MongoSearchTranslator.Fold(line[..colon].Trim().ToString()),
+                Value = MongoSearchTranslator.Fold(line[(colon + 1)..].ToString()),
             });
         }
 
         return search;
     }
 
-    /// <summary>Display names and addresses, one per line, upper-cased (FROM/TO/CC/BCC).</summary>
+    /// <summary>Display names and addresses, one per line, folded (FROM/TO/CC/BCC).</summary>
     private static string AddressText(IReadOnlyList<MailAddress> addresses) =>
-        string.Join('\n', addresses.Select(a => a.Name is { Length: > 0 } name ? $"{name} <{a.Address}>" : a.Address ?? string.Empty)).ToUpperInvariant();
+        MongoSearchTranslator.Fold(string.Join('\n', addresses.Select(a => a.Name is { Length: > 0 } name ? $"{name} <{a.Address}>" : a.Address ?? string.Empty)));
 
     /// <summary>The record of a (projected) document; fields left out of the projection read as absent.</summary>
     public static MessageRecord ToRecord(MessageDocument d, MailboxId mailbox, bool envelope, bool structure)

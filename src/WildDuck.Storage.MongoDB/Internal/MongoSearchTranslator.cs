@@ -11,8 +11,8 @@ namespace WildDuck.Storage.MongoDB.Internal;
 /// <summary>
 /// Compiles the search AST into one MongoDB filter over <c>messages</c>, evaluated entirely in the
 /// database (docs/storage.md, "Search"). Flags, keywords, dates, sizes, UIDs and MODSEQ compare
-/// stored fields; string keys are unanchored regular expressions of the escaped, upper-cased
-/// needle over the upper-cased search text, i.e. an ordinal substring test with the same case
+/// stored fields; string keys are unanchored regular expressions of the escaped, case-folded
+/// needle over the case-folded search text (<see cref="Fold"/>), i.e. an ordinal substring test with the same case
 /// folding as <see cref="StringComparison.OrdinalIgnoreCase"/> (RFC 3501 §6.4.4). NOT is
 /// <c>$nor</c> and OR is <c>$or</c> at any depth: unlike WildDuck, nothing degrades under them.
 /// </summary>
@@ -66,9 +66,9 @@ internal static class MongoSearchTranslator
             case AndKey and:
                 return And(and.Keys, nowMs, next);
             case OrKey or:
-                return new BsonDocument("$or", new BsonArray { Compile(or.Left, nowMs, next), Compile(or.Right, nowMs, next) });
+                return Or(Compile(or.Left, nowMs, next), Compile(or.Right, nowMs, next));
             case NotKey not:
-                return new BsonDocument("$nor", new BsonArray { Compile(not.Key, nowMs, next) });
+                return Not(Compile(not.Key, nowMs, next));
             case FlagKey flag:
                 return Flag(flag.Flag, flag.IsSet);
             case KeywordKey keyword:
@@ -96,7 +96,7 @@ internal static class MongoSearchTranslator
                     return MatchAll;
                 }
 
-                return new BsonDocument("$or", new BsonArray { Contains("search.headers", text.Value), Contains("search.body", text.Value) });
+                return Or(Contains("search.headers", text.Value), Contains("search.body", text.Value));
             case DateKey date:
                 return Date(date);
             case WithinKey within:
@@ -133,6 +133,14 @@ internal static class MongoSearchTranslator
         };
     }
 
+    /// <summary><c>$or</c> of two conditions; a side that matches everything makes the whole match everything.</summary>
+    private static BsonDocument Or(BsonDocument left, BsonDocument right) =>
+        left.ElementCount == 0 || right.ElementCount == 0 ? MatchAll : new BsonDocument("$or", new BsonArray { left, right });
+
+    /// <summary><c>$nor</c> of a condition; NOT of "everything" is "nothing" (no empty document under <c>$nor</c>).</summary>
+    private static BsonDocument Not(BsonDocument condition) =>
+        condition.ElementCount == 0 ? MatchNone : new BsonDocument("$nor", new BsonArray { condition });
+
     /// <summary>System flags use WildDuck's denormalised booleans where there is one, else <c>flags</c>.</summary>
     internal static BsonDocument Flag(MessageFlags flag, bool isSet) => flag switch
     {
@@ -164,7 +172,7 @@ internal static class MongoSearchTranslator
         _ => "subject",
     };
 
-    /// <summary>Case-insensitive substring of a stored upper-cased text; an empty needle matches anything.</summary>
+    /// <summary>Case-insensitive substring of a stored folded text; an empty needle matches anything.</summary>
     internal static BsonDocument Contains(string field, string value)
     {
         if (value.Length == 0)
@@ -176,7 +184,7 @@ internal static class MongoSearchTranslator
     }
 
     /// <summary>
-    /// HEADER name value: a stored field with that (trimmed, upper-cased) name whose value
+    /// HEADER name value: a stored field with that (trimmed, case-folded) name whose value
     /// contains the string; an empty string tests presence. An empty name matches nothing.
     /// </summary>
     internal static BsonDocument HeaderField(string name, string value)
@@ -186,7 +194,7 @@ internal static class MongoSearchTranslator
             return MatchNone;
         }
 
-        var key = name.ToUpperInvariant();
+        var key = Fold(name);
         if (value.Length == 0)
         {
             return new BsonDocument("search.fields.k", key);
@@ -211,7 +219,34 @@ internal static class MongoSearchTranslator
             return null;
         }
 
-        return new BsonRegularExpression(EscapeRegex(value.ToUpperInvariant()), string.Empty);
+        return new BsonRegularExpression(EscapeRegex(Fold(value)), string.Empty);
+    }
+
+    /// <summary>
+    /// The case folding of stored search text and needles: <see cref="string.ToUpperInvariant"/>
+    /// except for U+017F (long s), which it maps to "S" while
+    /// <see cref="StringComparison.OrdinalIgnoreCase"/> does not — the one character where the two
+    /// differ. Two strings then compare ordinal-ignore-case exactly when their folds compare
+    /// ordinally, so a substring test on folded text is the SQLite backend's test.
+    /// </summary>
+    public static string Fold(string value)
+    {
+        var upper = value.ToUpperInvariant();
+        if (!value.Contains('\u017F', StringComparison.Ordinal))
+        {
+            return upper;
+        }
+
+        var chars = upper.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (value[i] == '\u017F')
+            {
+                chars[i] = '\u017F';
+            }
+        }
+
+        return new string(chars);
     }
 
     private static bool IsWellFormed(string value)
