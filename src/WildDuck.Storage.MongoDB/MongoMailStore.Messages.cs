@@ -52,12 +52,21 @@ public sealed partial class MongoMailStore
         var mb = MongoIds.ToObjectId(mailbox);
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
 
-        // A missing mailbox stores nothing, not even attachments (checked again in the change).
-        var exists = await ReadAsync(ct => _context.Mailboxes.Find(MailboxFilter(u, mb)).Project(new BsonDocument("_id", 1)).FirstOrDefaultAsync(ct), cancellationToken).ConfigureAwait(false);
-        if (exists is null)
-        {
-            throw new StorageException(StorageError.NotFound, "No such mailbox.");
-        }
+        // A missing mailbox or an exceeded quota stores nothing, not even attachments (both are
+        // checked again in the change itself).
+        await ReadAsync(
+            async ct =>
+            {
+                _ = await _context.Mailboxes.Find(MailboxFilter(u, mb)).Project(new BsonDocument("_id", 1)).FirstOrDefaultAsync(ct).ConfigureAwait(false)
+                    ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                if (request.EnforceQuota)
+                {
+                    await CheckQuotaAsync(null, u, indexed.Size, ct).ConfigureAwait(false);
+                }
+
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
 
         // Reference §2.7 step 3: the attachment bodies first, outside any transaction (GridFS
         // writes are not transactional); released again if the message is not stored.
@@ -737,20 +746,25 @@ public sealed partial class MongoMailStore
     /// </summary>
     private async Task ReserveStorageAsync(IClientSessionHandle? s, Compensation undo, ObjectId u, long size, bool enforceQuota, CancellationToken ct)
     {
-        var us = UsersSession(s);
         if (enforceQuota)
         {
-            var owner = await _context.Users.FindWith(us, UserFilter(u)).Project<UserDocument>(QuotaProjection).FirstOrDefaultAsync(ct).ConfigureAwait(false)
-                ?? throw new StorageException(StorageError.NotFound, "No such user.");
-            var quota = owner.Quota > 0 ? owner.Quota : _options.Users.DefaultQuota;
-            if (owner.StorageUsed + size > quota)
-            {
-                throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
-            }
+            await CheckQuotaAsync(s, u, size, ct).ConfigureAwait(false);
         }
 
-        await _context.Users.UpdateOneWithAsync(us, UserFilter(u), StorageUsedUpdate(size), null, ct).ConfigureAwait(false);
+        await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(u), StorageUsedUpdate(size), null, ct).ConfigureAwait(false);
         undo.Add(() => _context.Users.UpdateOneAsync(UserFilter(u), StorageUsedUpdate(-size)));
+    }
+
+    /// <summary>Refuses with <see cref="StorageError.OverQuota"/> when <paramref name="size"/> more bytes exceed the user's quota (0: the default).</summary>
+    private async Task CheckQuotaAsync(IClientSessionHandle? s, ObjectId u, long size, CancellationToken ct)
+    {
+        var owner = await _context.Users.FindWith(UsersSession(s), UserFilter(u)).Project<UserDocument>(QuotaProjection).FirstOrDefaultAsync(ct).ConfigureAwait(false)
+            ?? throw new StorageException(StorageError.NotFound, "No such user.");
+        var quota = owner.Quota > 0 ? owner.Quota : _options.Users.DefaultQuota;
+        if (owner.StorageUsed + size > quota)
+        {
+            throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
+        }
     }
 
     private async Task AdjustMailboxCountersAsync(IClientSessionHandle? s, Compensation undo, ObjectId u, ObjectId mb, long messages, long unseen, long size, CancellationToken ct)
