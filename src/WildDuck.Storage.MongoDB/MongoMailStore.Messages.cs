@@ -825,11 +825,12 @@ public sealed partial class MongoMailStore
     private async Task<ObjectId> AssignThreadAsync(IClientSessionHandle? s, ObjectId u, MessageMetadata meta, CancellationToken ct)
     {
         var refs = meta.ThreadReferences;
+        var subject = MessageMapping.WellFormed(meta.ThreadSubject);
         if (refs.Count > 0)
         {
             var found = await _context.Threads.FindOneAndUpdateWithAsync(
                 s,
-                ThreadFilter(u, refs, meta.ThreadSubject),
+                ThreadFilter(u, refs, subject),
                 ThreadUpdate(refs, Now),
                 new FindOneAndUpdateOptions<ThreadDocument> { Sort = ThreadOrder, ReturnDocument = ReturnDocument.After },
                 ct).ConfigureAwait(false);
@@ -843,7 +844,7 @@ public sealed partial class MongoMailStore
         {
             Id = MongoIds.ToObjectId(EntityId.NewId(_time)),
             User = u,
-            Subject = meta.ThreadSubject,
+            Subject = subject,
             Ids = refs.ToList(),
             Updated = Now,
         };

@@ -44,8 +44,8 @@ internal static class MessageMapping
             HeaderDay = DayOf(headerDate),
             Size = indexed.Size,
             Thread = thread,
-            Subject = meta.Subject,
-            MessageIdHeader = meta.MessageIdHeader,
+            Subject = WellFormed(meta.Subject),
+            MessageIdHeader = WellFormedOrNull(meta.MessageIdHeader),
             HasAttachments = meta.HasAttachments,
             Envelope = meta.Envelope,
             BodyStructure = meta.BodyStructure,
@@ -53,9 +53,9 @@ internal static class MessageMapping
             Layout = MessageLayoutSerializer.Serialize(indexed.Layout),
             Inline = indexed.InlineContent.ToArray(),
             Magic = magic,
-            Text = meta.Text,
-            Html = new List<string>(meta.Html),
-            Intro = meta.Intro,
+            Text = WellFormedOrNull(meta.Text),
+            Html = meta.Html.Select(WellFormed).ToList(),
+            Intro = WellFormedOrNull(meta.Intro),
             Meta = new MessageMetaDocument { Source = source, Time = now },
             Search = SearchText(meta),
         };
@@ -70,11 +70,11 @@ internal static class MessageMapping
             {
                 Id = a.Id,
                 PartNumber = a.PartNumber,
-                FileName = a.FileName,
+                FileName = WellFormedOrNull(a.FileName),
                 ContentType = a.ContentType,
                 Disposition = a.Disposition,
                 TransferEncoding = a.TransferEncoding,
-                ContentId = a.ContentId,
+                ContentId = WellFormedOrNull(a.ContentId),
                 Related = a.Related,
                 Size = a.EncodedSize,
                 DecodedSize = a.DecodedSize,
@@ -113,9 +113,9 @@ internal static class MessageMapping
             To = AddressText(meta.To),
             Cc = AddressText(meta.Cc),
             Bcc = AddressText(meta.Bcc),
-            Subject = MongoSearchTranslator.Fold(meta.Subject),
-            Headers = MongoSearchTranslator.Fold(meta.SearchHeaders),
-            Body = MongoSearchTranslator.Fold(meta.SearchBody),
+            Subject = Fold(meta.Subject),
+            Headers = Fold(meta.SearchHeaders),
+            Body = Fold(meta.SearchBody),
         };
 
         // One entry per "name: value" line, split as the SQLite backend's wd_header splits it.
@@ -133,8 +133,8 @@ internal static class MessageMapping
 
             search.Fields.Add(new SearchFieldDocument
             {
-                Key = MongoSearchTranslator.Fold(line[..colon].Trim().ToString()),
-                Value = MongoSearchTranslator.Fold(line[(colon + 1)..].ToString()),
+                Key = Fold(line[..colon].Trim().ToString()),
+                Value = Fold(line[(colon + 1)..].ToString()),
             });
         }
 
@@ -143,7 +143,57 @@ internal static class MessageMapping
 
     /// <summary>Display names and addresses, one per line, folded (FROM/TO/CC/BCC).</summary>
     private static string AddressText(IReadOnlyList<MailAddress> addresses) =>
-        MongoSearchTranslator.Fold(string.Join('\n', addresses.Select(a => a.Name is { Length: > 0 } name ? $"{name} <{a.Address}>" : a.Address ?? string.Empty)));
+        Fold(string.Join('\n', addresses.Select(a => a.Name is { Length: > 0 } name ? $"{name} <{a.Address}>" : a.Address ?? string.Empty)));
+
+    /// <summary>Folded (<see cref="MongoSearchTranslator.Fold"/>) and well-formed search text.</summary>
+    private static string Fold(string value) => MongoSearchTranslator.Fold(WellFormed(value));
+
+    /// <summary>
+    /// True when <paramref name="value"/> has no lone surrogate. BSON strings are strict UTF-8, so
+    /// a lone surrogate (e.g. a preview cut inside a surrogate pair) would fail the whole insert.
+    /// </summary>
+    public static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The text with every lone surrogate replaced by U+FFFD (unchanged and not copied when well-formed).</summary>
+    public static string WellFormed(string value)
+    {
+        if (IsWellFormed(value))
+        {
+            return value;
+        }
+
+        var chars = value.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private static string? WellFormedOrNull(string? value) => value is null ? null : WellFormed(value);
 
     /// <summary>The record of a (projected) document; fields left out of the projection read as absent.</summary>
     public static MessageRecord ToRecord(MessageDocument d, MailboxId mailbox, bool envelope, bool structure)

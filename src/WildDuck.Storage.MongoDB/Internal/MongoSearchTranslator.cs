@@ -209,12 +209,12 @@ internal static class MongoSearchTranslator
     }
 
     /// <summary>
-    /// The unanchored regex for a needle, or null when the needle is not well-formed UTF-16 (a lone
-    /// surrogate cannot be stored as BSON text, so no stored text contains it).
+    /// The unanchored regex for a needle, or null when the needle is not well-formed UTF-16 (stored
+    /// text has its lone surrogates replaced, so none contains one).
     /// </summary>
     private static BsonRegularExpression? Needle(string value)
     {
-        if (!IsWellFormed(value))
+        if (!MessageMapping.IsWellFormed(value))
         {
             return null;
         }
@@ -247,23 +247,6 @@ internal static class MongoSearchTranslator
         }
 
         return new string(chars);
-    }
-
-    private static bool IsWellFormed(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(value[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>
