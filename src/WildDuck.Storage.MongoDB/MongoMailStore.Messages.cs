@@ -32,6 +32,9 @@ public sealed partial class MongoMailStore
     /// <summary>Above this many ranges a UID set is read as one covering range, filtered here.</summary>
     private const int MaxListRanges = 8;
 
+    /// <summary>Attempts at one message's conditional flag write under concurrent changes (no transaction).</summary>
+    private const int MaxFlagAttempts = 50;
+
     /// <summary>Messages copied per insert.</summary>
     private const int CopyBatchSize = 100;
 
@@ -334,7 +337,8 @@ public sealed partial class MongoMailStore
             {
                 case FlagPlan.Change:
                     unseenDelta += SeenDelta(previous.Flags, appliedFlags);
-                    updated[index] = new FlagChange(row.Uid, modseq, appliedFlags, appliedKeywords);
+                    // $max: a message whose concurrent change (no transaction) took a later MODSEQ keeps it.
+                    updated[index] = new FlagChange(row.Uid, Math.Max(modseq, previous.ModSeq), appliedFlags, appliedKeywords);
                     journal.Add(NewJournal(u, mb, modseq, JournalCommand.Fetch, row.Uid, row.Id, appliedFlags, appliedKeywords));
                     break;
                 case FlagPlan.Unchanged:
@@ -398,7 +402,8 @@ public sealed partial class MongoMailStore
     }
 
     /// <summary>
-    /// Writes one message's new flags, conditioned on its MODSEQ being the one read. Without a
+    /// Writes one message's new flags, conditioned on its stored <c>flags[]</c> being the ones read
+    /// (the flags, not the MODSEQ: the MODSEQ is raised with <c>$max</c> and may stay put). Without a
     /// transaction a concurrent change makes the condition fail: the message is read again and
     /// the STORE re-planned on its current state, so no concurrent change is lost. (Inside a
     /// transaction a concurrent writer is a write conflict and the driver retries the whole change.)
@@ -414,12 +419,17 @@ public sealed partial class MongoMailStore
         long modseq,
         CancellationToken ct)
     {
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
-            var result = await _context.Messages.UpdateOneWithAsync(s, ConditionalMessageFilter(row.Id, mb, row.Uid, row.ModSeq), FlagSetUpdate(flags, newKeywords, modseq), null, ct).ConfigureAwait(false);
+            var result = await _context.Messages.UpdateOneWithAsync(s, ConditionalMessageFilter(row.Id, mb, row.Uid, row.StoredFlags), FlagSetUpdate(flags, newKeywords, modseq), null, ct).ConfigureAwait(false);
             if (result.MatchedCount > 0)
             {
                 return (FlagPlan.Change, flags, newKeywords, row);
+            }
+
+            if (attempt >= MaxFlagAttempts)
+            {
+                throw new StorageException(StorageError.Conflict, "The message's flags keep changing concurrently; retry.");
             }
 
             var current = await _context.Messages.FindWith(s, MessageFilter(row.Id, mb, row.Uid)).Project<MessageDocument>(RowProjection).FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -912,9 +922,9 @@ public sealed partial class MongoMailStore
     internal static FilterDefinition<MessageDocument> MessageFilter(ObjectId id, ObjectId mailbox, long uid) =>
         Builders<MessageDocument>.Filter.Eq(m => m.Id, id) & Builders<MessageDocument>.Filter.Eq(m => m.Mailbox, mailbox) & Builders<MessageDocument>.Filter.Eq(m => m.Uid, uid);
 
-    /// <summary><see cref="MessageFilter"/> that also requires the MODSEQ read (STORE's optimistic guard).</summary>
-    internal static FilterDefinition<MessageDocument> ConditionalMessageFilter(ObjectId id, ObjectId mailbox, long uid, long modseq) =>
-        MessageFilter(id, mailbox, uid) & Builders<MessageDocument>.Filter.Eq(m => m.ModSeq, modseq);
+    /// <summary><see cref="MessageFilter"/> that also requires the stored <c>flags[]</c> read (STORE's optimistic guard).</summary>
+    internal static FilterDefinition<MessageDocument> ConditionalMessageFilter(ObjectId id, ObjectId mailbox, long uid, IReadOnlyList<string> storedFlags) =>
+        MessageFilter(id, mailbox, uid) & Builders<MessageDocument>.Filter.Eq(m => m.Flags, storedFlags.ToList());
 
     /// <summary>A user's messages of a mailbox with <c>after &lt; uid ≤ last</c> (index <c>mailbox_uid</c>).</summary>
     internal static FilterDefinition<MessageDocument> RangeFilter(ObjectId user, ObjectId mailbox, long after, long last) =>
@@ -972,7 +982,11 @@ public sealed partial class MongoMailStore
         Builders<MessageDocument>.Projection.Include(m => m.Id).Include(m => m.Uid).Include(m => m.ModSeq).Include(m => m.Flags)
             .Include(m => m.Size).Include(m => m.AttachmentIds).Include(m => m.Magic);
 
-    /// <summary><c>$set</c> of <c>flags[]</c>, the denormalised booleans and the new MODSEQ.</summary>
+    /// <summary>
+    /// <c>$set</c> of <c>flags[]</c> and the denormalised booleans, <c>$max</c> of the MODSEQ (a
+    /// message's MODSEQ never decreases, even when a concurrent STORE without a transaction took a
+    /// later one first).
+    /// </summary>
     internal static UpdateDefinition<MessageDocument> FlagSetUpdate(MessageFlags flags, IReadOnlyList<string> keywords, long modseq) =>
         Builders<MessageDocument>.Update
             .Set(m => m.Flags, MongoMapping.FlagList(flags, keywords))
@@ -980,7 +994,7 @@ public sealed partial class MongoMailStore
             .Set(m => m.Flagged, (flags & MessageFlags.Flagged) != 0)
             .Set(m => m.Undeleted, (flags & MessageFlags.Deleted) == 0)
             .Set(m => m.Draft, (flags & MessageFlags.Draft) != 0)
-            .Set(m => m.ModSeq, modseq);
+            .Max(m => m.ModSeq, modseq);
 
     /// <summary>MOVE: <c>$set {mailbox, uid, modseq}</c>.</summary>
     internal static UpdateDefinition<MessageDocument> MoveUpdate(ObjectId mailbox, long uid, long modseq) =>
@@ -1016,13 +1030,16 @@ public sealed partial class MongoMailStore
 
     internal static SortDefinition<ThreadDocument> ThreadOrder => Builders<ThreadDocument>.Sort.Descending(t => t.Updated);
 
-    /// <summary>A message as flag changes, copies, moves and expunges see it.</summary>
-    internal sealed record MessageRow(ObjectId Id, uint Uid, long ModSeq, MessageFlags Flags, IReadOnlyList<string> Keywords, long Size, List<byte[]> AttachmentIds, int Magic)
+    /// <summary>
+    /// A message as flag changes, copies, moves and expunges see it; <c>StoredFlags</c> is the
+    /// stored <c>flags[]</c> as read (STORE's guard compares it exactly).
+    /// </summary>
+    internal sealed record MessageRow(ObjectId Id, uint Uid, long ModSeq, MessageFlags Flags, IReadOnlyList<string> Keywords, long Size, List<byte[]> AttachmentIds, int Magic, IReadOnlyList<string> StoredFlags)
     {
         public static MessageRow From(MessageDocument d)
         {
             var (flags, keywords) = MongoMapping.SplitFlags(d.Flags);
-            return new MessageRow(d.Id, (uint)d.Uid, d.ModSeq, flags, keywords, d.Size, d.AttachmentIds, d.Magic);
+            return new MessageRow(d.Id, (uint)d.Uid, d.ModSeq, flags, keywords, d.Size, d.AttachmentIds, d.Magic, d.Flags);
         }
     }
 }

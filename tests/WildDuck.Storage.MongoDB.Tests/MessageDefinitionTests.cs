@@ -20,10 +20,24 @@ public sealed class MessageDefinitionTests
     }
 
     [Fact]
-    public void The_STORE_guard_adds_the_modseq_read()
+    public void The_STORE_guard_adds_the_exact_flag_list_read()
     {
-        MongoMailStore.ConditionalMessageFilter(Id, Mailbox, 7, 42).Render()
-            .ShouldRenderAs("{ _id: ObjectId('65a1b2c3d4e5f60718293a4b'), mailbox: ObjectId('65a1b2c3d4e5f60718293a4c'), uid: NumberLong(7), modseq: NumberLong(42) }");
+        MongoMailStore.ConditionalMessageFilter(Id, Mailbox, 7, new[] { "\\Seen", "$Work" }).Render()
+            .ShouldRenderAs("{ _id: ObjectId('65a1b2c3d4e5f60718293a4b'), mailbox: ObjectId('65a1b2c3d4e5f60718293a4c'), uid: NumberLong(7), flags: ['\\\\Seen', '$Work'] }");
+        MongoMailStore.ConditionalMessageFilter(Id, Mailbox, 7, Array.Empty<string>()).Render()
+            .ShouldRenderAs("{ _id: ObjectId('65a1b2c3d4e5f60718293a4b'), mailbox: ObjectId('65a1b2c3d4e5f60718293a4c'), uid: NumberLong(7), flags: [] }");
+    }
+
+    [Fact]
+    public void A_row_keeps_the_stored_flag_list_as_read_for_the_guard()
+    {
+        var document = new WildDuck.Storage.MongoDB.Documents.MessageDocument { Id = Id, Uid = 3, Flags = new List<string> { "\\Seen", "\\Answered", "\\Recent", "$Work" } };
+
+        var row = MongoMailStore.MessageRow.From(document);
+
+        row.StoredFlags.Should().Equal("\\Seen", "\\Answered", "\\Recent", "$Work");
+        row.Flags.Should().Be(MessageFlags.Seen | MessageFlags.Answered);
+        row.Keywords.Should().Equal("$Work");
     }
 
     [Fact]
@@ -74,9 +88,9 @@ public sealed class MessageDefinitionTests
     public void A_flag_change_sets_the_flag_list_the_denormalised_booleans_and_the_new_modseq()
     {
         MongoMailStore.FlagSetUpdate(MessageFlags.Seen | MessageFlags.Deleted, new[] { "$Work" }, 99).Render().ShouldRenderAs(
-            "{ $set: { flags: ['\\\\Deleted', '\\\\Seen', '$Work'], unseen: false, flagged: false, undeleted: false, draft: false, modseq: NumberLong(99) } }");
+            "{ $set: { flags: ['\\\\Deleted', '\\\\Seen', '$Work'], unseen: false, flagged: false, undeleted: false, draft: false }, $max: { modseq: NumberLong(99) } }");
         MongoMailStore.FlagSetUpdate(MessageFlags.Flagged | MessageFlags.Draft, Array.Empty<string>(), 5).Render().ShouldRenderAs(
-            "{ $set: { flags: ['\\\\Flagged', '\\\\Draft'], unseen: true, flagged: true, undeleted: true, draft: true, modseq: NumberLong(5) } }");
+            "{ $set: { flags: ['\\\\Flagged', '\\\\Draft'], unseen: true, flagged: true, undeleted: true, draft: true }, $max: { modseq: NumberLong(5) } }");
     }
 
     [Fact]
@@ -129,7 +143,7 @@ public sealed class MessageDefinitionTests
     [Fact]
     public void Flag_plan_follows_STORE_semantics()
     {
-        var row = new MongoMailStore.MessageRow(Id, 3, 10, MessageFlags.Seen, new[] { "$Work" }, 100, new List<byte[]>(), 1);
+        var row = new MongoMailStore.MessageRow(Id, 3, 10, MessageFlags.Seen, new[] { "$Work" }, 100, new List<byte[]>(), 1, new[] { "\\Seen", "$Work" });
 
         MongoMailStore.Plan(row, new FlagUpdate { Operation = FlagOperation.Add, Flags = MessageFlags.Seen }, Array.Empty<string>()).Plan
             .Should().Be(MongoMailStore.FlagPlan.Unchanged);

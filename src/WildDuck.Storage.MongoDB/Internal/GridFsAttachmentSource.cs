@@ -34,6 +34,19 @@ internal sealed class GridFsAttachmentSource : IAttachmentContentSource
     public async ValueTask<int> ReadAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        try
+        {
+            return await ReadCoreAsync(hash, offset, destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MongoMailStore.Translate(ex) is { } translated)
+        {
+            // Content is read after the store call returned: driver errors still become StorageExceptions.
+            throw translated;
+        }
+    }
+
+    private async Task<int> ReadCoreAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
         byte[]? whole;
         (long Length, int ChunkSize) info;
         bool known;
