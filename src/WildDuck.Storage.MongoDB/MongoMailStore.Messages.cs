@@ -35,6 +35,9 @@ public sealed partial class MongoMailStore
     /// <summary>Attempts at one message's conditional flag write under concurrent changes (no transaction).</summary>
     private const int MaxFlagAttempts = 50;
 
+    /// <summary>Writes per bulk write inside a transaction.</summary>
+    private const int BulkBatchSize = 1000;
+
     /// <summary>Messages copied per insert.</summary>
     private const int CopyBatchSize = 100;
 
@@ -555,28 +558,40 @@ public sealed partial class MongoMailStore
         await MergeMailboxKeywordsAsync(s, to, NormalizeKeywords(keywords), ct).ConfigureAwait(false);
         var sourceModSeq = await BumpModSeqAsync(s, u, from.Id, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
         var (firstUid, targetModSeq, _) = await AllocateUidsAsync(s, u, to.Id, messages.Count, ct).ConfigureAwait(false);
-        var sourceUids = new List<uint>(messages.Count);
-        var targetUids = new List<uint>(messages.Count);
-        var moved = new List<MessageRow>(messages.Count);
-        var journal = new List<JournalDocument>(messages.Count * 2);
-        for (var i = 0; i < messages.Count; i++)
+        var planned = messages.Select((m, i) => (Row: m, Uid: firstUid + (uint)i)).ToList();
+        var done = new List<(MessageRow Row, uint Uid)>(planned.Count);
+        if (s is not null)
         {
-            var m = messages[i];
-            var uid = firstUid + (uint)i;
-            var result = await _context.Messages.UpdateOneWithAsync(s, MessageFilter(m.Id, from.Id, m.Uid), MoveUpdate(to.Id, uid, targetModSeq), null, ct).ConfigureAwait(false);
-            if (result.MatchedCount == 0)
+            // In a transaction every message read is still there: one bulk write per batch.
+            foreach (var batch in planned.Chunk(BulkBatchSize))
             {
-                // Expunged since it was read (only without a transaction): not moved.
-                continue;
+                await _context.Messages.BulkWriteAsync(s, batch.Select(p => new UpdateOneModel<MessageDocument>(MessageFilter(p.Row.Id, from.Id, p.Row.Uid), MoveUpdate(to.Id, p.Uid, targetModSeq))), new BulkWriteOptions { IsOrdered = false }, ct).ConfigureAwait(false);
             }
 
-            undo.Add(() => _context.Messages.UpdateOneAsync(MessageFilter(m.Id, to.Id, uid), MoveUpdate(from.Id, m.Uid, m.ModSeq)));
-            moved.Add(m);
-            journal.Add(NewJournal(u, from.Id, sourceModSeq, JournalCommand.Expunge, m.Uid, m.Id));
-            journal.Add(NewJournal(u, to.Id, targetModSeq, JournalCommand.Exists, uid, m.Id, m.Flags, m.Keywords));
-            sourceUids.Add(m.Uid);
-            targetUids.Add(uid);
+            done.AddRange(planned);
         }
+        else
+        {
+            foreach (var (m, uid) in planned)
+            {
+                var result = await _context.Messages.UpdateOneAsync(MessageFilter(m.Id, from.Id, m.Uid), MoveUpdate(to.Id, uid, targetModSeq), cancellationToken: ct).ConfigureAwait(false);
+                if (result.MatchedCount == 0)
+                {
+                    // Expunged since it was read: not moved (its UID in the target stays unused).
+                    continue;
+                }
+
+                undo.Add(() => _context.Messages.UpdateOneAsync(MessageFilter(m.Id, to.Id, uid), MoveUpdate(from.Id, m.Uid, m.ModSeq)));
+                done.Add((m, uid));
+            }
+        }
+
+        var moved = done.Select(d => d.Row).ToList();
+        var journal = new List<JournalDocument>(done.Count * 2);
+        journal.AddRange(done.Select(d => NewJournal(u, from.Id, sourceModSeq, JournalCommand.Expunge, d.Row.Uid, d.Row.Id)));
+        journal.AddRange(done.Select(d => NewJournal(u, to.Id, targetModSeq, JournalCommand.Exists, d.Uid, d.Row.Id, d.Row.Flags, d.Row.Keywords)));
+        var sourceUids = done.Select(d => d.Row.Uid).ToList();
+        var targetUids = done.Select(d => d.Uid).ToList();
 
         var (total, unseen, _) = Summarize(moved);
         await AdjustMailboxCountersAsync(s, undo, u, from.Id, -moved.Count, -unseen, -total, ct).ConfigureAwait(false);
@@ -646,12 +661,26 @@ public sealed partial class MongoMailStore
     private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
     {
         var deleted = new List<MessageRow>(messages.Count);
-        foreach (var m in messages)
+        if (s is not null)
         {
-            var result = await _context.Messages.DeleteOneWithAsync(s, MessageFilter(m.Id, mb, m.Uid), ct).ConfigureAwait(false);
-            if (result.DeletedCount > 0)
+            // In a transaction every message read is still there (a concurrent delete is a write
+            // conflict, retried by the driver): one unordered bulk write per batch.
+            foreach (var batch in messages.Chunk(BulkBatchSize))
             {
-                deleted.Add(m);
+                await _context.Messages.BulkWriteAsync(s, batch.Select(m => new DeleteOneModel<MessageDocument>(MessageFilter(m.Id, mb, m.Uid))), new BulkWriteOptions { IsOrdered = false }, ct).ConfigureAwait(false);
+            }
+
+            deleted.AddRange(messages);
+        }
+        else
+        {
+            foreach (var m in messages)
+            {
+                var result = await _context.Messages.DeleteOneAsync(MessageFilter(m.Id, mb, m.Uid), ct).ConfigureAwait(false);
+                if (result.DeletedCount > 0)
+                {
+                    deleted.Add(m);
+                }
             }
         }
 
