@@ -24,12 +24,12 @@ public sealed partial class MongoMailStore
     public async ValueTask<int> ReadAsync(ContentHash hash, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         var source = new GridFsAttachmentSource(GridFs);
-        return await ReadAsync(ct => source.ReadAsync(hash, offset, destination, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+        return await RunDirectAsync(ct => source.ReadAsync(hash, offset, destination, ct).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public Task<AttachmentStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(
+        RunDirectAsync(
             async ct =>
             {
                 var result = await GridFs.Files.Aggregate(GridFsAttachments.StatisticsPipeline(), cancellationToken: ct).FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -47,7 +47,7 @@ public sealed partial class MongoMailStore
     /// the remaining race with a re-upload of the same hash in between).
     /// </remarks>
     public Task<long> CollectGarbageAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default) =>
-        ReadAsync(
+        RunDirectAsync(
             async ct =>
             {
                 var cutoff = MongoMapping.ToBsonDate(_time.GetUtcNow() - minimumAge);

@@ -60,7 +60,7 @@ public sealed partial class MongoMailStore
 
         // A missing mailbox or an exceeded quota stores nothing, not even attachments (both are
         // checked again in the change itself).
-        await ReadAsync(
+        await RunDirectAsync(
             async ct =>
             {
                 _ = await _context.Mailboxes.Find(MailboxFilter(u, mb)).Project(new BsonDocument("_id", 1)).FirstOrDefaultAsync(ct).ConfigureAwait(false)
@@ -81,7 +81,7 @@ public sealed partial class MongoMailStore
         AppendResult result;
         try
         {
-            await ReadAsync(
+            await RunDirectAsync(
                 async ct =>
                 {
                     await GridFs.AddAsync(indexed.ExternalBodies, magic, () => Now, referenced, ct).ConfigureAwait(false);
@@ -174,7 +174,7 @@ public sealed partial class MongoMailStore
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var filter = RangeFilter(u, mb, after, range.Last);
-                var batch = await ReadAsync(
+                var batch = await RunDirectAsync(
                     ct => _context.Messages.Find(filter, MessageQueryOptions).Project<MessageDocument>(projection).Sort(UidOrder).Limit(batchSize).ToListAsync(ct),
                     cancellationToken).ConfigureAwait(false);
                 var source = withContent ? await PrefetchAsync(batch, uids, cancellationToken).ConfigureAwait(false) : null;
@@ -224,7 +224,7 @@ public sealed partial class MongoMailStore
         if (wanted.Count > 0)
         {
             var files = wanted.Select(w => (w.Key, w.Value)).ToList();
-            var bodies = await ReadAsync(ct => GridFs.ReadWholeAsync(files, ct), cancellationToken).ConfigureAwait(false);
+            var bodies = await RunDirectAsync(ct => GridFs.ReadWholeAsync(files, ct), cancellationToken).ConfigureAwait(false);
             foreach (var (hash, bytes) in bodies)
             {
                 source.Add(hash, bytes);
@@ -242,7 +242,7 @@ public sealed partial class MongoMailStore
     {
         var filter = RangeFilter(MongoIds.ToObjectId(user), MongoIds.ToObjectId(mailbox), (long)uid - 1, uid);
         var projection = ListProjection(fields & ~MessageFields.Content);
-        return ReadAsync<MessageRecord?>(
+        return RunDirectAsync<MessageRecord?>(
             async ct =>
             {
                 var document = await _context.Messages.Find(filter, MessageQueryOptions).Project<MessageDocument>(projection).FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -257,7 +257,7 @@ public sealed partial class MongoMailStore
     public Task<MessageContent?> OpenContentAsync(UserId user, MailboxId mailbox, uint uid, CancellationToken cancellationToken = default)
     {
         var filter = RangeFilter(MongoIds.ToObjectId(user), MongoIds.ToObjectId(mailbox), (long)uid - 1, uid);
-        return ReadAsync<MessageContent?>(
+        return RunDirectAsync<MessageContent?>(
             async ct =>
             {
                 var document = await _context.Messages.Find(filter, MessageQueryOptions).Project<MessageDocument>(ContentProjection).FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -694,33 +694,45 @@ public sealed partial class MongoMailStore
     }
 
     /// <summary>
-    /// For mailbox and user deletion: deletes every message of a mailbox, releases their
-    /// attachment references and zeroes the mailbox counters; returns the bytes released (the
-    /// caller adjusts <c>storageUsed</c> and writes the journal).
+    /// For mailbox and user deletion (the mailbox side's <c>DeleteMailboxMessagesAsync</c>):
+    /// deletes every message of a mailbox in batches of UIDs, each batch releasing its attachment
+    /// references, the mailbox counters and the user's <c>storageUsed</c> as it goes (without a
+    /// transaction a crash loses no more than one batch's accounting). Writes no journal entries.
     /// </summary>
-    internal async Task<long> DeleteAllMessagesOfMailboxAsync(IClientSessionHandle? s, ObjectId mailbox, CancellationToken ct)
+    internal async Task DeleteMailboxMessagesCoreAsync(IClientSessionHandle? s, ObjectId user, ObjectId mailbox, CancellationToken ct)
     {
-        var messages = await ReadRowsAsync(s, mailbox, UidSet.All, onlyDeleted: false, ct).ConfigureAwait(false);
-        var deleted = await DeleteRowsAsync(s, mailbox, messages, ct).ConfigureAwait(false);
-        await _context.Mailboxes.UpdateOneWithAsync(
-            s,
-            Builders<MailboxDocument>.Filter.Eq(m => m.Id, mailbox),
-            Builders<MailboxDocument>.Update.Set(m => m.Messages, 0L).Set(m => m.Unseen, 0L).Set(m => m.Size, 0L),
-            null,
-            ct).ConfigureAwait(false);
-        return deleted.Sum(m => m.Size);
+        long after = 0;
+        while (true)
+        {
+            var batch = await _context.Messages.FindWith(s, RowsFilter(mailbox, after + 1, uint.MaxValue, onlyDeleted: false), MessageQueryOptions)
+                .Project<MessageDocument>(RowProjection).Sort(UidOrder).Limit(BulkBatchSize).ToListAsync(ct).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var deleted = await DeleteRowsAsync(s, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
+            var (size, unseen, _) = Summarize(deleted);
+            await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(user, mailbox), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
+            await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(user), StorageUsedUpdate(-size), null, ct).ConfigureAwait(false);
+            after = batch[^1].Uid;
+        }
     }
 
     /// <summary>
-    /// For mailbox changes that empty one mailbox into another (the SQLite backend's MoveAll, e.g.
-    /// renaming INBOX): moves every message as MOVE does, inside the caller's change.
+    /// For RENAME INBOX (the mailbox side's <c>MoveAllMessagesAsync</c>): moves every message of
+    /// <paramref name="source"/> to <paramref name="target"/> as MOVE does, inside the caller's
+    /// change — new UIDs and one MODSEQ in the target, EXPUNGE entries in the source and EXISTS
+    /// entries in the target, both mailboxes' counters adjusted.
     /// </summary>
-    internal async Task MoveAllMessagesAsync(IClientSessionHandle? s, MailboxDocument from, MailboxDocument to, CancellationToken ct)
+    internal async Task MoveAllMessagesCoreAsync(IClientSessionHandle? s, ObjectId user, ObjectId source, ObjectId target, CancellationToken ct)
     {
-        var messages = await ReadRowsAsync(s, from.Id, UidSet.All, onlyDeleted: false, ct).ConfigureAwait(false);
+        var from = await FindMailboxAsync(s, user, source, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+        var to = await FindMailboxAsync(s, user, target, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
+        var messages = await ReadRowsAsync(s, source, UidSet.All, onlyDeleted: false, ct).ConfigureAwait(false);
         if (messages.Count > 0)
         {
-            await MoveCoreAsync(s, new Compensation(active: false), from.User, from, to, messages, ct).ConfigureAwait(false);
+            await MoveCoreAsync(s, new Compensation(active: false), user, from, to, messages, ct).ConfigureAwait(false);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class MongoMailStore
         var u = MongoIds.ToObjectId(user);
         var mb = MongoIds.ToObjectId(mailbox);
         var filter = SearchFilter(mb, query, _time.GetUtcNow());
-        return ReadAsync<IReadOnlyList<uint>>(
+        return RunDirectAsync<IReadOnlyList<uint>>(
             async ct =>
             {
                 _ = await FindMailboxAsync(null, u, mb, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");

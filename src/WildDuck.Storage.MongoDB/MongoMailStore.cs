@@ -133,8 +133,11 @@ public sealed partial class MongoMailStore :
         }
     }
 
-    /// <summary>Runs a read (no session); driver errors become <see cref="StorageException"/>s.</summary>
-    internal async Task<T> ReadAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs reads and single-document writes without a session (each write is atomic on its own);
+    /// driver errors become <see cref="StorageException"/>s.
+    /// </summary>
+    internal async Task<T> RunDirectAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         try
