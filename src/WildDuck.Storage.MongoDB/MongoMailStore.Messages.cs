@@ -175,7 +175,7 @@ public sealed partial class MongoMailStore
                 cancellationToken.ThrowIfCancellationRequested();
                 var filter = RangeFilter(u, mb, after, range.Last);
                 var batch = await RunDirectAsync(
-                    ct => _context.Messages.Find(filter, MessageQueryOptions).Project<MessageDocument>(projection).Sort(UidOrder).Limit(batchSize).ToListAsync(ct),
+                    ct => _context.Messages.Find(filter, MessageQueryOptions).Project<MessageDocument>(projection).Sort(ByUid).Limit(batchSize).ToListAsync(ct),
                     cancellationToken).ConfigureAwait(false);
                 var source = withContent ? await PrefetchAsync(batch, uids, cancellationToken).ConfigureAwait(false) : null;
                 foreach (var document in batch)
@@ -705,7 +705,7 @@ public sealed partial class MongoMailStore
         while (true)
         {
             var batch = await _context.Messages.FindWith(s, RowsFilter(mailbox, after + 1, uint.MaxValue, onlyDeleted: false), MessageQueryOptions)
-                .Project<MessageDocument>(RowProjection).Sort(UidOrder).Limit(BulkBatchSize).ToListAsync(ct).ConfigureAwait(false);
+                .Project<MessageDocument>(RowProjection).Sort(ByUid).Limit(BulkBatchSize).ToListAsync(ct).ConfigureAwait(false);
             if (batch.Count == 0)
             {
                 return;
@@ -914,7 +914,7 @@ public sealed partial class MongoMailStore
 
         var ranges = uids.Ranges;
         var documents = await _context.Messages.FindWith(s, RowsFilter(mb, ranges[0].First, ranges[^1].Last, onlyDeleted), MessageQueryOptions)
-            .Project<MessageDocument>(RowProjection).Sort(UidOrder).ToListAsync(ct).ConfigureAwait(false);
+            .Project<MessageDocument>(RowProjection).Sort(ByUid).ToListAsync(ct).ConfigureAwait(false);
         foreach (var d in documents)
         {
             if (uids.Contains((uint)d.Uid))
@@ -987,7 +987,7 @@ public sealed partial class MongoMailStore
     internal static FilterDefinition<MessageDocument> IdsFilter(ObjectId mailbox, IEnumerable<ObjectId> ids) =>
         Builders<MessageDocument>.Filter.Eq(m => m.Mailbox, mailbox) & Builders<MessageDocument>.Filter.In(m => m.Id, ids);
 
-    internal static SortDefinition<MessageDocument> UidOrder => Builders<MessageDocument>.Sort.Ascending(m => m.Uid);
+    internal static SortDefinition<MessageDocument> ByUid => Builders<MessageDocument>.Sort.Ascending(m => m.Uid);
 
     /// <summary>The fields of a <see cref="MessageRecord"/>, plus ENVELOPE, structure and content when asked for.</summary>
     internal static ProjectionDefinition<MessageDocument> ListProjection(MessageFields fields)

@@ -26,7 +26,7 @@ public sealed partial class MongoMailStore
             {
                 _ = await FindMailboxAsync(null, u, mb, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var uids = new List<uint>();
-                using var cursor = await _context.Messages.Find(filter, MessageQueryOptions).Project(SearchProjection).Sort(UidOrder).ToCursorAsync(ct).ConfigureAwait(false);
+                using var cursor = await _context.Messages.Find(filter, MessageQueryOptions).Project(SearchProjection).Sort(ByUid).ToCursorAsync(ct).ConfigureAwait(false);
                 while (await cursor.MoveNextAsync(ct).ConfigureAwait(false))
                 {
                     foreach (var document in cursor.Current)

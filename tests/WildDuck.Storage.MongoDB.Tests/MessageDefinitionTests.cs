@@ -45,7 +45,7 @@ public sealed class MessageDefinitionTests
     {
         MongoMailStore.RangeFilter(User, Mailbox, 10, 20).Render()
             .ShouldRenderAs("{ mailbox: ObjectId('65a1b2c3d4e5f60718293a4c'), uid: { $gt: NumberLong(10), $lte: NumberLong(20) }, user: ObjectId('65a1b2c3d4e5f60718293a4e') }");
-        MongoMailStore.UidOrder.Render().ShouldRenderAs("{ uid: 1 }");
+        MongoMailStore.ByUid.Render().ShouldRenderAs("{ uid: 1 }");
     }
 
     [Fact]
