@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Collections.Generic;
 using WildDuck.Storage.MongoDB.Internal;
 
 namespace WildDuck.Storage.MongoDB.Tests;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 global using System;
+global using System.Collections.Generic;
+global using System.Linq;
+global using System.Threading;
 global using System.Threading.Tasks;
 global using FluentAssertions;
 global using MongoDB.Bson;

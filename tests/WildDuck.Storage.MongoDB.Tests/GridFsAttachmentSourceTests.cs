@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Linq;
 using WildDuck.Storage.Mime;
 using WildDuck.Storage.MongoDB.Internal;
 
@@ -24,7 +23,7 @@ public sealed class GridFsAttachmentSourceTests
         source.Add(hash, bytes);
 
         var buffer = new byte[300];
-        (await source.ReadAsync(hash, 0, buffer)).Should().Be(300);
+        (await source.ReadAsync(hash, 0, buffer, CancellationToken.None)).Should().Be(300);
         buffer.Should().Equal(bytes[..300]);
         (await source.ReadAsync(hash, 900, buffer)).Should().Be(100);
         buffer[..100].Should().Equal(bytes[900..]);

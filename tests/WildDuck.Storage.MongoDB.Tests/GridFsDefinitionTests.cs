@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Linq;
 using WildDuck.Storage.Mime;
 using WildDuck.Storage.MongoDB.Internal;
 

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Collections.Generic;
-using System.Linq;
 using System.Text;
 using WildDuck.Storage.Mime;
 

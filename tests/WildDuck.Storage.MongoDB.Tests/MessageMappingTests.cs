@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Linq;
 using System.Text;
 using MongoDB.Bson.Serialization;
 using WildDuck.Storage.Mime;

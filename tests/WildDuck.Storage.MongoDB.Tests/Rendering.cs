@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Collections.Generic;
 using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
 

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System.Linq;
 using System.Text.RegularExpressions;
 using WildDuck.Storage.MongoDB.Internal;
 using WildDuck.Storage.Search;
@@ -137,7 +136,7 @@ public sealed class SearchTranslatorTests
     [Fact]
     public void Folding_agrees_with_ordinal_ignore_case_for_every_character()
     {
-        var classes = new System.Collections.Generic.Dictionary<string, string>();
+        var classes = new Dictionary<string, string>();
         for (var i = 0; i < 0x10000; i++)
         {
             if (i is >= 0xD800 and <= 0xDFFF)
