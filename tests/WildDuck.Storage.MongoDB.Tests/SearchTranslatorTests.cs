@@ -100,6 +100,15 @@ public sealed class SearchTranslatorTests
         Compile(new TextKey("\uD83D\uDE00", false))["search.body"].AsBsonRegularExpression.Pattern.Should().Be("\uD83D\uDE00", "a surrogate pair is one character");
     }
 
+    [Fact]
+    public void A_search_string_beyond_the_pattern_limit_is_refused_as_invalid()
+    {
+        var fits = () => Compile(new TextKey(new string('a', MongoSearchTranslator.MaxPatternBytes), false));
+        fits.Should().NotThrow();
+        var tooLong = () => Compile(new TextKey(new string('.', (MongoSearchTranslator.MaxPatternBytes / 2) + 1), false));
+        tooLong.Should().Throw<StorageException>().Which.Error.Should().Be(StorageError.Invalid, "escaping doubles the dots");
+    }
+
     [Theory]
     [InlineData(".*+?()[]{}|^$\\/#- :'\"", "\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\^\\$\\\\\\/\\#\\-\\ \\:\\'\\\"")]
     [InlineData("abcXYZ019", "abcXYZ019")]

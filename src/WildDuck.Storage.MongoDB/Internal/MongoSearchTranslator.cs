@@ -219,8 +219,20 @@ internal static class MongoSearchTranslator
             return null;
         }
 
-        return new BsonRegularExpression(EscapeRegex(Fold(value)), string.Empty);
+        var pattern = EscapeRegex(Fold(value));
+        if (System.Text.Encoding.UTF8.GetByteCount(pattern) > MaxPatternBytes)
+        {
+            throw new StorageException(StorageError.Invalid, "The search string is too long.");
+        }
+
+        return new BsonRegularExpression(pattern, string.Empty);
     }
+
+    /// <summary>
+    /// The longest regex sent (UTF-8 bytes): MongoDB refuses patterns of 32 KiB and more; a search
+    /// string this long is refused as invalid rather than surfacing a server error.
+    /// </summary>
+    public const int MaxPatternBytes = 16 * 1024;
 
     /// <summary>
     /// The case folding of stored search text and needles: <see cref="string.ToUpperInvariant"/>
