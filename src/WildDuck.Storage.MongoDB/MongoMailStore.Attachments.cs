@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using MongoDB.Bson;
@@ -80,12 +79,4 @@ public sealed partial class MongoMailStore
                 }
             },
             cancellationToken);
-
-    /// <summary>Releases the references of removed messages: <c>c</c> −1 and <c>m</c> −magic per message and file.</summary>
-    private Task ReleaseAttachmentsAsync(IClientSessionHandle? session, IEnumerable<(byte[] Id, int Magic)> references, CancellationToken cancellationToken) =>
-        GridFs.AdjustAsync(AttachmentsSession(session), references, -1, Now, cancellationToken);
-
-    /// <summary>Adds references for copied messages: <c>c</c> +1 and <c>m</c> +magic per message and file.</summary>
-    private Task AddAttachmentReferencesAsync(IClientSessionHandle? session, IEnumerable<(byte[] Id, int Magic)> references, CancellationToken cancellationToken) =>
-        GridFs.AdjustAsync(AttachmentsSession(session), references, 1, Now, cancellationToken);
 }

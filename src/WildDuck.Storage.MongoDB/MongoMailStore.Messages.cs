@@ -503,8 +503,7 @@ public sealed partial class MongoMailStore
         var references = messages.SelectMany(m => m.AttachmentIds.Select(id => (id, m.Magic))).ToList();
         if (references.Count > 0)
         {
-            await AddAttachmentReferencesAsync(s, references, ct).ConfigureAwait(false);
-            undo.Add(() => ReleaseAttachmentsAsync(null, references, CancellationToken.None));
+            await StepAsync(s, undo, AttachmentsSession(s), a => GridFs.AdjustAsync(a, references, 1, Now, ct), () => GridFs.AdjustAsync(null, references, -1, Now, CancellationToken.None)).ConfigureAwait(false);
         }
 
         var sourceUids = new uint[messages.Count];
@@ -631,12 +630,12 @@ public sealed partial class MongoMailStore
 
                 // One MODSEQ for the whole expunge: HIGHESTMODSEQ grows on expunge (RFC 7162 §3.2.10).
                 var modseq = await BumpModSeqAsync(s, u, mb, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                var deleted = await DeleteRowsAsync(s, mb, messages, ct).ConfigureAwait(false);
+                var deleted = await DeleteRowsAsync(s, undo, mb, messages, ct).ConfigureAwait(false);
                 var (size, unseen, _) = Summarize(deleted);
                 if (deleted.Count > 0)
                 {
                     await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(u, mb), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
-                    await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(u), StorageUsedUpdate(-size), null, ct).ConfigureAwait(false);
+                    await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(u), StorageUsedUpdate(-size), null, ct), null).ConfigureAwait(false);
                     await AppendJournalAsync(s, deleted.Select(m => NewJournal(u, mb, modseq, JournalCommand.Expunge, m.Uid, m.Id)).ToList(), ct).ConfigureAwait(false);
                 }
 
@@ -658,7 +657,7 @@ public sealed partial class MongoMailStore
     /// referenced. Returns the messages actually deleted (without a transaction a concurrent
     /// expunge may have taken some).
     /// </summary>
-    private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
+    private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, Compensation? undo, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
     {
         var deleted = new List<MessageRow>(messages.Count);
         if (s is not null)
@@ -687,7 +686,7 @@ public sealed partial class MongoMailStore
         var references = deleted.SelectMany(m => m.AttachmentIds.Select(id => (id, m.Magic))).ToList();
         if (references.Count > 0)
         {
-            await ReleaseAttachmentsAsync(s, references, ct).ConfigureAwait(false);
+            await StepAsync(s, undo, AttachmentsSession(s), a => GridFs.AdjustAsync(a, references, -1, Now, ct), null).ConfigureAwait(false);
         }
 
         return deleted;
@@ -711,7 +710,7 @@ public sealed partial class MongoMailStore
                 return;
             }
 
-            var deleted = await DeleteRowsAsync(s, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
+            var deleted = await DeleteRowsAsync(s, null, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
             var (size, unseen, _) = Summarize(deleted);
             await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(user, mailbox), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
             await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(user), StorageUsedUpdate(-size), null, ct).ConfigureAwait(false);
@@ -745,9 +744,10 @@ public sealed partial class MongoMailStore
     private async Task<T> RunCompensatedAsync<T>(Func<IClientSessionHandle?, Compensation, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         Compensation? current = null;
+        T result;
         try
         {
-            return await RunAsync(
+            result = await RunAsync(
                 (s, ct) =>
                 {
                     current = new Compensation(active: s is null);
@@ -760,6 +760,40 @@ public sealed partial class MongoMailStore
             var undo = current;
             await CompensateAsync(undo.RunAsync).ConfigureAwait(false);
             throw;
+        }
+
+        if (current is { DeferredCount: > 0 })
+        {
+            // Committed: the change stands; a deferred write that fails is logged (CheckAsync reports it).
+            await CompensateAsync(current.RunAfterCommitAsync).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A step on a database that may be on another connection: without a transaction it runs now
+    /// and registers <paramref name="inverse"/> (when given); inside a transaction it runs in it
+    /// when the database shares the connection, and otherwise after the commit (or, without a
+    /// <paramref name="undo"/> to defer to, now).
+    /// </summary>
+    private static async Task StepAsync(IClientSessionHandle? s, Compensation? undo, IClientSessionHandle? sessionForStep, Func<IClientSessionHandle?, Task> step, Func<Task>? inverse)
+    {
+        if (s is null)
+        {
+            await step(null).ConfigureAwait(false);
+            if (inverse is not null)
+            {
+                undo?.Add(inverse);
+            }
+        }
+        else if (sessionForStep is not null || undo is null)
+        {
+            await step(sessionForStep).ConfigureAwait(false);
+        }
+        else
+        {
+            undo.AfterCommit(() => step(null));
         }
     }
 
@@ -802,8 +836,7 @@ public sealed partial class MongoMailStore
             await CheckQuotaAsync(s, u, size, ct).ConfigureAwait(false);
         }
 
-        await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(u), StorageUsedUpdate(size), null, ct).ConfigureAwait(false);
-        undo.Add(() => _context.Users.UpdateOneAsync(UserFilter(u), StorageUsedUpdate(-size)));
+        await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(u), StorageUsedUpdate(size), null, ct), () => _context.Users.UpdateOneAsync(UserFilter(u), StorageUsedUpdate(-size))).ConfigureAwait(false);
     }
 
     /// <summary>Refuses with <see cref="StorageError.OverQuota"/> when <paramref name="size"/> more bytes exceed the user's quota (0: the default).</summary>

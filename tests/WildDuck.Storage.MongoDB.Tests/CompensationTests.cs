@@ -33,4 +33,22 @@ public sealed class CompensationTests
         (await undo.RunAsync()).Should().BeEmpty();
         ran.Should().BeFalse();
     }
+
+    [Fact]
+    public async Task Deferred_steps_run_in_order_after_the_commit_and_are_registered_even_inside_a_transaction()
+    {
+        var order = new List<int>();
+        var undo = new Compensation(active: false);
+        undo.AfterCommit(() => { order.Add(1); return Task.CompletedTask; });
+        undo.AfterCommit(() => throw new InvalidOperationException("lost"));
+        undo.AfterCommit(() => { order.Add(3); return Task.CompletedTask; });
+
+        undo.Count.Should().Be(0, "deferred steps are not undo steps");
+        undo.DeferredCount.Should().Be(3);
+        var errors = await undo.RunAfterCommitAsync();
+
+        order.Should().Equal(1, 3);
+        errors.Should().ContainSingle().Which.Message.Should().Be("lost");
+        undo.DeferredCount.Should().Be(0);
+    }
 }
