@@ -6,8 +6,11 @@ using MongoDB.Bson.Serialization.Attributes;
 
 namespace WildDuck.Storage.MongoDB.Documents;
 
-/// <summary>A conversation thread (WildDuck <c>threads</c>, main database).</summary>
-/// <remarks>FOUNDATION PLACEHOLDER: the message store may extend it.</remarks>
+/// <summary>A conversation thread (WildDuck <c>threads</c>, main database; reference §1.2).</summary>
+/// <remarks>
+/// A message joins the most recently updated thread of its user that shares one of its reference
+/// ids and its normalised subject, adding its reference ids; otherwise it starts a new thread.
+/// </remarks>
 [BsonIgnoreExtraElements]
 internal sealed class ThreadDocument
 {
@@ -21,7 +24,7 @@ internal sealed class ThreadDocument
     [BsonElement("subject")]
     public string Subject { get; set; } = string.Empty;
 
-    /// <summary>Hashed reference ids (at most 10 in WildDuck).</summary>
+    /// <summary>Hashed reference ids (Message-ID, In-Reply-To, References, Thread-Index; at most 10 per message), gathered with <c>$addToSet</c>.</summary>
     [BsonElement("ids")]
     public List<string> Ids { get; set; } = new();
 

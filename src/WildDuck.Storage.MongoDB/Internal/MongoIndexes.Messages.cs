@@ -12,7 +12,13 @@ namespace WildDuck.Storage.MongoDB.Internal;
 /// <summary>Indexes of messages, threads and the GridFS attachment bucket (reference §1.2).</summary>
 internal static partial class MongoIndexes
 {
-    /// <summary>WildDuck's message indexes; the full-text index is the message store's choice (issue #5: substring search).</summary>
+    /// <summary>
+    /// WildDuck's message indexes (reference §1.2) for the fields this store queries. Left out on
+    /// purpose: <c>fulltext</c> (SEARCH is substring matching with regexes, not <c>$text</c>),
+    /// <c>by_headers</c> (no <c>headers[]</c>; HEADER searches <c>search.fields</c> of one
+    /// mailbox's messages), the per-user flag and <c>searchable</c> indexes (no query spans a
+    /// user's mailboxes) and <c>retention_time</c> (no <c>exp</c>/<c>rdate</c>).
+    /// </summary>
     public static IReadOnlyList<CreateIndexModel<MessageDocument>> Messages { get; } =
     [
         Index(Builders<MessageDocument>.IndexKeys.Ascending("_id").Ascending("mailbox").Ascending("uid"), "mailbox_uid_shard"),
