@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,16 +9,15 @@ namespace WildDuck.Storage.MongoDB;
 
 public sealed partial class MongoMailStore
 {
-    // PLACEHOLDERS (second engineer): the message store implements these hooks (declared and
-    // documented in MongoMailStore.Mailboxes.cs and .Maintenance.cs) in MongoMailStore.Messages.cs and deletes this file.
+    // The mailbox and maintenance code (MongoMailStore.Mailboxes.cs, .Maintenance.cs) declares these
+    // hooks; the message store implements them (MongoMailStore.Messages.cs, .MessageChecks.cs).
 
     private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(NotImplementedMessage);
+        DeleteMailboxMessagesCoreAsync(session, user, mailbox, cancellationToken);
 
     private partial Task MoveAllMessagesAsync(IClientSessionHandle? session, ObjectId user, ObjectId source, ObjectId target, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(NotImplementedMessage);
+        MoveAllMessagesCoreAsync(session, user, source, target, cancellationToken);
 
-    // Declared in MongoMailStore.Maintenance.cs.
     private partial Task<long> CheckMessageContentsAsync(List<ConsistencyProblem> problems, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(NotImplementedMessage);
+        CheckMessageContentsCoreAsync(problems, cancellationToken);
 }

@@ -152,8 +152,9 @@ public sealed partial class MongoMailStore :
 
     /// <summary>
     /// Maps driver errors: a duplicate key (11000) is <see cref="StorageError.AlreadyExists"/>; an
-    /// unreachable server, a failover or a time limit is <see cref="StorageError.Conflict"/> ("retry";
-    /// the contracts have no "unavailable" value yet). Null for exceptions that pass unchanged.
+    /// unreachable server, a failover or a time limit is <see cref="StorageError.Unavailable"/>
+    /// (nothing committed, a retry may work: IMAP NO [UNAVAILABLE], LMTP 451 4.3.0, POP3 -ERR [SYS/TEMP]).
+    /// Null for exceptions that pass unchanged.
     /// </summary>
     internal static StorageException? Translate(Exception exception)
     {
@@ -169,13 +170,13 @@ public sealed partial class MongoMailStore :
             case MongoCommandException command when command.Code == DuplicateKey:
                 return new StorageException(StorageError.AlreadyExists, "The name is taken.", exception);
             case MongoExecutionTimeoutException:
-                return new StorageException(StorageError.Conflict, "MongoDB did not answer within the query time limit; retry.", exception);
+                return new StorageException(StorageError.Unavailable, "MongoDB did not answer within the query time limit; retry.", exception);
             case TimeoutException:
             case MongoConnectionException:
             case MongoNotPrimaryException:
             case MongoNodeIsRecoveringException:
             case MongoClientException when exception.Message.Contains("server", StringComparison.OrdinalIgnoreCase):
-                return new StorageException(StorageError.Conflict, "MongoDB is unavailable; retry.", exception);
+                return new StorageException(StorageError.Unavailable, "MongoDB is unavailable; retry.", exception);
             default:
                 return null;
         }
@@ -362,7 +363,7 @@ public sealed partial class MongoMailStore :
         {
             // The effective bound: a serverSelectionTimeoutMS in the URL wins over the option.
             var effective = MongoContext.Settings(connection, timeout).ServerSelectionTimeout;
-            throw new StorageException(StorageError.Conflict, UnreachableMessage(connection, effective, ex), ex);
+            throw new StorageException(StorageError.Unavailable, UnreachableMessage(connection, effective, ex), ex);
         }
     }
 

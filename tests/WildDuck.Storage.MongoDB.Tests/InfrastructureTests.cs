@@ -146,7 +146,7 @@ public sealed class InfrastructureTests
 
         var failure = await FluentActions.Awaiting(() => store.GetUserAsync(UserId.NewId())).Should().ThrowAsync<StorageException>();
 
-        failure.Which.Error.Should().Be(StorageError.Conflict);
+        failure.Which.Error.Should().Be(StorageError.Unavailable);
         failure.Which.Message.Should().StartWith("MongoDB is unreachable at 127.0.0.1:1");
     }
 
@@ -158,8 +158,8 @@ public sealed class InfrastructureTests
 
         MongoMailStore.Translate(duplicate)!.Error.Should().Be(StorageError.AlreadyExists);
         MongoMailStore.IsDuplicateKey(duplicate).Should().BeTrue();
-        MongoMailStore.Translate(new MongoConnectionException(connection, "reset"))!.Error.Should().Be(StorageError.Conflict);
-        MongoMailStore.Translate(new TimeoutException("no server"))!.Error.Should().Be(StorageError.Conflict);
+        MongoMailStore.Translate(new MongoConnectionException(connection, "reset"))!.Error.Should().Be(StorageError.Unavailable);
+        MongoMailStore.Translate(new TimeoutException("no server"))!.Error.Should().Be(StorageError.Unavailable);
         MongoMailStore.Translate(new StorageException(StorageError.NotFound, "x")).Should().BeNull("storage errors pass unchanged");
         MongoMailStore.Translate(new OperationCanceledException()).Should().BeNull();
         MongoMailStore.Translate(new InvalidOperationException()).Should().BeNull();
