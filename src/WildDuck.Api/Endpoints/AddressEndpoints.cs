@@ -59,11 +59,14 @@ internal static class AddressEndpoints
     private static async Task CreateAsync(ApiCall call)
     {
         var user = await call.UserAsync().ConfigureAwait(false);
-        var add = StorageCalls.MapAsync(
-            call.Services.Users.AddAddressAsync(user.Id, call.Input.String("address")!, call.Input.Flag("main"), call.Aborted),
-            StorageError.AlreadyExists,
-            new ApiException(409, "AddressExistsError", "This address already exists"));
-        var address = await StorageCalls.MapAsync(add, StorageError.Invalid, ApiException.Validation("address", "is not a valid address")).ConfigureAwait(false);
+        var address = await StorageCalls.MapAsync(
+            () => call.Services.Users.AddAddressAsync(user.Id, call.Input.String("address")!, call.Input.Flag("main"), call.Aborted),
+            static error => error switch
+            {
+                StorageError.AlreadyExists => new ApiException(409, "AddressExistsError", "This address already exists"),
+                StorageError.Invalid => ApiException.Validation("address", "is not a valid address"),
+                _ => null,
+            }).ConfigureAwait(false);
         await call.OkAsync(new JsonObject { ["id"] = address.Id.ToString() }).ConfigureAwait(false);
     }
 
@@ -97,13 +100,12 @@ internal static class AddressEndpoints
         var address = await FindAsync(call, user).ConfigureAwait(false);
         if (address.Main)
         {
-            throw new ApiException(400, "DisallowedMethod", "Can not delete main address");
+            throw MainAddress();
         }
 
         var deleted = await StorageCalls.MapAsync(
-            call.Services.Users.DeleteAddressAsync(user.Id, address.Id, call.Aborted),
-            StorageError.Cannot,
-            new ApiException(400, "DisallowedMethod", "Can not delete main address")).ConfigureAwait(false);
+            () => call.Services.Users.DeleteAddressAsync(user.Id, address.Id, call.Aborted),
+            static error => error == StorageError.Cannot ? MainAddress() : null).ConfigureAwait(false);
         if (!deleted)
         {
             throw new ApiException(404, "AddressNotFound", "This address does not exist");
@@ -111,6 +113,8 @@ internal static class AddressEndpoints
 
         await call.OkAsync().ConfigureAwait(false);
     }
+
+    private static ApiException MainAddress() => new(400, "DisallowedMethod", "Can not delete main address");
 
     private static async Task ResolveAsync(ApiCall call)
     {

@@ -115,6 +115,14 @@ internal static class MailboxEndpoints
         await call.OkAsync(new JsonObject { ["results"] = results }).ConfigureAwait(false);
     }
 
+    private static ApiException? PathErrors(StorageError error) => error switch
+    {
+        StorageError.AlreadyExists => new ApiException(409, "MailboxExistsError", "Mailbox already exists"),
+        StorageError.Invalid => ApiException.Validation("path", "is not a valid mailbox path"),
+        StorageError.Limit => new ApiException(403, "TooMany", "Too many mailboxes"),
+        _ => null,
+    };
+
     private static bool IsInbox(MailboxRecord mailbox) => string.Equals(mailbox.Path, "INBOX", StringComparison.OrdinalIgnoreCase);
 
     private static async Task CreateAsync(ApiCall call)
@@ -126,12 +134,9 @@ internal static class MailboxEndpoints
             Subscribed = call.Input.Boolean("subscribed") ?? true,
             Retention = call.Input.Integer("retention") is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null,
         };
-        var create = StorageCalls.MapAsync(
-            call.Services.Mailboxes.CreateMailboxAsync(user.Id, call.Input.String("path")!, options, call.Aborted),
-            StorageError.AlreadyExists,
-            new ApiException(409, "MailboxExistsError", "Mailbox already exists"));
-        var invalid = StorageCalls.MapAsync(create, StorageError.Invalid, ApiException.Validation("path", "is not a valid mailbox path"));
-        var mailbox = await StorageCalls.MapAsync(invalid, StorageError.Limit, new ApiException(403, "TooMany", "Too many mailboxes")).ConfigureAwait(false);
+        var mailbox = await StorageCalls.MapAsync(
+            () => call.Services.Mailboxes.CreateMailboxAsync(user.Id, call.Input.String("path")!, options, call.Aborted),
+            PathErrors).ConfigureAwait(false);
         await call.OkAsync(new JsonObject { ["id"] = mailbox.Id.ToString() }).ConfigureAwait(false);
     }
 
@@ -168,11 +173,7 @@ internal static class MailboxEndpoints
                 throw new ApiException(400, "DisallowedMailboxMethod", "INBOX can not be renamed");
             }
 
-            var rename = StorageCalls.MapAsync(
-                call.Services.Mailboxes.RenameMailboxAsync(user.Id, mailbox.Id, path, call.Aborted),
-                StorageError.AlreadyExists,
-                new ApiException(409, "MailboxExistsError", "Mailbox already exists"));
-            await StorageCalls.MapAsync(rename, StorageError.Invalid, ApiException.Validation("path", "is not a valid mailbox path")).ConfigureAwait(false);
+            await StorageCalls.MapAsync(() => call.Services.Mailboxes.RenameMailboxAsync(user.Id, mailbox.Id, path, call.Aborted), PathErrors).ConfigureAwait(false);
         }
 
         if (call.Input.Boolean("subscribed") is { } subscribed)
@@ -193,9 +194,8 @@ internal static class MailboxEndpoints
         }
 
         await StorageCalls.MapAsync(
-            call.Services.Mailboxes.DeleteMailboxAsync(user.Id, mailbox.Id, call.Aborted),
-            StorageError.NotFound,
-            ApiException.MailboxNotFound()).ConfigureAwait(false);
+            () => call.Services.Mailboxes.DeleteMailboxAsync(user.Id, mailbox.Id, call.Aborted),
+            static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);
         await call.OkAsync().ConfigureAwait(false);
     }
 }

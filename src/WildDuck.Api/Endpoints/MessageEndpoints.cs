@@ -252,7 +252,6 @@ internal static class MessageEndpoints
                 ["disposition"] = attachment.Disposition,
                 ["transferEncoding"] = attachment.TransferEncoding,
                 ["related"] = attachment.Related,
-                ["size"] = attachment.DecodedSize,
                 ["sizeKb"] = (attachment.DecodedSize + 1023) / 1024,
                 ["cid"] = attachment.ContentId,
             });
@@ -414,9 +413,8 @@ internal static class MessageEndpoints
         if (target is { } to)
         {
             var moved = await StorageCalls.MapAsync(
-                call.Services.Messages.MoveAsync(user.Id, mailbox.Id, uids, to, call.Aborted),
-                StorageError.NotFound,
-                ApiException.MailboxNotFound()).ConfigureAwait(false);
+                () => call.Services.Messages.MoveAsync(user.Id, mailbox.Id, uids, to, call.Aborted),
+                static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);
             if (moved.TargetUids.Count == 0)
             {
                 throw ApiException.MessageNotFound();
@@ -469,9 +467,8 @@ internal static class MessageEndpoints
         }
 
         var result = await StorageCalls.MapAsync(
-            call.Services.Messages.AppendAsync(user.Id, mailbox.Id, new AppendRequest { Content = raw, Flags = flags, Source = "API" }, call.Aborted),
-            StorageError.NotFound,
-            ApiException.MailboxNotFound()).ConfigureAwait(false);
+            () => call.Services.Messages.AppendAsync(user.Id, mailbox.Id, new AppendRequest { Content = raw, Flags = flags, Source = "API" }, call.Aborted),
+            static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);
         await call.OkAsync(new JsonObject
         {
             ["message"] = new JsonObject

@@ -135,14 +135,14 @@ internal static class UserEndpoints
             Language = input.String("language"),
         };
 
-        var create = StorageCalls.MapAsync(
-            call.Services.Users.CreateUserAsync(request, call.Aborted),
-            StorageError.AlreadyExists,
-            new ApiException(409, "UserExistsError", "This username or address already exists"));
         var user = await StorageCalls.MapAsync(
-            create,
-            StorageError.Invalid,
-            ApiException.Validation(request.Address is null ? "username" : "address", "is not a valid username or address")).ConfigureAwait(false);
+            () => call.Services.Users.CreateUserAsync(request, call.Aborted),
+            error => error switch
+            {
+                StorageError.AlreadyExists => new ApiException(409, "UserExistsError", "This username or address already exists"),
+                StorageError.Invalid => ApiException.Validation(request.Address is null ? "username" : "address", "is not a valid username or address"),
+                _ => null,
+            }).ConfigureAwait(false);
         await call.OkAsync(new JsonObject { ["id"] = user.Id.ToString() }).ConfigureAwait(false);
     }
 

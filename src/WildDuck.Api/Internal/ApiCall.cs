@@ -40,20 +40,23 @@ internal sealed class ApiCall
     /// The <c>{user}</c> of the route: an id, or <c>me</c> with a user token. A user token may only
     /// name its own user; that is checked before the lookup so nothing about other users leaks.
     /// </summary>
-    public UserId UserIdFromRoute()
+    public UserId UserIdFromRoute() => UserIdFromRoute(Http, Caller);
+
+    /// <inheritdoc cref="UserIdFromRoute()"/>
+    public static UserId UserIdFromRoute(HttpContext http, Caller caller)
     {
-        var text = Route("user");
+        var text = http.Request.RouteValues["user"] as string;
         UserId id;
         if (text == "me")
         {
-            id = Caller.User ?? throw ApiException.Validation("user", "\"me\" needs a user token");
+            id = caller.User ?? throw ApiException.Validation("user", "\"me\" needs a user token");
         }
         else if (!UserId.TryParse(text, out id))
         {
             throw ApiException.Validation("user", "must be a user id or \"me\"");
         }
 
-        if (Caller.Role == ApiRole.User && Caller.User != id)
+        if (caller.Role == ApiRole.User && caller.User != id)
         {
             throw ApiException.MissingPrivileges();
         }

@@ -23,6 +23,14 @@ internal static partial class ApiDispatcher
         {
             var caller = await AccessTokens.AuthenticateAsync(context.Request, services, aborted).ConfigureAwait(false);
             Authorize(route, caller);
+
+            // Ownership before validation: a user token naming another user learns nothing, not even
+            // which of its fields would have been invalid.
+            if (caller.Role == ApiRole.User && context.Request.RouteValues.ContainsKey("user"))
+            {
+                _ = ApiCall.UserIdFromRoute(context, caller);
+            }
+
             var input = await ApiInputReader.ReadAsync(context, route, services, aborted).ConfigureAwait(false);
             await route.Handler(new ApiCall(context, caller, input, services)).ConfigureAwait(false);
         }

@@ -8,31 +8,32 @@ namespace WildDuck.Api.Internal;
 /// <summary>Helpers shared by the endpoints.</summary>
 internal static class StorageCalls
 {
-    /// <summary>Turns a storage failure of a known meaning into the code WildDuck uses for it.</summary>
-    public static async Task<T> MapAsync<T>(Task<T> task, StorageError error, ApiException replacement)
+    /// <summary>
+    /// Runs a store call and turns the storage failures <paramref name="map"/> knows into the codes
+    /// WildDuck uses for them; others go to the dispatcher's generic mapping. The call is a
+    /// delegate because stores may throw before returning a task.
+    /// </summary>
+    public static async Task<T> MapAsync<T>(Func<Task<T>> call, Func<StorageError, ApiException?> map)
     {
         try
         {
-            return await task.ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
-        catch (StorageException ex) when (ex.Error == error && ex is not MessageLimitExceededException)
+        catch (StorageException ex) when (ex is not MessageLimitExceededException && map(ex.Error) is not null)
         {
-            throw replacement;
+            throw map(ex.Error)!;
         }
     }
 
-    /// <summary>As <see cref="MapAsync{T}(Task{T}, StorageError, ApiException)"/> for a call without result.</summary>
-    public static async Task MapAsync(Task task, StorageError error, ApiException replacement)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (StorageException ex) when (ex.Error == error && ex is not MessageLimitExceededException)
-        {
-            throw replacement;
-        }
-    }
+    /// <inheritdoc cref="MapAsync{T}(Func{Task{T}}, Func{StorageError, ApiException})"/>
+    public static Task MapAsync(Func<Task> call, Func<StorageError, ApiException?> map) =>
+        MapAsync(
+            async () =>
+            {
+                await call().ConfigureAwait(false);
+                return true;
+            },
+            map);
 
     /// <summary>A retention in milliseconds (0 = none).</summary>
     public static TimeSpan? Retention(long? milliseconds) => milliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
