@@ -17,8 +17,9 @@ public sealed class ApiOptions
     public string? AccessToken { get; set; }
 
     /// <summary>
-    /// A static token with the <c>webmail</c> role: mailboxes, messages and addresses of every user,
-    /// user profiles read-only; no user creation, listing or deletion. Null (the default) disables it.
+    /// A static token with the <c>webmail</c> role: profiles (except root-only fields), addresses,
+    /// mailboxes and messages of every user; no user creation, listing, resolution or deletion.
+    /// Null (the default) disables it.
     /// </summary>
     public string? WebmailAccessToken { get; set; }
 

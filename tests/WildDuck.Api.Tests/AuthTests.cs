@@ -193,4 +193,12 @@ public sealed class AuthTests : IClassFixture<ApiHost>
         status.Should().Be(HttpStatusCode.NotFound);
         ((string)body["code"]!).Should().Be("NotFound");
     }
+
+    [Fact]
+    public async Task A_stale_token_does_not_block_logging_in_again()
+    {
+        var user = await _api.CreateUserAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/authenticate", token: new string('b', 40), json: new JsonObject { ["username"] = user.Username, ["password"] = ApiHost.Password, ["token"] = true });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+    }
 }

@@ -25,7 +25,7 @@ internal static class AuthEndpoints
                 new("token", FieldType.Boolean, "Issue an access token (master scope only; default false)"),
                 new("protocol", FieldType.String, "Protocol name for logs (default API)") { MaxLength = 64 },
                 new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs and the per-IP rate limit") { MaxLength = 64 },
+                new("ip", FieldType.String, "Client IP for the per-IP rate limit; honoured for root and webmail tokens only") { MaxLength = 64 },
             },
         };
 
@@ -43,7 +43,10 @@ internal static class AuthEndpoints
             throw ApiException.Validation("token", "tokens are issued for the master scope only");
         }
 
-        var remote = input.String("ip") ?? call.Http.Connection.RemoteIpAddress?.ToString();
+        // Only a trusted caller (a webmail server logging its users in) may say which IP the login
+        // comes from; anyone else would use it to dodge the per-IP failure limit.
+        var connection = call.Http.Connection.RemoteIpAddress?.ToString();
+        var remote = call.Caller.Role is ApiRole.Root or ApiRole.Webmail ? input.String("ip") ?? connection : connection;
         var result = await call.Services.Authenticator.AuthenticateAsync(input.String("username")!, input.String("password")!, new AuthenticationContext(scope, remote), call.Aborted).ConfigureAwait(false);
         switch (result.Failure)
         {

@@ -21,7 +21,7 @@ internal static partial class ApiDispatcher
         var aborted = context.RequestAborted;
         try
         {
-            var caller = await AccessTokens.AuthenticateAsync(context.Request, services, aborted).ConfigureAwait(false);
+            var caller = await CallerAsync(context, route, services).ConfigureAwait(false);
             Authorize(route, caller);
 
             // Ownership before validation: a user token naming another user learns nothing, not even
@@ -69,6 +69,22 @@ internal static partial class ApiDispatcher
             }
 
             await ApiJson.WriteAsync(context, error.Status, ApiJson.Error(error), aborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The caller; on a public route a stale or wrong token is ignored (a client logging in again
+    /// must not be refused because of the token it is replacing).
+    /// </summary>
+    private static async Task<Caller> CallerAsync(HttpContext context, ApiRoute route, ApiServices services)
+    {
+        try
+        {
+            return await AccessTokens.AuthenticateAsync(context.Request, services, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ApiException) when (route.Access == RouteAccess.Public)
+        {
+            return Caller.Anonymous;
         }
     }
 

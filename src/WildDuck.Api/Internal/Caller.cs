@@ -12,7 +12,7 @@ internal enum ApiRole
     /// <summary>The static root token: everything.</summary>
     Root,
 
-    /// <summary>The static webmail token: mailboxes, messages, addresses of any user; user profiles read-only.</summary>
+    /// <summary>The static webmail token: profiles (not root-only fields), addresses, mailboxes and messages of any user.</summary>
     Webmail,
 
     /// <summary>A token from POST /authenticate: the same as webmail, own records only, plus own profile changes.</summary>
