@@ -15,7 +15,7 @@ namespace WildDuck.Api.Tests;
 /// The API served for real: a generic host with the SQLite store in a temp directory and the API
 /// on Kestrel at a loopback ephemeral port (AddApiServer, as the sample host), driven by HttpClient.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     public const string RootToken = "test-root-token-0123456789abcdef";
     public const string WebmailToken = "test-webmail-token-0123456789abcdef";
@@ -58,10 +58,16 @@ public sealed class ApiHost : IAsyncLifetime
                 o.MaxUploadSize = MaxUploadSize;
                 o.MaxPageSize = 50;
             });
+        ConfigureServices(builder.Services);
         _host = builder.Build();
         await _host.StartAsync();
         var address = _host.Services.GetRequiredService<ApiServer>().Addresses.Single();
         Client.BaseAddress = new Uri(address);
+    }
+
+    /// <summary>Lets a derived fixture replace services after the defaults are registered.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync()
