@@ -201,4 +201,21 @@ public sealed class AuthTests : IClassFixture<ApiHost>
         var (status, body) = await _api.CallAsync(HttpMethod.Post, "/authenticate", token: new string('b', 40), json: new JsonObject { ["username"] = user.Username, ["password"] = ApiHost.Password, ["token"] = true });
         status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
     }
+
+    [Fact]
+    public async Task Preauth_tells_a_service_whether_a_user_may_log_in()
+    {
+        var user = await _api.CreateUserAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/preauth", ApiHost.WebmailToken, new JsonObject { ["username"] = user.Address });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((string)body["id"]!).Should().Be(user.Id.ToString());
+        ((bool)body["require2fa"]!).Should().BeFalse();
+
+        (await _api.CallAsync(HttpMethod.Post, "/preauth", json: new JsonObject { ["username"] = "nobody-known" })).Status.Should().Be(HttpStatusCode.Forbidden);
+        await _api.Users.UpdateUserAsync(user.Id, new Storage.UserUpdate { DisabledScopes = new[] { "imap" } });
+        var (scopeStatus, scope) = await _api.CallAsync(HttpMethod.Post, "/preauth", json: new JsonObject { ["username"] = user.Username, ["scope"] = "imap" });
+        scopeStatus.Should().Be(HttpStatusCode.Forbidden);
+        ((string)scope["code"]!).Should().Be("InvalidAuthScope");
+        (await _api.CallAsync(HttpMethod.Post, "/preauth", token: null, json: new JsonObject { ["username"] = user.Username })).Status.Should().Be(HttpStatusCode.Unauthorized);
+    }
 }

@@ -36,6 +36,9 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
     public static IEnumerable<object[]> RootRoutes() =>
         ApiRoutes.All.Where(r => r.Access == RouteAccess.Root).Select(r => new object[] { r.Method, r.Pattern });
 
+    public static IEnumerable<object[]> ServiceRoutes() =>
+        ApiRoutes.All.Where(r => r.Access == RouteAccess.Service).Select(r => new object[] { r.Method, r.Pattern });
+
     private sealed record Victim(UserRecord User, MailboxRecord Inbox, uint Uid, string AddressId, byte[] Message);
 
     private async Task<Victim> CreateVictimAsync()
@@ -125,12 +128,24 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         (await _api.Users.GetUserAsync(victim.User.Id)).Should().NotBeNull();
     }
 
+    [Theory]
+    [MemberData(nameof(ServiceRoutes))]
+    public async Task Service_routes_refuse_user_tokens(string method, string pattern)
+    {
+        var victim = await CreateVictimAsync();
+        var token = await _api.LoginAsync(await _api.CreateUserAsync(_api.NewName("mallory")));
+        var (status, error) = await _api.CallAsync(new HttpMethod(method), pattern, token, new JsonObject { ["username"] = victim.User.Username });
+        status.Should().Be(HttpStatusCode.Forbidden, error.ToJsonString());
+        ((string)error["code"]!).Should().Be("MissingPrivileges");
+        await ShouldBeUntouchedAsync(victim);
+    }
+
     [Fact]
     public void Every_route_is_covered_by_one_of_the_cross_user_theories()
     {
         foreach (var route in ApiRoutes.All)
         {
-            route.Access.Should().BeOneOf(RouteAccess.Public, RouteAccess.Root, RouteAccess.UserData, RouteAccess.UserToken);
+            route.Access.Should().BeOneOf(RouteAccess.Public, RouteAccess.Root, RouteAccess.Service, RouteAccess.UserData, RouteAccess.UserToken);
             if (route.Pattern.Contains("{user}", StringComparison.Ordinal))
             {
                 route.Access.Should().NotBe(RouteAccess.Public, route.Pattern + " names a user");

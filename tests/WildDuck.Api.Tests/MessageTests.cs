@@ -259,4 +259,35 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         status.Should().Be(HttpStatusCode.NotFound);
         ((string)body["code"]!).Should().Be("NoSuchMailbox");
     }
+
+    [Fact]
+    public async Task Put_accepts_uid_sets_for_bulk_flag_changes_and_moves()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
+        var uids = new List<uint>();
+        for (int i = 0; i < 4; i++)
+        {
+            uids.Add((await _api.DeliverAsync(user, TestMessages.Simple("bulk" + i))).Uid);
+        }
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/" + uids[0] + "," + uids[2] + ":" + uids[3], json: new JsonObject { ["seen"] = true });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((long)body["updated"]!).Should().Be(3);
+        (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, uids[1]))!.Flags.Should().Be(MessageFlags.None);
+        (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, uids[3]))!.Flags.Should().Be(MessageFlags.Seen);
+
+        (_, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/" + uids[2] + ":*", json: new JsonObject { ["moveTo"] = trash.Id.ToString() });
+        ((long)body["updated"]!).Should().Be(2);
+        body["id"]!.AsArray().Select(pair => (long)pair![0]!).Should().Equal(uids[2], uids[3]);
+        (await _api.Mailboxes.GetMailboxAsync(user.Id, trash.Id))!.MessageCount.Should().Be(2);
+
+        (_, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/900:999", json: new JsonObject { ["seen"] = true });
+        ((long)body["updated"]!).Should().Be(0);
+        (await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/999", json: new JsonObject { ["seen"] = true })).Status.Should().Be(HttpStatusCode.NotFound);
+        var (badStatus, bad) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/1:x", json: new JsonObject { ["seen"] = true });
+        badStatus.Should().Be(HttpStatusCode.BadRequest);
+        bad["details"]!["message"].Should().NotBeNull();
+    }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -11,6 +12,8 @@ namespace WildDuck.Api.Endpoints;
 /// <summary><c>POST /authenticate</c> and <c>DELETE /authenticate</c> (reference §8.2, §7.2).</summary>
 internal static class AuthEndpoints
 {
+    private static readonly string[] Scopes = { AuthenticationScope.Master, AuthenticationScope.Imap, AuthenticationScope.Pop3, AuthenticationScope.Smtp };
+
     public static IEnumerable<ApiRoute> Routes()
     {
         yield return new ApiRoute("POST", "/authenticate", "authenticate", "Authentication",
@@ -21,11 +24,24 @@ internal static class AuthEndpoints
             {
                 new("username", FieldType.String, "Username or one of the user's addresses") { Required = true, MaxLength = 256 },
                 new("password", FieldType.String, "The password") { Required = true, MaxLength = 256 },
-                new("scope", FieldType.String, "Required scope (default master)") { Allowed = new[] { "master", "imap", "pop3", "smtp" } },
+                new("scope", FieldType.String, "Required scope (default master)") { Allowed = Scopes },
                 new("token", FieldType.Boolean, "Issue an access token (master scope only; default false)"),
                 new("protocol", FieldType.String, "Protocol name for logs (default API)") { MaxLength = 64 },
                 new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
                 new("ip", FieldType.String, "Client IP for the per-IP rate limit; honoured for root and webmail tokens only") { MaxLength = 64 },
+            },
+        };
+
+        yield return new ApiRoute("POST", "/preauth", "preauth", "Authentication",
+            "Checks that a user exists and may use a scope, without a password (for a webmail's login form)", RouteAccess.Service, PreauthAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = new FieldSpec[]
+            {
+                new("username", FieldType.String, "Username or one of the user's addresses") { Required = true, MaxLength = 256 },
+                new("scope", FieldType.String, "Required scope (default master)") { Allowed = Scopes },
+                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
+                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
             },
         };
 
@@ -96,6 +112,33 @@ internal static class AuthEndpoints
         }
 
         await call.OkAsync(body).ConfigureAwait(false);
+    }
+
+    private static async Task PreauthAsync(ApiCall call)
+    {
+        var scope = call.Input.String("scope") ?? AuthenticationScope.Master;
+        var user = await call.Services.Users.FindUserAsync(call.Input.String("username")!, call.Aborted).ConfigureAwait(false);
+        if (user is null || user.Disabled || user.Suspended)
+        {
+            throw new ApiException(403, "AuthFailed", "Authentication failed");
+        }
+
+        foreach (var disabled in user.DisabledScopes)
+        {
+            if (string.Equals(disabled, scope, StringComparison.Ordinal))
+            {
+                throw new ApiException(403, "InvalidAuthScope", "Access to requested service disabled");
+            }
+        }
+
+        await call.OkAsync(new JsonObject
+        {
+            ["id"] = user.Id.ToString(),
+            ["username"] = user.Username,
+            ["address"] = user.Address,
+            ["scope"] = scope,
+            ["require2fa"] = false,
+        }).ConfigureAwait(false);
     }
 
     private static async Task RevokeAsync(ApiCall call)

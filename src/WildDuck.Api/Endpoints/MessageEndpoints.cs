@@ -56,7 +56,7 @@ internal static class MessageEndpoints
             Query = new FieldSpec[] { new("markAsSeen", FieldType.Boolean, "Set \\Seen") },
         };
 
-        yield return new ApiRoute("PUT", MessagePath, "updateMessage", "Messages", "Changes flags and/or moves the message", RouteAccess.UserData, UpdateAsync)
+        yield return new ApiRoute("PUT", MessagePath, "updateMessage", "Messages", "Changes flags and/or moves messages; {message} may be a UID set (1,2,3 or 3:15 or 3:*)", RouteAccess.UserData, UpdateAsync)
         {
             BodyKind = BodyKind.Json,
             Body = new FieldSpec[]
@@ -363,9 +363,64 @@ internal static class MessageEndpoints
         await section.WriteToAsync(response.Body, call.Aborted).ConfigureAwait(false);
     }
 
+    /// <summary>Most ranges a <c>{message}</c> set may have (bounds the work of one request).</summary>
+    private const int MaxRanges = 100;
+
+    /// <summary>
+    /// Parses <c>{message}</c> of PUT: a UID, or as WildDuck a UID list or range ("1,2,3", "3:15",
+    /// "3:*"; a:b equals b:a, as in IMAP).
+    /// </summary>
+    private static UidSet ParseMessageSet(string text, out bool single)
+    {
+        var parts = text.Split(',');
+        single = parts.Length == 1 && !text.Contains(':', StringComparison.Ordinal);
+        if (parts.Length > MaxRanges)
+        {
+            throw ApiException.Validation("message", "must have at most " + MaxRanges.ToString(CultureInfo.InvariantCulture) + " ranges");
+        }
+
+        var ranges = new List<UidRange>(parts.Length);
+        foreach (var part in parts)
+        {
+            int colon = part.IndexOf(':', StringComparison.Ordinal);
+            if (!TryParseUid(colon < 0 ? part : part[..colon], out var first) || !TryParseUid(colon < 0 ? part : part[(colon + 1)..], out var last))
+            {
+                throw ApiException.Validation("message", "must be a message id or a UID set (1,2,3 or 3:15 or 3:*)");
+            }
+
+            ranges.Add(first <= last ? new UidRange(first, last) : new UidRange(last, first));
+        }
+
+        return UidSet.FromRanges(ranges);
+    }
+
+    private static bool TryParseUid(string text, out uint uid)
+    {
+        if (text == "*")
+        {
+            uid = uint.MaxValue;
+            return true;
+        }
+
+        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uid) && uid > 0;
+    }
+
     private static async Task UpdateAsync(ApiCall call)
     {
-        var (user, mailbox, message) = await LocateAsync(call).ConfigureAwait(false);
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var mailbox = await call.MailboxAsync(user).ConfigureAwait(false);
+        var requested = ParseMessageSet(call.Route("message"), out bool single);
+        var existing = new List<uint>();
+        await foreach (var record in call.Services.Messages.ListMessagesAsync(user.Id, mailbox.Id, requested, MessageFields.Basic, call.Aborted).ConfigureAwait(false))
+        {
+            existing.Add(record.Uid);
+        }
+
+        if (single && existing.Count == 0)
+        {
+            throw ApiException.MessageNotFound();
+        }
+
         var input = call.Input;
         MailboxId? target = null;
         if (input.String("moveTo") is { } moveTo)
@@ -398,7 +453,14 @@ internal static class MessageEndpoints
             }
         }
 
-        var uids = UidSet.FromUids(new[] { message.Uid });
+        var body = new JsonObject { ["updated"] = existing.Count };
+        if (existing.Count == 0)
+        {
+            await call.OkAsync(body).ConfigureAwait(false);
+            return;
+        }
+
+        var uids = UidSet.FromUids(existing);
         if (add != MessageFlags.None)
         {
             await call.Services.Messages.UpdateFlagsAsync(user.Id, mailbox.Id, uids, new FlagUpdate { Operation = FlagOperation.Add, Flags = add }, call.Aborted).ConfigureAwait(false);
@@ -409,19 +471,20 @@ internal static class MessageEndpoints
             await call.Services.Messages.UpdateFlagsAsync(user.Id, mailbox.Id, uids, new FlagUpdate { Operation = FlagOperation.Remove, Flags = remove }, call.Aborted).ConfigureAwait(false);
         }
 
-        var body = new JsonObject { ["updated"] = 1 };
         if (target is { } to)
         {
             var moved = await StorageCalls.MapAsync(
                 () => call.Services.Messages.MoveAsync(user.Id, mailbox.Id, uids, to, call.Aborted),
                 static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);
-            if (moved.TargetUids.Count == 0)
+            var pairs = new JsonArray();
+            for (int i = 0; i < moved.SourceUids.Count; i++)
             {
-                throw ApiException.MessageNotFound();
+                pairs.Add((JsonNode)new JsonArray(moved.SourceUids[i], moved.TargetUids[i]));
             }
 
+            body["updated"] = moved.SourceUids.Count;
             body["mailbox"] = to.ToString();
-            body["id"] = new JsonArray(new JsonArray(moved.SourceUids[0], moved.TargetUids[0]));
+            body["id"] = pairs;
         }
 
         await call.OkAsync(body).ConfigureAwait(false);

@@ -95,6 +95,7 @@ internal static partial class ApiDispatcher
             case RouteAccess.Public:
                 return;
             case RouteAccess.Root when caller.Role == ApiRole.Root:
+            case RouteAccess.Service when caller.Role is ApiRole.Root or ApiRole.Webmail:
             case RouteAccess.UserData when caller.Role is ApiRole.Root or ApiRole.Webmail or ApiRole.User:
             case RouteAccess.UserToken when caller.Role == ApiRole.User:
                 return;

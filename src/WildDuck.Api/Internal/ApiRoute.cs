@@ -25,6 +25,9 @@ internal enum RouteAccess
     /// <summary>Only the root token.</summary>
     Root,
 
+    /// <summary>Root or webmail: services acting for users (POST /preauth).</summary>
+    Service,
+
     /// <summary>Root, webmail (any user) or a user token (own records only, enforced by <see cref="ApiCall.UserAsync"/>).</summary>
     UserData,
 

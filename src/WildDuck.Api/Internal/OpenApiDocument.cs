@@ -104,6 +104,7 @@ internal static partial class OpenApiDocument
             {
                 RouteAccess.Root => new JsonArray("root"),
                 RouteAccess.UserToken => new JsonArray("user"),
+                RouteAccess.Service => new JsonArray("root", "webmail"),
                 _ => new JsonArray("root", "webmail", "user (own records)"),
             };
         }
