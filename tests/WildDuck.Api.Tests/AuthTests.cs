@@ -218,4 +218,12 @@ public sealed class AuthTests : IClassFixture<ApiHost>
         ((string)scope["code"]!).Should().Be("InvalidAuthScope");
         (await _api.CallAsync(HttpMethod.Post, "/preauth", token: null, json: new JsonObject { ["username"] = user.Username })).Status.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task A_known_path_with_another_method_is_a_json_405()
+    {
+        var (status, body) = await _api.CallAsync(HttpMethod.Patch, "/users");
+        status.Should().Be(HttpStatusCode.MethodNotAllowed);
+        ((string)body["code"]!).Should().Be("MethodNotAllowed");
+    }
 }

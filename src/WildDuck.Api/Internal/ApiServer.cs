@@ -54,12 +54,21 @@ internal sealed partial class ApiServer : IHostedService, IAsyncDisposable
         builder.Services.AddSingleton(_loggerFactory);
 
         var app = builder.Build();
+
+        // Answers the framework produces without a body (404 for an unknown path, 405 for a known
+        // path with another method) get the same JSON error shape as the API's own.
+        app.UseStatusCodePages(static context =>
+        {
+            var http = context.HttpContext;
+            var error = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => new ApiException(404, "NotFound", "No such endpoint"),
+                StatusCodes.Status405MethodNotAllowed => new ApiException(405, "MethodNotAllowed", "This endpoint does not support this method"),
+                _ => new ApiException(http.Response.StatusCode, "RequestFailed", "The request could not be served"),
+            };
+            return ApiJson.WriteAsync(http, http.Response.StatusCode, ApiJson.Error(error), http.RequestAborted);
+        });
         app.MapWildDuckApi();
-        app.MapFallback(static context => ApiJson.WriteAsync(
-            context,
-            StatusCodes.Status404NotFound,
-            ApiJson.Error(new ApiException(404, "NotFound", "No such endpoint")),
-            context.RequestAborted));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         Addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? Array.Empty<string>();
