@@ -106,5 +106,11 @@ public sealed class ValidationTests : IClassFixture<ApiHost>
         body.Select(p => p.Key).Should().BeSubsetOf(new[] { "error", "code", "details" });
     }
 
+    [Fact]
+    public async Task An_empty_password_is_refused()
+    {
+        ShouldBeValidationError(await _api.CallAsync(HttpMethod.Post, "/users", json: new JsonObject { ["username"] = _api.NewName("empty"), ["password"] = string.Empty }), "password");
+    }
+
     private static void ShouldBeValidationError((HttpStatusCode Status, JsonObject Body) result, string field) => ShouldBeValidationError(result.Status, result.Body, field);
 }

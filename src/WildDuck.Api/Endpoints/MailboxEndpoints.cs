@@ -46,7 +46,7 @@ internal static class MailboxEndpoints
             BodyKind = BodyKind.Json,
             Body = new FieldSpec[]
             {
-                new("path", FieldType.String, "New path (INBOX cannot be renamed)") { MaxLength = 1024 },
+                new("path", FieldType.String, "New path (INBOX cannot be renamed)") { MinLength = 1, MaxLength = 1024 },
                 new("subscribed", FieldType.Boolean, "Subscribed"),
             },
         };

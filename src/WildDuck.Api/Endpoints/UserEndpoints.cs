@@ -41,8 +41,8 @@ internal static class UserEndpoints
                 new FieldSpec[]
                 {
                     new("username", FieldType.String, "Username (lowercase letters, digits, dots; or an address)") { Required = true, MaxLength = 128 },
-                    new("password", FieldType.String, "Password; omit to create a user without password login") { MaxLength = 256 },
-                    new("address", FieldType.String, "Main address (default: the username at the email domain)") { MaxLength = 256 },
+                    new("password", FieldType.String, "Password; omit to create a user without password login") { MinLength = 1, MaxLength = 256 },
+                    new("address", FieldType.String, "Main address (default: the username at the email domain)") { MinLength = 3, MaxLength = 256 },
                     new("emptyAddress", FieldType.Boolean, "Create the user without any address"),
                     new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default)") { Min = 0 },
                 },
@@ -59,7 +59,7 @@ internal static class UserEndpoints
             Body = Concat(
                 new FieldSpec[]
                 {
-                    new("password", FieldType.String, "New password (revokes the user's tokens)") { MaxLength = 256 },
+                    new("password", FieldType.String, "New password (revokes the user's tokens)") { MinLength = 1, MaxLength = 256 },
                     new("existingPassword", FieldType.String, "The current password; required for a password change without the root token") { MaxLength = 256 },
                     new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default); root only") { Min = 0 },
                     new("disabled", FieldType.Boolean, "Disable login; root only"),

@@ -352,7 +352,7 @@ internal static class ApiInputReader
             return false;
         }
 
-        if (spec.Required && text.Length == 0)
+        if (text.Length < Math.Max(spec.MinLength, spec.Required ? 1 : 0))
         {
             problem = "must not be empty";
             return false;

@@ -53,6 +53,9 @@ internal sealed record FieldSpec(string Name, FieldType Type, string Description
 {
     public bool Required { get; init; }
 
+    /// <summary>Shortest string accepted when given (required strings are never empty).</summary>
+    public int MinLength { get; init; }
+
     /// <summary>Longest string (or array item) accepted.</summary>
     public int MaxLength { get; init; } = 256;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -228,6 +229,11 @@ internal static partial class OpenApiDocument
     private static JsonObject StringSchema(FieldSpec field)
     {
         var schema = new JsonObject { ["type"] = "string" };
+        if (field.MinLength > 0 || field.Required)
+        {
+            schema["minLength"] = Math.Max(field.MinLength, 1);
+        }
+
         if (field.MaxLength != int.MaxValue)
         {
             schema["maxLength"] = field.MaxLength;
