@@ -290,4 +290,69 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         badStatus.Should().Be(HttpStatusCode.BadRequest);
         bad["details"]!["message"].Should().NotBeNull();
     }
+
+    [Fact]
+    public async Task Upload_composed_from_json_is_stored_and_reads_back_parsed()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var inbox = await _api.InboxAsync(user);
+        var bytes = TestMessages.AttachmentBytes;
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/me/mailboxes/" + inbox.Id + "/messages", token, new JsonObject
+        {
+            ["to"] = new JsonArray(new JsonObject { ["name"] = "Bob Ünicode", ["address"] = "bob@example.org" }),
+            ["cc"] = new JsonArray(new JsonObject { ["address"] = "carol@example.org" }),
+            ["subject"] = "Composed ✓",
+            ["text"] = "Plain words.",
+            ["html"] = "<p>Rich <img src=\"cid:logo@x\"> words.</p>",
+            ["attachments"] = new JsonArray(
+                new JsonObject { ["filename"] = "data.bin", ["contentType"] = "application/octet-stream", ["content"] = Convert.ToBase64String(bytes) },
+                new JsonObject { ["filename"] = "logo.png", ["contentType"] = "image/png", ["content"] = Convert.ToBase64String(new byte[] { 137, 80, 78, 71 }), ["cid"] = "logo@x" }),
+            ["draft"] = true,
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var uid = (long)body["message"]!["id"]!;
+
+        var (_, message) = await _api.CallAsync(HttpMethod.Get, "/users/me/mailboxes/" + inbox.Id + "/messages/" + uid, token);
+        ((string)message["subject"]!).Should().Be("Composed ✓");
+        ((string)message["from"]!["address"]!).Should().Be(user.Address);
+        ((string)message["to"]![0]!["name"]!).Should().Be("Bob Ünicode");
+        ((string)message["cc"]![0]!["address"]!).Should().Be("carol@example.org");
+        ((string)message["text"]!).Should().Contain("Plain words.");
+        ((string)message["html"]![0]!).Should().Contain("cid:logo@x");
+        ((bool)message["draft"]!).Should().BeTrue();
+        var attachments = message["attachments"]!.AsArray();
+        attachments.Select(a => (string)a!["filename"]!).Should().BeEquivalentTo(new[] { "data.bin", "logo.png" });
+        var data = attachments.Single(a => (string)a!["filename"]! == "data.bin")!;
+        using var download = await _api.SendAsync(HttpMethod.Get, "/users/me/mailboxes/" + inbox.Id + "/messages/" + uid + "/attachments/" + (string)data["id"]!, token);
+        (await download.Content.ReadAsByteArrayAsync()).Should().Equal(bytes);
+    }
+
+    [Fact]
+    public async Task Compose_fields_are_validated_per_item()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, MessagesPath(user, inbox), json: new JsonObject
+        {
+            ["to"] = new JsonArray(new JsonObject { ["address"] = "not an address" }, new JsonObject { ["name"] = "no address" }, new JsonObject { ["address"] = "ok@example.org", ["extra"] = 1 }),
+            ["attachments"] = new JsonArray(new JsonObject { ["content"] = "***" }),
+        });
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        var details = body["details"]!.AsObject();
+        details.Select(d => d.Key).Should().Contain(new[] { "to[1].address", "to[2].extra" });
+        (await _api.Mailboxes.GetMailboxAsync(user.Id, inbox.Id))!.MessageCount.Should().Be(0);
+
+        (status, body) = await _api.CallAsync(HttpMethod.Post, MessagesPath(user, inbox), json: new JsonObject { ["to"] = new JsonArray(new JsonObject { ["address"] = "bad" }) });
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["to[0].address"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Post, MessagesPath(user, inbox), json: new JsonObject { ["attachments"] = new JsonArray(new JsonObject { ["content"] = "***" }) });
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["attachments[0].content"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Post, MessagesPath(user, inbox), json: new JsonObject { ["raw"] = "Subject: x\r\n\r\nx\r\n", ["text"] = "both" });
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["raw"].Should().NotBeNull();
+    }
 }

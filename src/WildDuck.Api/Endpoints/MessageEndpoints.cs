@@ -25,6 +25,22 @@ internal static class MessageEndpoints
         new("draft", FieldType.Boolean, "Store with \\Draft"),
     };
 
+    private static readonly FieldSpec[] AddressFields =
+    {
+        new("name", FieldType.String, "Display name") { MaxLength = 256 },
+        new("address", FieldType.String, "Email address") { Required = true, MaxLength = 256 },
+    };
+
+    private static readonly FieldSpec[] AttachmentFields =
+    {
+        new("filename", FieldType.String, "File name") { MaxLength = 256 },
+        new("contentType", FieldType.String, "Content type (default application/octet-stream)") { MaxLength = 256 },
+        new("content", FieldType.String, "The content, base64") { Required = true, MaxLength = int.MaxValue },
+        new("cid", FieldType.String, "Content-ID, to reference it from the HTML as cid:…") { MaxLength = 256 },
+    };
+
+    private static readonly string[] ComposeFields = { "from", "replyTo", "to", "cc", "bcc", "subject", "text", "html", "attachments" };
+
     public static IEnumerable<ApiRoute> Routes()
     {
         yield return new ApiRoute("GET", "/users/{user}/mailboxes/{mailbox}/messages", "listMessages", "Messages", "Lists messages by UID", RouteAccess.UserData, ListAsync)
@@ -44,7 +60,16 @@ internal static class MessageEndpoints
             Query = UploadFlags,
             Body = new FieldSpec[]
             {
-                new("raw", FieldType.String, "The RFC 822 message as text") { Required = true, MaxLength = int.MaxValue },
+                new("raw", FieldType.String, "The RFC 822 message as text (or compose with the fields below)") { MinLength = 1, MaxLength = int.MaxValue },
+                new("from", FieldType.Object, "From (default: the user's main address)") { Fields = AddressFields },
+                new("replyTo", FieldType.Object, "Reply-To") { Fields = AddressFields },
+                new("to", FieldType.ObjectArray, "To") { Fields = AddressFields, MaxItems = 100 },
+                new("cc", FieldType.ObjectArray, "Cc") { Fields = AddressFields, MaxItems = 100 },
+                new("bcc", FieldType.ObjectArray, "Bcc (kept in the stored copy, as in a draft)") { Fields = AddressFields, MaxItems = 100 },
+                new("subject", FieldType.String, "Subject") { MaxLength = 2048 },
+                new("text", FieldType.String, "Plain text body") { MaxLength = int.MaxValue },
+                new("html", FieldType.String, "HTML body") { MaxLength = int.MaxValue },
+                new("attachments", FieldType.ObjectArray, "Attachments; with cid they are inline resources of the HTML") { Fields = AttachmentFields, MaxItems = 32 },
                 UploadFlags[0],
                 UploadFlags[1],
                 UploadFlags[2],
@@ -507,7 +532,30 @@ internal static class MessageEndpoints
         var user = await call.UserAsync().ConfigureAwait(false);
         var mailbox = await call.MailboxAsync(user).ConfigureAwait(false);
         var input = call.Input;
-        ReadOnlyMemory<byte> raw = input.RawMessage ?? Encoding.UTF8.GetBytes(input.String("raw") ?? throw ApiException.Validation("raw", "is required"));
+        bool composed = false;
+        foreach (var field in ComposeFields)
+        {
+            composed |= input.Has(field);
+        }
+
+        ReadOnlyMemory<byte> raw;
+        if (input.RawMessage is { } bytes)
+        {
+            raw = bytes;
+        }
+        else if (input.String("raw") is { } text)
+        {
+            raw = composed ? throw ApiException.Validation("raw", "cannot be combined with composed fields") : Encoding.UTF8.GetBytes(text);
+        }
+        else if (composed)
+        {
+            raw = MessageComposer.Compose(input, user, call.Services.WildDuck.Hostname, call.Services.Time.GetUtcNow());
+        }
+        else
+        {
+            throw ApiException.Validation("raw", "is required (or compose the message with text, html, attachments)");
+        }
+
         if (raw.IsEmpty)
         {
             throw ApiException.Validation("raw", "must not be empty");

@@ -25,4 +25,8 @@ internal sealed class ApiInput
     public bool Flag(string name) => Boolean(name) ?? false;
 
     public IReadOnlyList<string>? Strings(string name) => _values.TryGetValue(name, out var v) ? (string[])v : null;
+
+    public ApiInput? Object(string name) => _values.TryGetValue(name, out var v) ? (ApiInput)v : null;
+
+    public IReadOnlyList<ApiInput>? Objects(string name) => _values.TryGetValue(name, out var v) ? (ApiInput[])v : null;
 }

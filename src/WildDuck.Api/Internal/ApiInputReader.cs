@@ -156,31 +156,105 @@ internal static class ApiInputReader
                 return;
             }
 
-            foreach (var property in document.RootElement.EnumerateObject())
+            ReadObject(document.RootElement, route.Body, string.Empty, input, errors);
+        }
+    }
+
+    /// <summary>Validates one JSON object against <paramref name="specs"/> into <paramref name="input"/>; problems go to <paramref name="errors"/> under <paramref name="prefix"/>.</summary>
+    private static void ReadObject(JsonElement element, FieldSpec[] specs, string prefix, ApiInput input, Dictionary<string, string> errors)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            var key = prefix + property.Name;
+            var spec = Find(specs, property.Name);
+            if (spec is null)
             {
-                var spec = Find(route.Body, property.Name);
-                if (spec is null)
-                {
-                    errors[property.Name] = "is not allowed";
-                    continue;
-                }
+                errors[key] = "is not allowed";
+                continue;
+            }
 
-                if (input.Has(property.Name))
-                {
-                    errors[property.Name] = "must be given once";
-                    continue;
-                }
+            if (input.Has(property.Name))
+            {
+                errors[key] = "must be given once";
+                continue;
+            }
 
-                if (ConvertJson(spec, property.Value, out var value, out var problem))
+            if (spec.Type is FieldType.Object or FieldType.ObjectArray)
+            {
+                if (ReadNested(spec, property.Value, key, errors) is { } nested)
                 {
-                    input.Set(property.Name, value);
+                    input.Set(property.Name, nested);
                 }
-                else
+            }
+            else if (ConvertJson(spec, property.Value, out var value, out var problem))
+            {
+                input.Set(property.Name, value);
+            }
+            else
+            {
+                errors[key] = problem;
+            }
+        }
+
+        if (prefix.Length > 0)
+        {
+            foreach (var spec in specs)
+            {
+                if (spec.Required && !input.Has(spec.Name) && !errors.ContainsKey(prefix + spec.Name))
                 {
-                    errors[property.Name] = problem;
+                    errors[prefix + spec.Name] = "is required";
                 }
             }
         }
+    }
+
+    /// <summary>An object (<see cref="ApiInput"/>) or an array of objects (<see cref="ApiInput"/>[]); null after recording a problem.</summary>
+    private static object? ReadNested(FieldSpec spec, JsonElement element, string key, Dictionary<string, string> errors)
+    {
+        var fields = spec.Fields ?? Array.Empty<FieldSpec>();
+        if (spec.Type == FieldType.Object)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                errors[key] = "must be an object";
+                return null;
+            }
+
+            var item = new ApiInput();
+            ReadObject(element, fields, key + ".", item, errors);
+            return item;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            errors[key] = "must be an array of objects";
+            return null;
+        }
+
+        if (element.GetArrayLength() > spec.MaxItems)
+        {
+            errors[key] = "must have at most " + spec.MaxItems.ToString(CultureInfo.InvariantCulture) + " items";
+            return null;
+        }
+
+        var items = new List<ApiInput>();
+        foreach (var entry in element.EnumerateArray())
+        {
+            var itemKey = key + "[" + items.Count.ToString(CultureInfo.InvariantCulture) + "]";
+            var item = new ApiInput();
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                errors[itemKey] = "must be an object";
+            }
+            else
+            {
+                ReadObject(entry, fields, itemKey + ".", item, errors);
+            }
+
+            items.Add(item);
+        }
+
+        return items.ToArray();
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)

@@ -14,6 +14,12 @@ internal enum FieldType
     Integer,
     Boolean,
     StringArray,
+
+    /// <summary>A JSON object with its own <see cref="FieldSpec.Fields"/> (bodies only).</summary>
+    Object,
+
+    /// <summary>An array of such objects (bodies only).</summary>
+    ObjectArray,
 }
 
 /// <summary>Who may call a route.</summary>
@@ -65,6 +71,9 @@ internal sealed record FieldSpec(string Name, FieldType Type, string Description
     public long Min { get; init; } = long.MinValue;
 
     public long Max { get; init; } = long.MaxValue;
+
+    /// <summary>The members of an <see cref="FieldType.Object"/> or <see cref="FieldType.ObjectArray"/> item.</summary>
+    public FieldSpec[]? Fields { get; init; }
 
     /// <summary>The accepted values of a string, when it is an enumeration.</summary>
     public string[]? Allowed { get; init; }

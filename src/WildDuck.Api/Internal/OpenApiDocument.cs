@@ -209,6 +209,18 @@ internal static partial class OpenApiDocument
             case FieldType.Boolean:
                 schema["type"] = "boolean";
                 break;
+            case FieldType.Object:
+                foreach (var (name, value) in Schema(field.Fields ?? Array.Empty<FieldSpec>()))
+                {
+                    schema[name] = value?.DeepClone();
+                }
+
+                break;
+            case FieldType.ObjectArray:
+                schema["type"] = "array";
+                schema["maxItems"] = field.MaxItems;
+                schema["items"] = Schema(field.Fields ?? Array.Empty<FieldSpec>());
+                break;
             case FieldType.StringArray:
                 schema["type"] = "array";
                 schema["maxItems"] = field.MaxItems;
