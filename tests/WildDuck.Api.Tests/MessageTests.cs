@@ -355,4 +355,23 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         status.Should().Be(HttpStatusCode.BadRequest);
         body["details"]!["raw"].Should().NotBeNull();
     }
+
+    [Fact]
+    public async Task Deleting_all_messages_empties_the_mailbox_and_releases_quota()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        for (int i = 0; i < 3; i++)
+        {
+            await _api.DeliverAsync(user, TestMessages.Multipart("clear" + i));
+        }
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Delete, MessagesPath(user, inbox));
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((long)body["deleted"]!).Should().Be(3);
+        (await _api.Mailboxes.GetMailboxAsync(user.Id, inbox.Id))!.MessageCount.Should().Be(0);
+        (await _api.Users.GetUserAsync(user.Id))!.StorageUsed.Should().Be(0);
+        (_, body) = await _api.CallAsync(HttpMethod.Delete, MessagesPath(user, inbox));
+        ((long)body["deleted"]!).Should().Be(0);
+    }
 }

@@ -76,6 +76,8 @@ internal static class MessageEndpoints
             },
         };
 
+        yield return new ApiRoute("DELETE", "/users/{user}/mailboxes/{mailbox}/messages", "deleteMessages", "Messages", "Empties the mailbox: deletes every message in it", RouteAccess.UserData, ClearAsync);
+
         yield return new ApiRoute("GET", MessagePath, "getMessage", "Messages", "Gets the parsed message: addresses, text, HTML, attachments, flags", RouteAccess.UserData, GetAsync)
         {
             Query = new FieldSpec[] { new("markAsSeen", FieldType.Boolean, "Set \\Seen") },
@@ -525,6 +527,17 @@ internal static class MessageEndpoints
         }
 
         await call.OkAsync().ConfigureAwait(false);
+    }
+
+    private static async Task ClearAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var mailbox = await call.MailboxAsync(user).ConfigureAwait(false);
+        var snapshot = await call.Services.Mailboxes.OpenAsync(user.Id, mailbox.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.MailboxNotFound();
+        var deleted = snapshot.UidSet.IsEmpty
+            ? 0
+            : (await call.Services.Messages.DeleteMessagesAsync(user.Id, mailbox.Id, snapshot.UidSet, call.Aborted).ConfigureAwait(false)).Count;
+        await call.OkAsync(new JsonObject { ["deleted"] = deleted }).ConfigureAwait(false);
     }
 
     private static async Task UploadAsync(ApiCall call)
