@@ -165,17 +165,7 @@ internal static class MessageEndpoints
             : (a, b) => ulong.Parse(a, CultureInfo.InvariantCulture).CompareTo(ulong.Parse(b, CultureInfo.InvariantCulture));
         var page = Pager.Slice(uids, static uid => uid.ToString(CultureInfo.InvariantCulture), (a, b) => CompareUids(compare, a, b), descending ? "uid-desc" : "uid-asc", call);
 
-        var items = new Dictionary<uint, JsonObject>();
-        if (page.Items.Count > 0)
-        {
-            await foreach (var record in call.Services.Messages.ListMessagesAsync(user.Id, mailbox.Id, UidSet.FromUids(page.Items), MessageFields.Content, call.Aborted).ConfigureAwait(false))
-            {
-                using var content = record.Content;
-                var headers = content is null ? null : await MessageHeaders.ReadAsync(content, call.Aborted).ConfigureAwait(false);
-                items[record.Uid] = ListItem(record, mailbox, headers);
-            }
-        }
-
+        var items = await ListItemsAsync(call, user, mailbox, page.Items).ConfigureAwait(false);
         var results = new JsonArray();
         foreach (var uid in page.Items)
         {
@@ -186,6 +176,23 @@ internal static class MessageEndpoints
         }
 
         await call.OkAsync(Pager.Response(page, call, results)).ConfigureAwait(false);
+    }
+
+    /// <summary>The list items (reference §8.4) of <paramref name="uids"/> by UID; UIDs gone meanwhile are missing.</summary>
+    public static async Task<Dictionary<uint, JsonObject>> ListItemsAsync(ApiCall call, UserRecord user, MailboxRecord mailbox, IReadOnlyList<uint> uids)
+    {
+        var items = new Dictionary<uint, JsonObject>();
+        if (uids.Count > 0)
+        {
+            await foreach (var record in call.Services.Messages.ListMessagesAsync(user.Id, mailbox.Id, UidSet.FromUids(uids), MessageFields.Content, call.Aborted).ConfigureAwait(false))
+            {
+                using var content = record.Content;
+                var headers = content is null ? null : await MessageHeaders.ReadAsync(content, call.Aborted).ConfigureAwait(false);
+                items[record.Uid] = ListItem(record, mailbox, headers);
+            }
+        }
+
+        return items;
     }
 
     /// <summary>Cursor positions are UIDs; anything else in a cursor is a malformed cursor.</summary>

@@ -18,6 +18,7 @@ internal static class ApiRoutes
         routes.AddRange(AddressEndpoints.Routes());
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());
+        routes.AddRange(SearchEndpoints.Routes());
         return routes;
     }
 }
