@@ -23,8 +23,17 @@ public sealed class ApiOptions
     /// </summary>
     public string? WebmailAccessToken { get; set; }
 
-    /// <summary>How long a token from <c>POST /authenticate</c> stays valid. Default 14 days (WildDuck's token TTL).</summary>
+    /// <summary>
+    /// How long a token from <c>POST /authenticate</c> stays valid without use; each use extends it
+    /// (written at most once per half of this). Default 14 days (WildDuck's token TTL).
+    /// </summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// The longest a token lives from its issue however often it is used. Default 180 days
+    /// (WildDuck's token lifetime); bounds the damage of a stolen token that keeps being used.
+    /// </summary>
+    public TimeSpan TokenMaxLifetime { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>Largest JSON request body in bytes; larger bodies get 413. Default 1 MiB (bounds parsing memory).</summary>
     public int MaxJsonBodySize { get; set; } = 1024 * 1024;

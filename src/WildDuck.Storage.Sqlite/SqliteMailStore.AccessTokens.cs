@@ -72,6 +72,21 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
+    public Task<bool> ExtendTokenAsync(string tokenHash, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        return _db.WriteAsync(
+            (c, t) => Execute(
+                c,
+                t,
+                "UPDATE access_tokens SET expires = $expires WHERE hash = $h AND expires > $now",
+                ("$h", tokenHash),
+                ("$expires", expires.ToUnixTimeMilliseconds()),
+                ("$now", now.ToUnixTimeMilliseconds())) > 0,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokenHash);

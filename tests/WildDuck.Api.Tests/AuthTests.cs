@@ -226,4 +226,24 @@ public sealed class AuthTests : IClassFixture<ApiHost>
         status.Should().Be(HttpStatusCode.MethodNotAllowed);
         ((string)body["code"]!).Should().Be("MethodNotAllowed");
     }
+
+    [Fact]
+    public async Task A_used_token_slides_but_never_past_its_maximum_lifetime()
+    {
+        var user = await _api.CreateUserAsync();
+        var store = _api.Services.GetRequiredService<IAccessTokenStore>();
+        var now = DateTimeOffset.UtcNow;
+
+        // Issued 10 days ago with 1 day left: a use extends it to now + 14 days.
+        var sliding = AccessTokens.Generate();
+        await store.CreateTokenAsync(new AccessTokenRecord { TokenHash = AccessTokens.Hash(sliding), User = user.Id, Role = "user", AuthVersion = user.AuthVersion, Created = now.AddDays(-10), Expires = now.AddDays(1) });
+        (await _api.CallAsync(HttpMethod.Get, "/users/me", sliding)).Status.Should().Be(HttpStatusCode.OK);
+        (await store.GetTokenAsync(AccessTokens.Hash(sliding), now.AddDays(13))).Should().NotBeNull();
+
+        // Issued 179 days ago: a use extends it only to its 180th day.
+        var old = AccessTokens.Generate();
+        await store.CreateTokenAsync(new AccessTokenRecord { TokenHash = AccessTokens.Hash(old), User = user.Id, Role = "user", AuthVersion = user.AuthVersion, Created = now.AddDays(-179), Expires = now.AddHours(1) });
+        (await _api.CallAsync(HttpMethod.Get, "/users/me", old)).Status.Should().Be(HttpStatusCode.OK);
+        (await store.GetTokenAsync(AccessTokens.Hash(old), now.AddDays(2))).Should().BeNull("the maximum lifetime caps the slide");
+    }
 }

@@ -62,6 +62,21 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task An_access_token_expiry_slides_only_while_it_is_valid()
+    {
+        SkipIfUnavailable();
+        var tokens = Tokens;
+        var user = await CreateUserAsync("alice");
+        var now = DateTimeOffset.UtcNow;
+        await tokens.CreateTokenAsync(Token(user, new string('1', 64), now, TimeSpan.FromHours(1)));
+        (await tokens.ExtendTokenAsync(new string('1', 64), now.AddHours(5), now)).Should().BeTrue();
+        (await tokens.GetTokenAsync(new string('1', 64), now.AddHours(4))).Should().NotBeNull("the expiry moved");
+        (await tokens.ExtendTokenAsync(new string('1', 64), now.AddHours(9), now.AddHours(6))).Should().BeFalse("it had expired");
+        (await tokens.GetTokenAsync(new string('1', 64), now.AddHours(6))).Should().BeNull();
+        (await tokens.ExtendTokenAsync(new string('2', 64), now.AddHours(9), now)).Should().BeFalse("unknown");
+    }
+
+    [SkippableFact]
     public async Task Access_tokens_need_an_existing_user_a_unique_hash_and_die_with_the_user()
     {
         SkipIfUnavailable();

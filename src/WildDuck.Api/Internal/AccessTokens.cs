@@ -5,6 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using WildDuck.Storage;
 
 namespace WildDuck.Api.Internal;
 
@@ -71,7 +72,30 @@ internal static class AccessTokens
             throw ApiException.InvalidToken();
         }
 
+        await SlideAsync(services, record, cancellationToken).ConfigureAwait(false);
         return new Caller(ApiRole.User, user.Id, hash);
+    }
+
+    /// <summary>
+    /// Extends the token on use, as WildDuck: to now + <see cref="ApiOptions.TokenLifetime"/>, never
+    /// past issue + <see cref="ApiOptions.TokenMaxLifetime"/>. Written only once half the lifetime
+    /// is used up, so a busy client does not turn every read into a write.
+    /// </summary>
+    private static async Task SlideAsync(ApiServices services, AccessTokenRecord record, CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        var options = services.Options;
+        var wanted = now + options.TokenLifetime;
+        var cap = record.Created + options.TokenMaxLifetime;
+        if (wanted > cap)
+        {
+            wanted = cap;
+        }
+
+        if (wanted - record.Expires >= options.TokenLifetime / 2)
+        {
+            await services.Tokens!.ExtendTokenAsync(record.TokenHash, wanted, now, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A new random token (20 bytes as 40 lowercase hex characters, as WildDuck).</summary>

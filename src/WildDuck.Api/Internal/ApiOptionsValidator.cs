@@ -25,9 +25,9 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:WebmailAccessToken must have at least 16 characters.");
         }
 
-        if (options.TokenLifetime <= TimeSpan.Zero)
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenMaxLifetime < options.TokenLifetime)
         {
-            failures.Add("WildDuck:Api:TokenLifetime must be positive.");
+            failures.Add("WildDuck:Api:TokenLifetime must be positive and TokenMaxLifetime at least as long.");
         }
 
         if (options.MaxJsonBodySize <= 0 || options.MaxUploadSize < 0)

@@ -45,6 +45,12 @@ public interface IAccessTokenStore
     /// <summary>Gets a token by hash; null when unknown or expired at <paramref name="now"/>.</summary>
     Task<AccessTokenRecord?> GetTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Moves the expiry of an unexpired token to <paramref name="expires"/> (sliding expiry on use);
+    /// false when the token is unknown or already expired at <paramref name="now"/>.
+    /// </summary>
+    Task<bool> ExtendTokenAsync(string tokenHash, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a token; false when it did not exist.</summary>
     Task<bool> DeleteTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
 
