@@ -246,4 +246,41 @@ public sealed class AuthTests : IClassFixture<ApiHost>
         (await _api.CallAsync(HttpMethod.Get, "/users/me", old)).Status.Should().Be(HttpStatusCode.OK);
         (await store.GetTokenAsync(AccessTokens.Hash(old), now.AddDays(2))).Should().BeNull("the maximum lifetime caps the slide");
     }
+
+    [Fact]
+    public async Task Requests_are_counted_by_route_and_status()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(string Route, int Status)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "WildDuck.Api" && instrument.Name == "wildduck.api.requests")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? route = null;
+            int status = 0;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "route")
+                {
+                    route = (string?)tag.Value;
+                }
+                else if (tag.Key == "status")
+                {
+                    status = (int)tag.Value!;
+                }
+            }
+
+            seen.Add((route ?? string.Empty, status));
+        });
+        listener.Start();
+
+        await _api.CallAsync(HttpMethod.Get, "/health", token: null);
+        await _api.CallAsync(HttpMethod.Get, "/users", token: null);
+        seen.Should().Contain(("health", 200)).And.Contain(("listUsers", 401));
+    }
 }

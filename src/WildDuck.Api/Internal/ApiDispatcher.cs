@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,7 @@ internal static partial class ApiDispatcher
     private static async Task InvokeAsync(HttpContext context, ApiRoute route, ApiServices services)
     {
         var aborted = context.RequestAborted;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             var caller = await CallerAsync(context, route, services).ConfigureAwait(false);
@@ -69,6 +71,10 @@ internal static partial class ApiDispatcher
             }
 
             await ApiJson.WriteAsync(context, error.Status, ApiJson.Error(error), aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ApiMetrics.Answered(route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
