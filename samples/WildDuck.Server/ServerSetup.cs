@@ -4,6 +4,7 @@ using System.IO;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WildDuck.Api;
 using WildDuck.Hosting;
 using WildDuck.Imap;
 using WildDuck.Lmtp;
@@ -84,6 +85,14 @@ internal static class ServerSetup
         if (!string.IsNullOrWhiteSpace(section["Redis:Configuration"]))
         {
             wildDuck.UseRedis(o => section.GetSection("Redis").Bind(o));
+        }
+
+        // The HTTP API on its own Kestrel listener (docs/api.md): WildDuck__Api__Host (default
+        // 127.0.0.1), WildDuck__Api__Port (default 8080), WildDuck__Api__AccessToken for root access;
+        // WildDuck__Api__Enabled=false turns it off.
+        if (section.GetValue("Api:Enabled", true))
+        {
+            wildDuck.AddApiServer(o => section.GetSection("Api").Bind(o));
         }
 
         builder.Services.AddHostedService<StoreMaintenanceService>();

@@ -272,5 +272,21 @@ internal static class SqliteSchema
             DELETE FROM search_pending WHERE rid = old.rid;
         END;
         """,
+
+        // Version 5: API access tokens issued by POST /authenticate (WildDuck keeps them in Redis as
+        // tn:token:<sha256>, reference §8.2). Only the SHA-256 of a token is stored; auth_version
+        // ties the token to the user's password so a change revokes it; deleting the user deletes them.
+        """
+        CREATE TABLE access_tokens (
+            hash TEXT PRIMARY KEY,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            auth_version INTEGER NOT NULL,
+            created INTEGER NOT NULL,
+            expires INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX access_tokens_user ON access_tokens(user_id);
+        CREATE INDEX access_tokens_expires ON access_tokens(expires);
+        """,
     };
 }

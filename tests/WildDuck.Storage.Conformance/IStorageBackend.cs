@@ -40,4 +40,7 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>Consistency checks.</summary>
     IStoreMaintenance Maintenance { get; }
+
+    /// <summary>API access tokens; null when the backend does not implement them (the tests skip).</summary>
+    IAccessTokenStore? AccessTokens => null;
 }

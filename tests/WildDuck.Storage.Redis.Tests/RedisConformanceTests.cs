@@ -210,6 +210,8 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
 
         public IOutboundQueue Outbound => _store;
 
+        public IAccessTokenStore AccessTokens => _store;
+
         public IStoreMaintenance Maintenance => _store;
 
         public async ValueTask DisposeAsync()

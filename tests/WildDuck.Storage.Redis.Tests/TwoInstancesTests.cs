@@ -346,6 +346,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             // the test would pass without Redis; switched off, only the Redis notifier can wake A in time.
             start.Environment["WildDuck__Sqlite__CrossProcessNotifyInterval"] = "00:00:00";
             start.Environment["WildDuck__Security__AllowInsecureAuth"] = "true";
+            start.Environment["WildDuck__Api__Port"] = "0"; // two instances: any free port each
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             start.Environment["DOTNET_ENVIRONMENT"] = "Production";
             return start;

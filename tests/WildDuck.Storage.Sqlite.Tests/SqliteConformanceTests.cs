@@ -41,6 +41,8 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
 
         public IStoreMaintenance Maintenance => _store;
 
+        public IAccessTokenStore AccessTokens => _store;
+
         public ValueTask DisposeAsync()
         {
             _store.Dispose();

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+using System;
+
+namespace WildDuck.Api;
+
+/// <summary>
+/// Options of the HTTP API (configuration section <c>WildDuck:Api</c> in the sample host, e.g.
+/// <c>WildDuck__Api__AccessToken</c>). Every limit states its default and what it protects.
+/// </summary>
+public sealed class ApiOptions
+{
+    /// <summary>
+    /// The static root token (<c>X-Access-Token</c> header, <c>Authorization: Bearer</c> or
+    /// <c>?accessToken=</c>). Null (the default) disables root access over HTTP: only user tokens
+    /// from <c>POST /authenticate</c> work. Use at least 32 random characters.
+    /// </summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>
+    /// A static token with the <c>webmail</c> role: profiles (except root-only fields), addresses,
+    /// mailboxes and messages of every user; no user creation, listing, resolution or deletion.
+    /// Null (the default) disables it.
+    /// </summary>
+    public string? WebmailAccessToken { get; set; }
+
+    /// <summary>
+    /// How long a token from <c>POST /authenticate</c> stays valid without use; each use extends it
+    /// (written at most once per half of this). Default 14 days (WildDuck's token TTL).
+    /// </summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// The longest a token lives from its issue however often it is used. Default 180 days
+    /// (WildDuck's token lifetime); bounds the damage of a stolen token that keeps being used.
+    /// </summary>
+    public TimeSpan TokenMaxLifetime { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>Largest JSON request body in bytes; larger bodies get 413. Default 1 MiB (bounds parsing memory).</summary>
+    public int MaxJsonBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Largest message upload (<c>POST …/messages</c>) in bytes; larger bodies get 413. Default 0:
+    /// the store's <c>Messages.MaxMessageSize</c> (64 MiB) applies.
+    /// </summary>
+    public long MaxUploadSize { get; set; }
+
+    /// <summary>Page size when a list request gives no <c>limit</c>. Default 20 (WildDuck).</summary>
+    public int DefaultPageSize { get; set; } = 20;
+
+    /// <summary>Largest <c>limit</c> a list request may ask for. Default 250 (WildDuck); bounds the work per request.</summary>
+    public int MaxPageSize { get; set; } = 250;
+
+    /// <summary>Address the self-hosted API server (<c>AddApiServer</c>) binds to. Default 127.0.0.1 (loopback only).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port of the self-hosted API server; 0 picks a free port. Default 8080 (WildDuck).</summary>
+    public int Port { get; set; } = 8080;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using WildDuck.Api.Internal;
+using WildDuck.Storage;
+using WildDuck.Storage.Security;
+
+namespace WildDuck.Api.Endpoints;
+
+/// <summary><c>POST /authenticate</c> and <c>DELETE /authenticate</c> (reference §8.2, §7.2).</summary>
+internal static class AuthEndpoints
+{
+    private static readonly string[] Scopes = { AuthenticationScope.Master, AuthenticationScope.Imap, AuthenticationScope.Pop3, AuthenticationScope.Smtp };
+
+    public static IEnumerable<ApiRoute> Routes()
+    {
+        yield return new ApiRoute("POST", "/authenticate", "authenticate", "Authentication",
+            "Checks a username and password; with token=true issues a user token (master scope)", RouteAccess.Public, AuthenticateAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = new FieldSpec[]
+            {
+                new("username", FieldType.String, "Username or one of the user's addresses") { Required = true, MaxLength = 256 },
+                new("password", FieldType.String, "The password") { Required = true, MaxLength = 256 },
+                new("scope", FieldType.String, "Required scope (default master)") { Allowed = Scopes },
+                new("token", FieldType.Boolean, "Issue an access token (master scope only; default false)"),
+                new("protocol", FieldType.String, "Protocol name for logs (default API)") { MaxLength = 64 },
+                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
+                new("ip", FieldType.String, "Client IP for the per-IP rate limit; honoured for root and webmail tokens only") { MaxLength = 64 },
+            },
+        };
+
+        yield return new ApiRoute("POST", "/preauth", "preauth", "Authentication",
+            "Checks that a user exists and may use a scope, without a password (for a webmail's login form)", RouteAccess.Service, PreauthAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = new FieldSpec[]
+            {
+                new("username", FieldType.String, "Username or one of the user's addresses") { Required = true, MaxLength = 256 },
+                new("scope", FieldType.String, "Required scope (default master)") { Allowed = Scopes },
+                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
+                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
+            },
+        };
+
+        yield return new ApiRoute("DELETE", "/authenticate", "deleteAuthentication", "Authentication",
+            "Revokes the user token of this request", RouteAccess.UserToken, RevokeAsync);
+    }
+
+    private static async Task AuthenticateAsync(ApiCall call)
+    {
+        var input = call.Input;
+        var scope = input.String("scope") ?? AuthenticationScope.Master;
+        bool wantToken = input.Flag("token");
+        if (wantToken && scope != AuthenticationScope.Master)
+        {
+            throw ApiException.Validation("token", "tokens are issued for the master scope only");
+        }
+
+        // Only a trusted caller (a webmail server logging its users in) may say which IP the login
+        // comes from; anyone else would use it to dodge the per-IP failure limit.
+        var connection = call.Http.Connection.RemoteIpAddress?.ToString();
+        var remote = call.Caller.Role is ApiRole.Root or ApiRole.Webmail ? input.String("ip") ?? connection : connection;
+        var result = await call.Services.Authenticator.AuthenticateAsync(input.String("username")!, input.String("password")!, new AuthenticationContext(scope, remote), call.Aborted).ConfigureAwait(false);
+        switch (result.Failure)
+        {
+            case AuthenticationFailure.None:
+                break;
+            case AuthenticationFailure.RateLimited:
+                throw new ApiException(429, "RateLimitedError", "Authentication was rate limited") { RetryAfter = result.RetryAfter };
+            case AuthenticationFailure.ScopeDisabled:
+                throw new ApiException(403, "InvalidAuthScope", "Access to requested service disabled");
+            default:
+                // Unknown user, wrong password, disabled and suspended look the same to the caller.
+                throw new ApiException(403, "AuthFailed", "Authentication failed");
+        }
+
+        var user = result.User!;
+        var body = new JsonObject
+        {
+            ["id"] = user.Id.ToString(),
+            ["username"] = user.Username,
+            ["address"] = user.Address,
+            ["scope"] = scope,
+            ["require2fa"] = false,
+            ["requirePasswordChange"] = false,
+        };
+
+        if (wantToken)
+        {
+            var tokens = call.Services.Tokens ?? throw new ApiException(503, "TokensUnavailable", "The store does not keep access tokens");
+            var now = call.Services.Time.GetUtcNow();
+            var token = AccessTokens.Generate();
+            await tokens.CreateTokenAsync(
+                new AccessTokenRecord
+                {
+                    TokenHash = AccessTokens.Hash(token),
+                    User = user.Id,
+                    Role = "user",
+                    AuthVersion = user.AuthVersion,
+                    Created = now,
+                    Expires = now + call.Services.Options.TokenLifetime,
+                },
+                call.Aborted).ConfigureAwait(false);
+
+            // Expired tokens are purged here, where they are created, so the table stays bounded.
+            await tokens.DeleteExpiredTokensAsync(now, call.Aborted).ConfigureAwait(false);
+            body["token"] = token;
+            body["expires"] = ApiJson.Date(now + call.Services.Options.TokenLifetime);
+        }
+
+        await call.OkAsync(body).ConfigureAwait(false);
+    }
+
+    private static async Task PreauthAsync(ApiCall call)
+    {
+        var scope = call.Input.String("scope") ?? AuthenticationScope.Master;
+        var user = await call.Services.Users.FindUserAsync(call.Input.String("username")!, call.Aborted).ConfigureAwait(false);
+        if (user is null || user.Disabled || user.Suspended)
+        {
+            throw new ApiException(403, "AuthFailed", "Authentication failed");
+        }
+
+        foreach (var disabled in user.DisabledScopes)
+        {
+            if (string.Equals(disabled, scope, StringComparison.Ordinal))
+            {
+                throw new ApiException(403, "InvalidAuthScope", "Access to requested service disabled");
+            }
+        }
+
+        await call.OkAsync(new JsonObject
+        {
+            ["id"] = user.Id.ToString(),
+            ["username"] = user.Username,
+            ["address"] = user.Address,
+            ["scope"] = scope,
+            ["require2fa"] = false,
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task RevokeAsync(ApiCall call)
+    {
+        await call.Services.Tokens!.DeleteTokenAsync(call.Caller.TokenHash!, call.Aborted).ConfigureAwait(false);
+        await call.OkAsync().ConfigureAwait(false);
+    }
+}

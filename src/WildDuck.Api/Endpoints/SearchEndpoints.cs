@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using WildDuck.Api.Internal;
+using WildDuck.Storage;
+using WildDuck.Storage.Search;
+
+namespace WildDuck.Api.Endpoints;
+
+/// <summary><c>GET /users/:user/search</c> with WildDuck's flat parameters (reference §8.5).</summary>
+internal static class SearchEndpoints
+{
+    private const string SearchCursor = "search";
+
+    public static IEnumerable<ApiRoute> Routes()
+    {
+        yield return new ApiRoute("GET", "/users/{user}/search", "searchMessages", "Messages",
+            "Searches messages in one mailbox or all; newest UID first within each mailbox", RouteAccess.UserData, SearchAsync)
+        {
+            Paged = true,
+            Query = new FieldSpec[]
+            {
+                new("mailbox", FieldType.String, "Only this mailbox (id); default every mailbox") { MaxLength = 24 },
+                new("searchable", FieldType.Boolean, "Without mailbox: leave out Junk and Trash"),
+                new("query", FieldType.String, "Text anywhere in the headers or body (substring)") { MinLength = 1, MaxLength = 256 },
+                new("from", FieldType.String, "Substring of From") { MinLength = 1, MaxLength = 256 },
+                new("to", FieldType.String, "Substring of To or Cc") { MinLength = 1, MaxLength = 256 },
+                new("subject", FieldType.String, "Substring of Subject") { MinLength = 1, MaxLength = 256 },
+                new("unseen", FieldType.Boolean, "true: only unseen; false: only seen"),
+                new("flagged", FieldType.Boolean, "true: only flagged; false: only unflagged"),
+                new("minSize", FieldType.Integer, "Smallest size in bytes") { Min = 0 },
+                new("maxSize", FieldType.Integer, "Largest size in bytes") { Min = 0 },
+                new("datestart", FieldType.String, "Received on or after this date (YYYY-MM-DD)") { MaxLength = 10 },
+                new("dateend", FieldType.String, "Received before this date (YYYY-MM-DD)") { MaxLength = 10 },
+            },
+        };
+    }
+
+    private static SearchKey BuildQuery(ApiInput input)
+    {
+        var keys = new List<SearchKey>();
+        if (input.String("query") is { } text)
+        {
+            keys.Add(new TextKey(text, IncludeHeaders: true));
+        }
+
+        if (input.String("from") is { } from)
+        {
+            keys.Add(new HeaderKey(AddressField.From, from));
+        }
+
+        if (input.String("to") is { } to)
+        {
+            keys.Add(new OrKey(new HeaderKey(AddressField.To, to), new HeaderKey(AddressField.Cc, to)));
+        }
+
+        if (input.String("subject") is { } subject)
+        {
+            keys.Add(new HeaderKey(AddressField.Subject, subject));
+        }
+
+        if (input.Boolean("unseen") is { } unseen)
+        {
+            keys.Add(new FlagKey(MessageFlags.Seen, !unseen));
+        }
+
+        if (input.Boolean("flagged") is { } flagged)
+        {
+            keys.Add(new FlagKey(MessageFlags.Flagged, flagged));
+        }
+
+        if (input.Integer("minSize") is { } min && min > 0)
+        {
+            keys.Add(new SizeKey(min - 1, Larger: true));
+        }
+
+        if (input.Integer("maxSize") is { } max)
+        {
+            keys.Add(new SizeKey(max + 1, Larger: false));
+        }
+
+        if (input.String("datestart") is { } start)
+        {
+            keys.Add(new DateKey(DateField.Internal, DateComparison.Since, ParseDate(start, "datestart")));
+        }
+
+        if (input.String("dateend") is { } end)
+        {
+            keys.Add(new DateKey(DateField.Internal, DateComparison.Before, ParseDate(end, "dateend")));
+        }
+
+        return keys.Count switch
+        {
+            0 => AllKey.Instance,
+            1 => keys[0],
+            _ => new AndKey(keys),
+        };
+    }
+
+    private static DateOnly ParseDate(string text, string field) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw ApiException.Validation(field, "must be a date (YYYY-MM-DD)");
+
+    /// <summary>
+    /// A result's position: mailbox id, then the UID zero-padded and inverted so that ordinal order
+    /// is "mailboxes by id, newest UID first" and a cursor can be compared without a lookup.
+    /// </summary>
+    private static string Key(MailboxRecord mailbox, uint uid) =>
+        mailbox.Id.ToString() + ":" + (uint.MaxValue - uid).ToString("D10", CultureInfo.InvariantCulture);
+
+    private static async Task SearchAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var query = BuildQuery(call.Input);
+        IReadOnlyList<MailboxRecord> mailboxes;
+        if (call.Input.String("mailbox") is { } mailboxText)
+        {
+            if (!MailboxId.TryParse(mailboxText, out var id))
+            {
+                throw ApiException.Validation("mailbox", "must be a mailbox id");
+            }
+
+            mailboxes = new[] { await call.Services.Mailboxes.GetMailboxAsync(user.Id, id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.MailboxNotFound() };
+        }
+        else
+        {
+            var all = new List<MailboxRecord>();
+            bool searchable = call.Input.Flag("searchable");
+            foreach (var mailbox in await call.Services.Mailboxes.ListMailboxesAsync(user.Id, call.Aborted).ConfigureAwait(false))
+            {
+                if (!searchable || mailbox.SpecialUse is not (SpecialUse.Junk or SpecialUse.Trash))
+                {
+                    all.Add(mailbox);
+                }
+            }
+
+            mailboxes = all;
+        }
+
+        var matches = new List<(MailboxRecord Mailbox, uint Uid, string Key)>();
+        foreach (var mailbox in mailboxes)
+        {
+            foreach (var uid in await call.Services.Messages.SearchAsync(user.Id, mailbox.Id, query, call.Aborted).ConfigureAwait(false))
+            {
+                matches.Add((mailbox, uid, Key(mailbox, uid)));
+            }
+        }
+
+        matches.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var page = Pager.Slice(matches, static m => m.Key, string.CompareOrdinal, SearchCursor, call);
+
+        var results = new JsonArray();
+        var byMailbox = new Dictionary<MailboxId, (MailboxRecord Mailbox, List<uint> Uids)>();
+        foreach (var match in page.Items)
+        {
+            if (!byMailbox.TryGetValue(match.Mailbox.Id, out var group))
+            {
+                group = (match.Mailbox, new List<uint>());
+                byMailbox[match.Mailbox.Id] = group;
+            }
+
+            group.Uids.Add(match.Uid);
+        }
+
+        var items = new Dictionary<(MailboxId, uint), JsonObject>();
+        foreach (var (mailbox, uids) in byMailbox.Values)
+        {
+            foreach (var (uid, item) in await MessageEndpoints.ListItemsAsync(call, user, mailbox, uids).ConfigureAwait(false))
+            {
+                items[(mailbox.Id, uid)] = item;
+            }
+        }
+
+        foreach (var match in page.Items)
+        {
+            if (items.Remove((match.Mailbox.Id, match.Uid), out var item))
+            {
+                results.Add((JsonNode)item);
+            }
+        }
+
+        await call.OkAsync(Pager.Response(page, call, results)).ConfigureAwait(false);
+    }
+}

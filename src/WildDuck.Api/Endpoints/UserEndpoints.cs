@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using WildDuck.Api.Internal;
+using WildDuck.Storage;
+using WildDuck.Storage.Security;
+
+namespace WildDuck.Api.Endpoints;
+
+/// <summary>Users (reference §8.3 "Users").</summary>
+internal static class UserEndpoints
+{
+    private const string UsersCursor = "users";
+
+    /// <summary>
+    /// How many earlier page starts a users cursor remembers for <c>previous</c>; the store lists
+    /// users forward only, so going back further returns to the first page.
+    /// </summary>
+    private const int CursorHistory = 16;
+
+    private static readonly string[] Scopes = { "imap", "pop3", "smtp" };
+
+    private static readonly FieldSpec[] ProfileFields =
+    {
+        new("name", FieldType.String, "Display name") { MaxLength = 256 },
+        new("language", FieldType.String, "Language code for default folder names") { MaxLength = 20 },
+        new("retention", FieldType.Integer, "Default retention for new mailboxes in ms (0 = none)") { Min = 0, Max = 100L * 365 * 24 * 3600 * 1000 },
+        new("spamLevel", FieldType.Integer, "Spam threshold 0-100") { Min = 0, Max = 100 },
+    };
+
+    public static IEnumerable<ApiRoute> Routes()
+    {
+        yield return new ApiRoute("GET", "/users", "listUsers", "Users", "Lists users by username", RouteAccess.Root, ListAsync) { Paged = true };
+
+        yield return new ApiRoute("POST", "/users", "createUser", "Users", "Creates a user with the default mailboxes", RouteAccess.Root, CreateAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = Concat(
+                new FieldSpec[]
+                {
+                    new("username", FieldType.String, "Username (lowercase letters, digits, dots; or an address)") { Required = true, MaxLength = 128 },
+                    new("password", FieldType.String, "Password; omit to create a user without password login") { MinLength = 1, MaxLength = 256 },
+                    new("address", FieldType.String, "Main address (default: the username at the email domain)") { MinLength = 3, MaxLength = 256 },
+                    new("emptyAddress", FieldType.Boolean, "Create the user without any address"),
+                    new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default)") { Min = 0 },
+                },
+                ProfileFields),
+        };
+
+        yield return new ApiRoute("GET", "/users/resolve/{username}", "resolveUser", "Users", "Resolves a username or address to a user id", RouteAccess.Root, ResolveAsync);
+
+        yield return new ApiRoute("GET", "/users/{user}", "getUser", "Users", "Gets a user with limits and usage", RouteAccess.UserData, GetAsync);
+
+        yield return new ApiRoute("PUT", "/users/{user}", "updateUser", "Users", "Updates a user; quota, disabled, suspended and disabledScopes need root", RouteAccess.UserData, UpdateAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = Concat(
+                new FieldSpec[]
+                {
+                    new("password", FieldType.String, "New password (revokes the user's tokens)") { MinLength = 1, MaxLength = 256 },
+                    new("existingPassword", FieldType.String, "The current password; required for a password change without the root token") { MaxLength = 256 },
+                    new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default); root only") { Min = 0 },
+                    new("disabled", FieldType.Boolean, "Disable login; root only"),
+                    new("suspended", FieldType.Boolean, "Suspend (no login, tokens revoked); root only"),
+                    new("disabledScopes", FieldType.StringArray, "Protocols the user may not use; root only") { Allowed = Scopes, MaxItems = 3 },
+                },
+                ProfileFields),
+        };
+
+        yield return new ApiRoute("DELETE", "/users/{user}", "deleteUser", "Users", "Deletes a user with all its mail", RouteAccess.Root, DeleteAsync);
+    }
+
+    private static FieldSpec[] Concat(FieldSpec[] first, FieldSpec[] second)
+    {
+        var all = new FieldSpec[first.Length + second.Length];
+        first.CopyTo(all, 0);
+        second.CopyTo(all, first.Length);
+        return all;
+    }
+
+    private static async Task ListAsync(ApiCall call)
+    {
+        // Position: the username the page starts after ("" = the beginning), then earlier page starts.
+        string after = string.Empty;
+        var history = new List<string>();
+        var cursor = call.Input.String("next") is { } next ? (Text: next, Field: "next") : call.Input.String("previous") is { } previous ? (Text: previous, Field: "previous") : default;
+        if (cursor.Text is not null)
+        {
+            var lines = Cursor.Decode(UsersCursor, cursor.Text, cursor.Field).Split('\n');
+            after = lines[0];
+            history.AddRange(lines[1..]);
+        }
+
+        int limit = call.PageLimit;
+        var users = await call.Services.Users.ListUsersAsync(limit + 1, after.Length == 0 ? null : after, call.Aborted).ConfigureAwait(false);
+        bool more = users.Count > limit;
+        var results = new JsonArray();
+        for (int i = 0; i < users.Count && i < limit; i++)
+        {
+            results.Add((JsonNode)Summary(users[i], call.Services));
+        }
+
+        string? nextCursor = null;
+        if (more)
+        {
+            var chain = new List<string> { users[limit - 1].Username, after };
+            chain.AddRange(history);
+            nextCursor = Cursor.Encode(UsersCursor, string.Join('\n', chain.GetRange(0, Math.Min(chain.Count, CursorHistory + 1))));
+        }
+
+        string? previousCursor = after.Length == 0 ? null : Cursor.Encode(UsersCursor, string.Join('\n', history.Count == 0 ? new List<string> { string.Empty } : history));
+        var page = new Page<UserRecord>(users, -1, nextCursor, previousCursor);
+        var body = Pager.Response(page, call, results);
+
+        // The store does not count users cheaply; total is the number of results on this page.
+        body["total"] = results.Count;
+        await call.OkAsync(body).ConfigureAwait(false);
+    }
+
+    private static async Task CreateAsync(ApiCall call)
+    {
+        var input = call.Input;
+        var request = new CreateUserRequest
+        {
+            Username = input.String("username")!,
+            Password = input.String("password"),
+            Address = input.String("address"),
+            EmptyAddress = input.Flag("emptyAddress"),
+            Name = input.String("name"),
+            Quota = input.Integer("quota") ?? 0,
+            Retention = StorageCalls.Retention(input.Integer("retention")),
+            SpamLevel = (int)(input.Integer("spamLevel") ?? 50),
+            Language = input.String("language"),
+        };
+
+        var user = await StorageCalls.MapAsync(
+            () => call.Services.Users.CreateUserAsync(request, call.Aborted),
+            error => error switch
+            {
+                StorageError.AlreadyExists => new ApiException(409, "UserExistsError", "This username or address already exists"),
+                StorageError.Invalid => ApiException.Validation(request.Address is null ? "username" : "address", "is not a valid username or address"),
+                _ => null,
+            }).ConfigureAwait(false);
+        await call.OkAsync(new JsonObject { ["id"] = user.Id.ToString() }).ConfigureAwait(false);
+    }
+
+    private static async Task ResolveAsync(ApiCall call)
+    {
+        var user = await call.Services.Users.FindUserAsync(call.Route("username"), call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        await call.OkAsync(new JsonObject { ["id"] = user.Id.ToString() }).ConfigureAwait(false);
+    }
+
+    private static async Task GetAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var body = Summary(user, call.Services);
+        body["language"] = user.Language;
+        body["retention"] = user.Retention is { } retention ? (long)retention.TotalMilliseconds : false;
+        body["spamLevel"] = user.SpamLevel;
+        body["disabledScopes"] = ApiJson.Strings(user.DisabledScopes);
+        body["targets"] = ApiJson.Strings(user.ForwardTargets);
+        body["hasPasswordSet"] = user.PasswordHash.Length > 0;
+        body["created"] = ApiJson.Date(user.Created);
+        await call.OkAsync(body).ConfigureAwait(false);
+    }
+
+    private static JsonObject Summary(UserRecord user, ApiServices services) => new()
+    {
+        ["id"] = user.Id.ToString(),
+        ["username"] = user.Username,
+        ["name"] = user.Name ?? string.Empty,
+        ["address"] = user.Address,
+        ["limits"] = new JsonObject
+        {
+            ["quota"] = new JsonObject
+            {
+                ["allowed"] = user.Quota > 0 ? user.Quota : services.WildDuck.Users.DefaultQuota,
+                ["used"] = user.StorageUsed,
+            },
+        },
+        ["disabled"] = user.Disabled,
+        ["suspended"] = user.Suspended,
+    };
+
+    private static async Task UpdateAsync(ApiCall call)
+    {
+        var input = call.Input;
+        var user = await call.UserAsync().ConfigureAwait(false);
+        if (input.Has("quota") || input.Has("disabled") || input.Has("suspended") || input.Has("disabledScopes"))
+        {
+            call.RequireRoot();
+        }
+
+        string? passwordHash = null;
+        if (input.String("password") is { } password)
+        {
+            if (password.Length == 0)
+            {
+                throw ApiException.Validation("password", "must not be empty");
+            }
+
+            if (!call.IsRoot || input.Has("existingPassword"))
+            {
+                var existing = input.String("existingPassword") ?? throw ApiException.Validation("existingPassword", "is required to change the password");
+                if (call.Services.PasswordHasher.Verify(existing, user.PasswordHash) == PasswordVerification.Failed)
+                {
+                    throw new ApiException(403, "AuthFailed", "Password verification failed");
+                }
+            }
+
+            passwordHash = call.Services.PasswordHasher.Hash(password);
+        }
+
+        var update = new UserUpdate
+        {
+            Name = input.String("name"),
+            Language = input.String("language"),
+            Retention = input.Has("retention") ? TimeSpan.FromMilliseconds(input.Integer("retention")!.Value) : null,
+            SpamLevel = (int?)input.Integer("spamLevel"),
+            Quota = input.Integer("quota"),
+            Disabled = input.Boolean("disabled"),
+            Suspended = input.Boolean("suspended"),
+            DisabledScopes = input.Strings("disabledScopes"),
+            PasswordHash = passwordHash,
+        };
+        _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        await call.OkAsync().ConfigureAwait(false);
+    }
+
+    private static async Task DeleteAsync(ApiCall call)
+    {
+        var id = call.UserIdFromRoute();
+        if (!await call.Services.Users.DeleteUserAsync(id, call.Aborted).ConfigureAwait(false))
+        {
+            throw ApiException.UserNotFound();
+        }
+
+        await call.OkAsync().ConfigureAwait(false);
+    }
+}

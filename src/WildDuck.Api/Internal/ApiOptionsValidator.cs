@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace WildDuck.Api.Internal;
+
+/// <summary>Refuses API options that cannot work, at start.</summary>
+internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+{
+    /// <summary>A static token shorter than this is too easy to guess.</summary>
+    private const int MinimumTokenLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, ApiOptions options)
+    {
+        var failures = new List<string>();
+        if (options.AccessToken is { Length: > 0 and < MinimumTokenLength })
+        {
+            failures.Add("WildDuck:Api:AccessToken must have at least 16 characters.");
+        }
+
+        if (options.WebmailAccessToken is { Length: > 0 and < MinimumTokenLength })
+        {
+            failures.Add("WildDuck:Api:WebmailAccessToken must have at least 16 characters.");
+        }
+
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenMaxLifetime < options.TokenLifetime)
+        {
+            failures.Add("WildDuck:Api:TokenLifetime must be positive and TokenMaxLifetime at least as long.");
+        }
+
+        if (options.MaxJsonBodySize <= 0 || options.MaxUploadSize < 0)
+        {
+            failures.Add("WildDuck:Api:MaxJsonBodySize must be positive and MaxUploadSize not negative.");
+        }
+
+        if (options.MaxPageSize < 1 || options.DefaultPageSize < 1 || options.DefaultPageSize > options.MaxPageSize)
+        {
+            failures.Add("WildDuck:Api:DefaultPageSize must be between 1 and MaxPageSize.");
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add("WildDuck:Api:Port must be between 0 and 65535.");
+        }
+
+        if (options.Host != "localhost" && !IPAddress.TryParse(options.Host, out _))
+        {
+            failures.Add("WildDuck:Api:Host must be an IP address or localhost.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

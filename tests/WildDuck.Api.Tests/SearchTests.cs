@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+using System.Collections.Generic;
+using System.Net.Http;
+using WildDuck.Storage;
+
+namespace WildDuck.Api.Tests;
+
+public sealed class SearchTests : IClassFixture<ApiHost>
+{
+    private readonly ApiHost _api;
+
+    public SearchTests(ApiHost api) => _api = api;
+
+    private static string[] Subjects(JsonObject body) => body["results"]!.AsArray().Select(m => (string)m!["subject"]!).ToArray();
+
+    [Fact]
+    public async Task Flat_parameters_search_one_mailbox_or_all()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var inbox = await _api.InboxAsync(user);
+        var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
+        await _api.DeliverAsync(user, TestMessages.Multipart("Quarterly numbers"));
+        await _api.DeliverAsync(user, TestMessages.Simple("Lunch plans"), flags: MessageFlags.Seen | MessageFlags.Flagged);
+        await _api.DeliverAsync(user, TestMessages.Simple("Old quarterly draft"), "Trash");
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?query=quarterly", token);
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        Subjects(body).Should().BeEquivalentTo(new[] { "Quarterly numbers", "Old quarterly draft" });
+
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?query=quarterly&searchable=true", token);
+        Subjects(body).Should().Equal("Quarterly numbers");
+
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?mailbox=" + trash.Id + "&subject=draft", token);
+        Subjects(body).Should().Equal("Old quarterly draft");
+        ((string)body["results"]![0]!["mailbox"]!).Should().Be(trash.Id.ToString());
+
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?from=carol%40example.com", token);
+        Subjects(body).Should().Equal("Quarterly numbers");
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?to=dave%40example.com", token);
+        Subjects(body).Should().Equal(new[] { "Quarterly numbers" }, "to matches Cc too");
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?flagged=true", token);
+        Subjects(body).Should().Equal("Lunch plans");
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?unseen=true&mailbox=" + inbox.Id, token);
+        Subjects(body).Should().Equal("Quarterly numbers");
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?minSize=1000", token);
+        Subjects(body).Should().Equal("Quarterly numbers");
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?datestart=2000-01-01&dateend=2000-01-02", token);
+        Subjects(body).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Results_page_with_cursors()
+    {
+        var user = await _api.CreateUserAsync();
+        for (int i = 0; i < 5; i++)
+        {
+            await _api.DeliverAsync(user, TestMessages.Simple("paged " + i));
+        }
+
+        var seen = new List<string>();
+        string? next = null;
+        do
+        {
+            var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?subject=paged&limit=2" + (next is null ? string.Empty : "&next=" + next));
+            status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            ((long)body["total"]!).Should().Be(5);
+            seen.AddRange(Subjects(body));
+            next = body["nextCursor"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        }
+        while (next is not null);
+
+        seen.Should().Equal("paged 4", "paged 3", "paged 2", "paged 1", "paged 0");
+    }
+
+    [Fact]
+    public async Task Bad_search_parameters_are_validation_errors()
+    {
+        var user = await _api.CreateUserAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?datestart=yesterday");
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["datestart"].Should().NotBeNull();
+        (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?mailbox=" + MailboxId.NewId());
+        status.Should().Be(HttpStatusCode.NotFound);
+        ((string)body["code"]!).Should().Be("NoSuchMailbox");
+        (status, _) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?q=from:x");
+        status.Should().Be(HttpStatusCode.BadRequest, "the q language is not implemented yet");
+    }
+}
