@@ -54,10 +54,15 @@ internal static class SqliteFaults
             SqliteConnection.ClearAllPools();
             foreach (var suffix in suffixes)
             {
-                File.Delete(databasePath + suffix);
+                // One rename over whatever is at the path: a store retrying meanwhile may have
+                // created a new empty file there between a delete and a move.
                 if (File.Exists(aside + suffix))
                 {
-                    File.Move(aside + suffix, databasePath + suffix);
+                    File.Move(aside + suffix, databasePath + suffix, overwrite: true);
+                }
+                else
+                {
+                    File.Delete(databasePath + suffix);
                 }
             }
         });
