@@ -18,7 +18,7 @@ public static class ApiBuilderExtensions
     /// <summary>
     /// Adds the API's services; map the endpoints into your own web application with
     /// <see cref="ApiEndpointRouteBuilderExtensions.MapWildDuckApi"/>. Needs a storage backend
-    /// (user tokens need one that implements <see cref="IAccessTokenStore"/>, as SQLite does).
+    /// (user tokens need one that implements <see cref="IAccessTokenStore"/>, as SQLite and MongoDB do).
     /// </summary>
     public static IWildDuckBuilder AddApi(this IWildDuckBuilder builder, Action<ApiOptions>? configure = null)
     {

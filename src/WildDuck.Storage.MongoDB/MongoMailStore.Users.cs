@@ -186,6 +186,7 @@ public sealed partial class MongoMailStore
                 await _context.Counters.DeleteOneWithAsync(session, CounterFilter(JournalCounterId(userId)), ct).ConfigureAwait(false);
                 await _context.Filters.DeleteManyWithAsync(session, FiltersOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Autoreplies.DeleteManyWithAsync(session, AutoreplyOfUser(userId), ct).ConfigureAwait(false);
+                await _context.AccessTokens.DeleteManyWithAsync(session, AccessTokensOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Users.DeleteOneWithAsync(usersSession, UserById(userId), ct).ConfigureAwait(false);
                 return true;

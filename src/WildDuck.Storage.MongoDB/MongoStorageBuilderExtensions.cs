@@ -40,6 +40,7 @@ public static class MongoStorageBuilderExtensions
         services.TryAddSingleton<IAutoreplyStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IOutboundQueue>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<MongoMailStore>());
+        services.TryAddSingleton<IAccessTokenStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoJournalWatcher>());
         return builder;

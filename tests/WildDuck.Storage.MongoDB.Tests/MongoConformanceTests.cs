@@ -68,6 +68,8 @@ public class MongoConformanceTests : StorageConformanceTests
 
         public IStoreMaintenance Maintenance => _store;
 
+        public IAccessTokenStore AccessTokens => _store;
+
         public async ValueTask DisposeAsync()
         {
             _store.Dispose();

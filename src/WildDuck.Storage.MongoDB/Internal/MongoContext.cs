@@ -18,7 +18,7 @@ namespace WildDuck.Storage.MongoDB.Internal;
 /// <remarks>
 /// Collections that are not WildDuck's: <c>counters</c> (per-user journal sequences),
 /// <c>autoreplysenders</c> (senders answered within the autoreply interval; WildDuck keeps a Redis
-/// set) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
+/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
 /// </remarks>
 internal sealed class MongoContext : IDisposable
 {
@@ -34,6 +34,7 @@ internal sealed class MongoContext : IDisposable
     public const string AutoreplySendersCollection = "autoreplysenders";
     public const string OutboundCollection = "outbound";
     public const string CountersCollection = "counters";
+    public const string AccessTokensCollection = "accesstokens";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -64,6 +65,7 @@ internal sealed class MongoContext : IDisposable
         AutoreplySenders = Database.GetCollection<AutoreplySenderDocument>(AutoreplySendersCollection);
         Outbound = Database.GetCollection<OutboundDocument>(OutboundCollection);
         Counters = Database.GetCollection<CounterDocument>(CountersCollection);
+        AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
             BucketName = options.AttachmentBucket,
@@ -115,6 +117,8 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<OutboundDocument> Outbound { get; }
 
     public IMongoCollection<CounterDocument> Counters { get; }
+
+    public IMongoCollection<AccessTokenDocument> AccessTokens { get; }
 
     /// <summary>The GridFS bucket of attachments (<c>_id</c> = the 32-byte SHA-256 of the encoded body).</summary>
     public GridFSBucket<byte[]> Attachments { get; }

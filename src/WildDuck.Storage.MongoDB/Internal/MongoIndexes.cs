@@ -106,6 +106,19 @@ internal static partial class MongoIndexes
         Index(Builders<OutboundDocument>.IndexKeys.Ascending("state").Ascending("_id"), "state_entries"),
     ];
 
+    /// <summary>
+    /// Tokens are found by <c>_id</c> (the hash: the built-in index, and the shard key <c>{_id: 1}</c>),
+    /// deleted with their user by <c>user</c>, and dropped by the TTL monitor at <c>expires</c>, which
+    /// also serves the purge <c>{expires: {$lte: now}}</c>.
+    /// </summary>
+    public static IReadOnlyList<CreateIndexModel<AccessTokenDocument>> AccessTokens { get; } =
+    [
+        Index(Builders<AccessTokenDocument>.IndexKeys.Ascending("user"), "user"),
+        new CreateIndexModel<AccessTokenDocument>(
+            Builders<AccessTokenDocument>.IndexKeys.Ascending("expires"),
+            new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -118,6 +131,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.Autoreplies, Autoreplies, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);
