@@ -657,7 +657,7 @@ public sealed partial class MongoMailStore
     /// referenced. Returns the messages actually deleted (without a transaction a concurrent
     /// expunge may have taken some).
     /// </summary>
-    private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, Compensation? undo, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
+    private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, Compensation undo, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
     {
         var deleted = new List<MessageRow>(messages.Count);
         if (s is not null)
@@ -697,8 +697,11 @@ public sealed partial class MongoMailStore
     /// deletes every message of a mailbox in batches of UIDs, each batch releasing its attachment
     /// references, the mailbox counters and the user's <c>storageUsed</c> as it goes (without a
     /// transaction a crash loses no more than one batch's accounting). Writes no journal entries.
+    /// Inside a transaction, the releases on a users or attachments database on another connection
+    /// are deferred to <paramref name="undo"/>'s after-commit steps, so a retried transaction never
+    /// applies them twice.
     /// </summary>
-    internal async Task DeleteMailboxMessagesCoreAsync(IClientSessionHandle? s, ObjectId user, ObjectId mailbox, CancellationToken ct)
+    internal async Task DeleteMailboxMessagesCoreAsync(IClientSessionHandle? s, Compensation undo, ObjectId user, ObjectId mailbox, CancellationToken ct)
     {
         long after = 0;
         while (true)
@@ -710,10 +713,10 @@ public sealed partial class MongoMailStore
                 return;
             }
 
-            var deleted = await DeleteRowsAsync(s, null, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
+            var deleted = await DeleteRowsAsync(s, undo, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
             var (size, unseen, _) = Summarize(deleted);
             await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(user, mailbox), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
-            await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(user), StorageUsedUpdate(-size), null, ct).ConfigureAwait(false);
+            await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(user), StorageUsedUpdate(-size), null, ct), null).ConfigureAwait(false);
             after = batch[^1].Uid;
         }
     }
@@ -774,20 +777,21 @@ public sealed partial class MongoMailStore
     /// <summary>
     /// A step on a database that may be on another connection: without a transaction it runs now
     /// and registers <paramref name="inverse"/> (when given); inside a transaction it runs in it
-    /// when the database shares the connection, and otherwise after the commit (or, without a
-    /// <paramref name="undo"/> to defer to, now).
+    /// when the database shares the connection, and otherwise after the commit (never inside an
+    /// attempt that the driver may retry, which would apply it twice).
     /// </summary>
-    private static async Task StepAsync(IClientSessionHandle? s, Compensation? undo, IClientSessionHandle? sessionForStep, Func<IClientSessionHandle?, Task> step, Func<Task>? inverse)
+    internal static async Task StepAsync(IClientSessionHandle? s, Compensation undo, IClientSessionHandle? sessionForStep, Func<IClientSessionHandle?, Task> step, Func<Task>? inverse)
     {
+        ArgumentNullException.ThrowIfNull(undo);
         if (s is null)
         {
             await step(null).ConfigureAwait(false);
             if (inverse is not null)
             {
-                undo?.Add(inverse);
+                undo.Add(inverse);
             }
         }
-        else if (sessionForStep is not null || undo is null)
+        else if (sessionForStep is not null)
         {
             await step(sessionForStep).ConfigureAwait(false);
         }

@@ -157,13 +157,15 @@ public sealed partial class MongoMailStore
     /// Order (the same with or without a transaction; without one, a failed deletion is completed
     /// by deleting the user again): the addresses first (no new mail is routed to the user), then
     /// each mailbox's messages (releasing quota and attachment references), the mailboxes, threads,
-    /// journal, filters, autoreply, and the user document last.
+    /// journal, filters, autoreply, and the user document last. In a transaction with the users
+    /// database on another connection, its quota releases and the user document's deletion run
+    /// after the commit (a retried attempt must not find the user already gone).
     /// </remarks>
     public async Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default)
     {
         var userId = MongoIds.ToObjectId(id);
-        var deleted = await RunAsync(
-            async (session, ct) =>
+        var deleted = await RunCompensatedAsync(
+            async (session, undo, ct) =>
             {
                 var usersSession = UsersSession(session);
                 if (!await UserExistsAsync(session, userId, ct).ConfigureAwait(false))
@@ -177,7 +179,7 @@ public sealed partial class MongoMailStore
                     .ToListAsync(ct).ConfigureAwait(false);
                 foreach (var mailbox in mailboxes)
                 {
-                    await DeleteMailboxMessagesAsync(session, userId, mailbox, ct).ConfigureAwait(false);
+                    await DeleteMailboxMessagesAsync(session, undo, userId, mailbox, ct).ConfigureAwait(false);
                 }
 
                 await _context.Mailboxes.DeleteManyWithAsync(session, MailboxesOfUser(userId), ct).ConfigureAwait(false);
@@ -187,7 +189,7 @@ public sealed partial class MongoMailStore
                 await _context.Filters.DeleteManyWithAsync(session, FiltersOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Autoreplies.DeleteManyWithAsync(session, AutoreplyOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
-                await _context.Users.DeleteOneWithAsync(usersSession, UserById(userId), ct).ConfigureAwait(false);
+                await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
