@@ -868,16 +868,21 @@ public sealed partial class MongoMailStore
     /// </summary>
     private async Task<(uint FirstUid, long ModSeq, MailboxDocument Before)> AllocateUidsAsync(IClientSessionHandle? s, ObjectId u, ObjectId mb, int count, CancellationToken ct)
     {
+        // The UID bound is part of the filter: a mailbox that has run out is not incremented at
+        // all (without a transaction nothing would take an increment past 2^32 - 1 back, and every
+        // later read would show a wrapped UIDNEXT).
         var before = await _context.Mailboxes.FindOneAndUpdateWithAsync(
             s,
-            MailboxFilter(u, mb),
+            AllocateUidsFilter(u, mb, count),
             AllocateUidsUpdate(count),
             new FindOneAndUpdateOptions<MailboxDocument> { ReturnDocument = ReturnDocument.Before },
-            ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-        if (before.UidNext + count > uint.MaxValue)
+            ct).ConfigureAwait(false);
+        if (before is null)
         {
             // RFC 3501 §2.3.1.1: UIDs are 32-bit and UIDNEXT must stay representable.
-            throw new StorageException(StorageError.Limit, "The mailbox has run out of UIDs.");
+            throw await FindMailboxAsync(s, u, mb, ct).ConfigureAwait(false) is null
+                ? new StorageException(StorageError.NotFound, "No such mailbox.")
+                : new StorageException(StorageError.Limit, "The mailbox has run out of UIDs.");
         }
 
         return ((uint)before.UidNext, before.ModifyIndex + 1, before);
@@ -1077,6 +1082,13 @@ public sealed partial class MongoMailStore
     /// <summary>MOVE: <c>$set {mailbox, uid, modseq}</c>.</summary>
     internal static UpdateDefinition<MessageDocument> MoveUpdate(ObjectId mailbox, long uid, long modseq) =>
         Builders<MessageDocument>.Update.Set(m => m.Mailbox, mailbox).Set(m => m.Uid, uid).Set(m => m.ModSeq, modseq);
+
+    /// <summary>
+    /// The mailbox, while <paramref name="count"/> more UIDs fit: <c>uidNext + count ≤ 2^32 - 1</c>
+    /// (UIDNEXT itself stays a 32-bit value, as in the SQLite backend).
+    /// </summary>
+    internal static FilterDefinition<MailboxDocument> AllocateUidsFilter(ObjectId user, ObjectId mailbox, int count) =>
+        MailboxFilter(user, mailbox) & Builders<MailboxDocument>.Filter.Lte(m => m.UidNext, (long)uint.MaxValue - count);
 
     /// <summary><c>{$inc: {uidNext: count, modifyIndex: 1}}</c>, read before.</summary>
     internal static UpdateDefinition<MailboxDocument> AllocateUidsUpdate(int count) =>
