@@ -92,8 +92,11 @@ public sealed partial class MongoMailStore
                 (s, undo, ct) => AppendCoreAsync(s, undo, u, mb, mailbox, request, keywords, indexed, internalDate, magic, ct),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (referenced.Count > 0)
+        catch (Exception ex) when (referenced.Count > 0 && !MayHaveCommitted(ex))
         {
+            // A commit whose outcome is unknown may have stored the message: its references are
+            // then kept (a leak the check reports) rather than released under a stored message,
+            // whose attachments garbage collection would delete.
             await CompensateAsync(() => GridFs.AdjustAsync(null, referenced.Select(id => (id, magic)), -1, Now, CancellationToken.None)).ConfigureAwait(false);
             throw;
         }
@@ -137,6 +140,24 @@ public sealed partial class MongoMailStore
         // Step 10: the journal (the last step: nothing after it can fail the append).
         await AppendJournalAsync(s, new[] { NewJournal(u, mb, modseq, JournalCommand.Exists, uid, id, request.Flags, keywords) }, ct).ConfigureAwait(false);
         return new AppendResult(mailbox, MongoIds.ToMessageId(id), (uint)before.UidValidity, uid, modseq, indexed.Size);
+    }
+
+    /// <summary>
+    /// True when a failed change may nevertheless have committed: the driver gave up on a commit
+    /// whose result it could not learn (error label <c>UnknownTransactionCommitResult</c>, also
+    /// when wrapped in a <see cref="StorageException"/>).
+    /// </summary>
+    internal static bool MayHaveCommitted(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is MongoException mongo && mongo.HasErrorLabel("UnknownTransactionCommitResult"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A random 16-bit magic number (reference §2.5), never 0.</summary>

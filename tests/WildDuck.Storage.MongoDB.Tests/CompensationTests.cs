@@ -129,3 +129,28 @@ public sealed class AutoreplyRecordedTests
         MongoMailStore.AutoreplyRecorded(new UpdateResult.Acknowledged(0, 0, null)).Should().BeFalse();
     }
 }
+
+/// <summary>When an append's attachment references are released after a failure.</summary>
+public sealed class CommitOutcomeTests
+{
+    [Fact]
+    public void A_commit_of_unknown_outcome_may_have_stored_the_message_also_when_translated()
+    {
+        var unknown = new MongoClientException("commit: no answer");
+        unknown.AddErrorLabel("UnknownTransactionCommitResult");
+
+        MongoMailStore.MayHaveCommitted(unknown).Should().BeTrue();
+        MongoMailStore.MayHaveCommitted(new StorageException(StorageError.Unavailable, "MongoDB is unavailable; retry.", unknown)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Other_failures_committed_nothing()
+    {
+        var transient = new MongoClientException("write conflict");
+        transient.AddErrorLabel("TransientTransactionError");
+
+        MongoMailStore.MayHaveCommitted(transient).Should().BeFalse();
+        MongoMailStore.MayHaveCommitted(new StorageException(StorageError.OverQuota, "Quota exceeded.")).Should().BeFalse();
+        MongoMailStore.MayHaveCommitted(new InvalidOperationException("bug")).Should().BeFalse();
+    }
+}
