@@ -34,6 +34,7 @@ internal sealed partial class MongoJournalWatcher(MongoMailStore store, IChangeN
             new("$project", new BsonDocument { { "operationType", 1 }, { "ns", 1 }, { "documentKey", 1 }, { "fullDocument.user", 1 } }),
         };
 
+    private const int InvalidResumeToken = 260;
     private const int ChangeStreamFatalError = 280;
     private const int ChangeStreamHistoryLost = 286;
 
@@ -80,6 +81,10 @@ internal sealed partial class MongoJournalWatcher(MongoMailStore store, IChangeN
                         resumeAfter = change.ResumeToken;
                     }
 
+                    // The batch's resume point (also after an empty batch): after a quiet spell the
+                    // last event's token may have left the oplog, this one has not.
+                    resumeAfter = cursor.GetResumeToken() ?? resumeAfter;
+
                     foreach (var user in users)
                     {
                         // Another instance's change: wake our sessions without publishing it again.
@@ -91,10 +96,11 @@ internal sealed partial class MongoJournalWatcher(MongoMailStore store, IChangeN
                     }
                 }
             }
-            catch (MongoCommandException ex) when (ex.Code is ChangeStreamHistoryLost or ChangeStreamFatalError)
+            catch (MongoCommandException ex) when (ex.Code is ChangeStreamHistoryLost or ChangeStreamFatalError or InvalidResumeToken)
             {
-                // The resume point left the oplog (a long outage): start from now. Sessions that
-                // missed a wake-up meanwhile catch up at their next command.
+                // The resume point left the oplog (a long outage) or cannot be resumed from (the
+                // journal was dropped): start from now. Sessions that missed a wake-up meanwhile
+                // catch up at their next command.
                 LogWatchFailed(_logger, ex);
                 resumeAfter = null;
             }

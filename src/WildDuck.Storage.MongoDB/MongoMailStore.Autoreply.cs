@@ -88,7 +88,7 @@ public sealed partial class MongoMailStore
                         AutoreplySenderRecord(MongoMapping.ToBsonDate(now), MongoMapping.ToBsonDate(now + interval)),
                         new UpdateOptions { IsUpsert = true },
                         ct).ConfigureAwait(false);
-                    return result.UpsertedId is not null || result.ModifiedCount > 0;
+                    return AutoreplyRecorded(result);
                 }
                 catch (MongoException ex) when (IsDuplicateKey(ex))
                 {
@@ -132,6 +132,14 @@ public sealed partial class MongoMailStore
         Builders<AutoreplySenderDocument>.Filter.Eq(s => s.User, user)
         & Builders<AutoreplySenderDocument>.Filter.Eq(s => s.Sender, sender)
         & Builders<AutoreplySenderDocument>.Filter.Lte(s => s.Replied, cutoff);
+
+    /// <summary>
+    /// Whether the sender's entry was written: inserted, or an entry due again matched (and was
+    /// renewed). Matched, not modified: with a zero interval a second check at the same instant
+    /// rewrites identical values, which the server reports as matched but not modified.
+    /// </summary>
+    internal static bool AutoreplyRecorded(UpdateResult result) =>
+        result.UpsertedId is not null || (result.IsAcknowledged && result.MatchedCount > 0);
 
     internal static UpdateDefinition<AutoreplySenderDocument> AutoreplySenderRecord(DateTime now, DateTime expires) =>
         Builders<AutoreplySenderDocument>.Update.Set(s => s.Replied, now).Set(s => s.Expires, expires);

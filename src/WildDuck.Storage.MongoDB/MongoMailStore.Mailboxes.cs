@@ -172,8 +172,8 @@ public sealed partial class MongoMailStore
     {
         var userId = MongoIds.ToObjectId(user);
         var mailboxId = MongoIds.ToObjectId(mailbox);
-        await RunAsync(
-            async (session, ct) =>
+        await RunCompensatedAsync(
+            async (session, undo, ct) =>
             {
                 var row = await _context.Mailboxes.FindWith(session, MailboxFilter(userId, mailboxId), UsersFind()).FirstOrDefaultAsync(ct).ConfigureAwait(false)
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
@@ -184,7 +184,7 @@ public sealed partial class MongoMailStore
 
                 var deleted = await _context.Mailboxes.FindOneAndDeleteWithAsync(session, MailboxFilter(userId, mailboxId), ct).ConfigureAwait(false)
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                await DeleteMailboxMessagesAsync(session, userId, mailboxId, ct).ConfigureAwait(false);
+                await DeleteMailboxMessagesAsync(session, undo, userId, mailboxId, ct).ConfigureAwait(false);
                 await AppendJournalAsync(session, [NewJournal(userId, mailboxId, deleted.ModifyIndex + 1, JournalCommand.Delete, path: deleted.Path)], ct).ConfigureAwait(false);
                 return 0;
             },
@@ -284,9 +284,11 @@ public sealed partial class MongoMailStore
     /// Deletes every message of a mailbox (for mailbox and user deletion): releases their attachment
     /// references and the user's <c>storageUsed</c>, and writes no journal entries (the caller writes
     /// DELETE). Without a transaction it works in batches and releases as it goes, so a crash
-    /// loses no more than one batch's accounting. Implemented by the message store.
+    /// loses no more than one batch's accounting. Inside a transaction, releases on a users or
+    /// attachments database on another connection go to <paramref name="undo"/>'s after-commit
+    /// steps (never applied twice by a retried transaction). Implemented by the message store.
     /// </summary>
-    private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken);
+    private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, Compensation undo, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken);
 
     /// <summary>
     /// Moves every message of <paramref name="source"/> to <paramref name="target"/> (RENAME INBOX):

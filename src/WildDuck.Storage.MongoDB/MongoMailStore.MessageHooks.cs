@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using WildDuck.Storage.MongoDB.Internal;
 
 namespace WildDuck.Storage.MongoDB;
 
@@ -12,8 +13,8 @@ public sealed partial class MongoMailStore
     // The mailbox and maintenance code (MongoMailStore.Mailboxes.cs, .Maintenance.cs) declares these
     // hooks; the message store implements them (MongoMailStore.Messages.cs, .MessageChecks.cs).
 
-    private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken) =>
-        DeleteMailboxMessagesCoreAsync(session, user, mailbox, cancellationToken);
+    private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, Compensation undo, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken) =>
+        DeleteMailboxMessagesCoreAsync(session, undo, user, mailbox, cancellationToken);
 
     private partial Task MoveAllMessagesAsync(IClientSessionHandle? session, ObjectId user, ObjectId source, ObjectId target, CancellationToken cancellationToken) =>
         MoveAllMessagesCoreAsync(session, user, source, target, cancellationToken);

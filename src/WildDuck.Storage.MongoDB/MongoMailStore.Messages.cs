@@ -92,8 +92,11 @@ public sealed partial class MongoMailStore
                 (s, undo, ct) => AppendCoreAsync(s, undo, u, mb, mailbox, request, keywords, indexed, internalDate, magic, ct),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (referenced.Count > 0)
+        catch (Exception ex) when (referenced.Count > 0 && !MayHaveCommitted(ex))
         {
+            // A commit whose outcome is unknown may have stored the message: its references are
+            // then kept (a leak the check reports) rather than released under a stored message,
+            // whose attachments garbage collection would delete.
             await CompensateAsync(() => GridFs.AdjustAsync(null, referenced.Select(id => (id, magic)), -1, Now, CancellationToken.None)).ConfigureAwait(false);
             throw;
         }
@@ -137,6 +140,24 @@ public sealed partial class MongoMailStore
         // Step 10: the journal (the last step: nothing after it can fail the append).
         await AppendJournalAsync(s, new[] { NewJournal(u, mb, modseq, JournalCommand.Exists, uid, id, request.Flags, keywords) }, ct).ConfigureAwait(false);
         return new AppendResult(mailbox, MongoIds.ToMessageId(id), (uint)before.UidValidity, uid, modseq, indexed.Size);
+    }
+
+    /// <summary>
+    /// True when a failed change may nevertheless have committed: the driver gave up on a commit
+    /// whose result it could not learn (error label <c>UnknownTransactionCommitResult</c>, also
+    /// when wrapped in a <see cref="StorageException"/>).
+    /// </summary>
+    internal static bool MayHaveCommitted(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is MongoException mongo && mongo.HasErrorLabel("UnknownTransactionCommitResult"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A random 16-bit magic number (reference §2.5), never 0.</summary>
@@ -657,7 +678,7 @@ public sealed partial class MongoMailStore
     /// referenced. Returns the messages actually deleted (without a transaction a concurrent
     /// expunge may have taken some).
     /// </summary>
-    private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, Compensation? undo, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
+    private async Task<List<MessageRow>> DeleteRowsAsync(IClientSessionHandle? s, Compensation undo, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
     {
         var deleted = new List<MessageRow>(messages.Count);
         if (s is not null)
@@ -697,8 +718,11 @@ public sealed partial class MongoMailStore
     /// deletes every message of a mailbox in batches of UIDs, each batch releasing its attachment
     /// references, the mailbox counters and the user's <c>storageUsed</c> as it goes (without a
     /// transaction a crash loses no more than one batch's accounting). Writes no journal entries.
+    /// Inside a transaction, the releases on a users or attachments database on another connection
+    /// are deferred to <paramref name="undo"/>'s after-commit steps, so a retried transaction never
+    /// applies them twice.
     /// </summary>
-    internal async Task DeleteMailboxMessagesCoreAsync(IClientSessionHandle? s, ObjectId user, ObjectId mailbox, CancellationToken ct)
+    internal async Task DeleteMailboxMessagesCoreAsync(IClientSessionHandle? s, Compensation undo, ObjectId user, ObjectId mailbox, CancellationToken ct)
     {
         long after = 0;
         while (true)
@@ -710,10 +734,10 @@ public sealed partial class MongoMailStore
                 return;
             }
 
-            var deleted = await DeleteRowsAsync(s, null, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
+            var deleted = await DeleteRowsAsync(s, undo, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
             var (size, unseen, _) = Summarize(deleted);
             await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(user, mailbox), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
-            await _context.Users.UpdateOneWithAsync(UsersSession(s), UserFilter(user), StorageUsedUpdate(-size), null, ct).ConfigureAwait(false);
+            await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(user), StorageUsedUpdate(-size), null, ct), null).ConfigureAwait(false);
             after = batch[^1].Uid;
         }
     }
@@ -774,20 +798,21 @@ public sealed partial class MongoMailStore
     /// <summary>
     /// A step on a database that may be on another connection: without a transaction it runs now
     /// and registers <paramref name="inverse"/> (when given); inside a transaction it runs in it
-    /// when the database shares the connection, and otherwise after the commit (or, without a
-    /// <paramref name="undo"/> to defer to, now).
+    /// when the database shares the connection, and otherwise after the commit (never inside an
+    /// attempt that the driver may retry, which would apply it twice).
     /// </summary>
-    private static async Task StepAsync(IClientSessionHandle? s, Compensation? undo, IClientSessionHandle? sessionForStep, Func<IClientSessionHandle?, Task> step, Func<Task>? inverse)
+    internal static async Task StepAsync(IClientSessionHandle? s, Compensation undo, IClientSessionHandle? sessionForStep, Func<IClientSessionHandle?, Task> step, Func<Task>? inverse)
     {
+        ArgumentNullException.ThrowIfNull(undo);
         if (s is null)
         {
             await step(null).ConfigureAwait(false);
             if (inverse is not null)
             {
-                undo?.Add(inverse);
+                undo.Add(inverse);
             }
         }
-        else if (sessionForStep is not null || undo is null)
+        else if (sessionForStep is not null)
         {
             await step(sessionForStep).ConfigureAwait(false);
         }
@@ -864,16 +889,21 @@ public sealed partial class MongoMailStore
     /// </summary>
     private async Task<(uint FirstUid, long ModSeq, MailboxDocument Before)> AllocateUidsAsync(IClientSessionHandle? s, ObjectId u, ObjectId mb, int count, CancellationToken ct)
     {
+        // The UID bound is part of the filter: a mailbox that has run out is not incremented at
+        // all (without a transaction nothing would take an increment past 2^32 - 1 back, and every
+        // later read would show a wrapped UIDNEXT).
         var before = await _context.Mailboxes.FindOneAndUpdateWithAsync(
             s,
-            MailboxFilter(u, mb),
+            AllocateUidsFilter(u, mb, count),
             AllocateUidsUpdate(count),
             new FindOneAndUpdateOptions<MailboxDocument> { ReturnDocument = ReturnDocument.Before },
-            ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-        if (before.UidNext + count > uint.MaxValue)
+            ct).ConfigureAwait(false);
+        if (before is null)
         {
             // RFC 3501 §2.3.1.1: UIDs are 32-bit and UIDNEXT must stay representable.
-            throw new StorageException(StorageError.Limit, "The mailbox has run out of UIDs.");
+            throw await FindMailboxAsync(s, u, mb, ct).ConfigureAwait(false) is null
+                ? new StorageException(StorageError.NotFound, "No such mailbox.")
+                : new StorageException(StorageError.Limit, "The mailbox has run out of UIDs.");
         }
 
         return ((uint)before.UidNext, before.ModifyIndex + 1, before);
@@ -1073,6 +1103,13 @@ public sealed partial class MongoMailStore
     /// <summary>MOVE: <c>$set {mailbox, uid, modseq}</c>.</summary>
     internal static UpdateDefinition<MessageDocument> MoveUpdate(ObjectId mailbox, long uid, long modseq) =>
         Builders<MessageDocument>.Update.Set(m => m.Mailbox, mailbox).Set(m => m.Uid, uid).Set(m => m.ModSeq, modseq);
+
+    /// <summary>
+    /// The mailbox, while <paramref name="count"/> more UIDs fit: <c>uidNext + count ≤ 2^32 - 1</c>
+    /// (UIDNEXT itself stays a 32-bit value, as in the SQLite backend).
+    /// </summary>
+    internal static FilterDefinition<MailboxDocument> AllocateUidsFilter(ObjectId user, ObjectId mailbox, int count) =>
+        MailboxFilter(user, mailbox) & Builders<MailboxDocument>.Filter.Lte(m => m.UidNext, (long)uint.MaxValue - count);
 
     /// <summary><c>{$inc: {uidNext: count, modifyIndex: 1}}</c>, read before.</summary>
     internal static UpdateDefinition<MailboxDocument> AllocateUidsUpdate(int count) =>

@@ -17,7 +17,9 @@ public sealed partial class MongoMailStore
     /// <inheritdoc />
     /// <remarks>
     /// Without transactions the user, its mailboxes and its address are inserted in that order;
-    /// when a later insert fails (the address is taken) the earlier ones are deleted again.
+    /// when a later insert fails (the address is taken) the earlier ones are deleted again. With
+    /// transactions and the users database on another connection, see
+    /// <see cref="CreateUserAcrossConnectionsAsync"/>.
     /// </remarks>
     public async Task<UserRecord> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
@@ -52,6 +54,13 @@ public sealed partial class MongoMailStore
             uidValidity + i)).ToList();
         var addressDocument = address is null ? null : NewAddressDocument(userId, address, main: true, now);
 
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (_context.TransactionsEnabled && !_context.UsersShareMainClient)
+        {
+            await CreateUserAcrossConnectionsAsync(user, addressDocument, mailboxes, cancellationToken).ConfigureAwait(false);
+            return ToUserRecord(user);
+        }
+
         await RunAsync(
             async (session, ct) =>
             {
@@ -71,16 +80,12 @@ public sealed partial class MongoMailStore
                         await InsertUniqueAsync(_context.Addresses, UsersSession(session), addressDocument, "Address already exists.", ct).ConfigureAwait(false);
                     }
                 }
-                catch (Exception) when (inserted > 0 && (session is null || !_context.UsersShareMainClient))
+                catch (Exception) when (inserted > 0 && session is null)
                 {
-                    // Compensation for what no transaction takes back: without one, everything
-                    // inserted; with one, the user document when it lives on another connection.
-                    if (session is null)
-                    {
-                        await _context.Counters.DeleteOneWithAsync(null, CounterFilter(JournalCounterId(userId)), CancellationToken.None).ConfigureAwait(false);
-                        await _context.Mailboxes.DeleteManyWithAsync(null, MailboxesOfUser(userId), CancellationToken.None).ConfigureAwait(false);
-                    }
-
+                    // Without a transaction, what was inserted is deleted again. (With one, the
+                    // users database shares its connection here: the abort takes everything back.)
+                    await _context.Counters.DeleteOneWithAsync(null, CounterFilter(JournalCounterId(userId)), CancellationToken.None).ConfigureAwait(false);
+                    await _context.Mailboxes.DeleteManyWithAsync(null, MailboxesOfUser(userId), CancellationToken.None).ConfigureAwait(false);
                     await _context.Users.DeleteOneWithAsync(null, UserById(userId), CancellationToken.None).ConfigureAwait(false);
                     throw;
                 }
@@ -89,6 +94,63 @@ public sealed partial class MongoMailStore
             },
             cancellationToken).ConfigureAwait(false);
         return ToUserRecord(user);
+    }
+
+    /// <summary>
+    /// Creating a user when the users database is on another connection than the transactions:
+    /// the user and its address first, each an insert of its own (a taken address deletes the user
+    /// again), then the mailboxes and the journal counter in one transaction; when that fails, the
+    /// user and the address are deleted again. The users-database writes stay outside the
+    /// transaction's callback, which the driver may run more than once: an insert repeated by a
+    /// retried attempt would find its own earlier document and report the name as taken.
+    /// </summary>
+    private async Task CreateUserAcrossConnectionsAsync(UserDocument user, AddressDocument? address, List<MailboxDocument> mailboxes, CancellationToken cancellationToken)
+    {
+        await RunDirectAsync(
+            async ct =>
+            {
+                await InsertUniqueAsync(_context.Users, null, user, "Username already exists.", ct).ConfigureAwait(false);
+                if (address is not null)
+                {
+                    try
+                    {
+                        await InsertUniqueAsync(_context.Addresses, null, address, "Address already exists.", ct).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        await CompensateAsync(() => _context.Users.DeleteOneWithAsync(null, UserById(user.Id), CancellationToken.None)).ConfigureAwait(false);
+                        throw;
+                    }
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            await RunAsync(
+                async (session, ct) =>
+                {
+                    await _context.Mailboxes.InsertManyWithAsync(session, mailboxes, ct).ConfigureAwait(false);
+                    await _context.Counters.InsertOneWithAsync(session, new CounterDocument { Id = JournalCounterId(user.Id), Seq = 0 }, ct).ConfigureAwait(false);
+                    return 0;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await CompensateAsync(async () =>
+            {
+                if (address is not null)
+                {
+                    await _context.Addresses.DeleteOneWithAsync(null, Builders<AddressDocument>.Filter.Eq(a => a.Id, address.Id), CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await _context.Users.DeleteOneWithAsync(null, UserById(user.Id), CancellationToken.None).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -157,13 +219,15 @@ public sealed partial class MongoMailStore
     /// Order (the same with or without a transaction; without one, a failed deletion is completed
     /// by deleting the user again): the addresses first (no new mail is routed to the user), then
     /// each mailbox's messages (releasing quota and attachment references), the mailboxes, threads,
-    /// journal, filters, autoreply, and the user document last.
+    /// journal, filters, autoreply, and the user document last. In a transaction with the users
+    /// database on another connection, its quota releases and the user document's deletion run
+    /// after the commit (a retried attempt must not find the user already gone).
     /// </remarks>
     public async Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default)
     {
         var userId = MongoIds.ToObjectId(id);
-        var deleted = await RunAsync(
-            async (session, ct) =>
+        var deleted = await RunCompensatedAsync(
+            async (session, undo, ct) =>
             {
                 var usersSession = UsersSession(session);
                 if (!await UserExistsAsync(session, userId, ct).ConfigureAwait(false))
@@ -177,7 +241,7 @@ public sealed partial class MongoMailStore
                     .ToListAsync(ct).ConfigureAwait(false);
                 foreach (var mailbox in mailboxes)
                 {
-                    await DeleteMailboxMessagesAsync(session, userId, mailbox, ct).ConfigureAwait(false);
+                    await DeleteMailboxMessagesAsync(session, undo, userId, mailbox, ct).ConfigureAwait(false);
                 }
 
                 await _context.Mailboxes.DeleteManyWithAsync(session, MailboxesOfUser(userId), ct).ConfigureAwait(false);
@@ -188,7 +252,7 @@ public sealed partial class MongoMailStore
                 await _context.Autoreplies.DeleteManyWithAsync(session, AutoreplyOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AccessTokens.DeleteManyWithAsync(session, AccessTokensOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
-                await _context.Users.DeleteOneWithAsync(usersSession, UserById(userId), ct).ConfigureAwait(false);
+                await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);

@@ -107,6 +107,14 @@ public sealed class MessageDefinitionTests
     }
 
     [Fact]
+    public void A_mailbox_out_of_uids_is_not_incremented()
+    {
+        // 4294967295 - 250: the last UIDNEXT from which 250 UIDs still leave UIDNEXT a 32-bit value.
+        MongoMailStore.AllocateUidsFilter(User, Mailbox, 250).Render().ShouldRenderAs(
+            "{ _id: ObjectId('65a1b2c3d4e5f60718293a4c'), user: ObjectId('65a1b2c3d4e5f60718293a4e'), uidNext: { $lte: NumberLong(4294967045) } }");
+    }
+
+    [Fact]
     public void Mailbox_counters_keywords_and_quota_change_with_atomic_operators()
     {
         MongoMailStore.MailboxCountersUpdate(-2, -1, -3000).Render()
