@@ -397,28 +397,6 @@ public sealed partial class MongoMailStore
     internal static UpdateDefinition<MailboxDocument> SubscribedUpdate(bool subscribed) =>
         Builders<MailboxDocument>.Update.Set(m => m.Subscribed, subscribed);
 
-    /// <summary><c>{$inc: {messages, unseen, size}}</c>: the counts follow the messages (zero deltas are left out).</summary>
-    internal static UpdateDefinition<MailboxDocument> CountersChange(long messages, long unseen, long size)
-    {
-        var builder = Builders<MailboxDocument>.Update;
-        var parts = new List<UpdateDefinition<MailboxDocument>>(3);
-        if (messages != 0)
-        {
-            parts.Add(builder.Inc(m => m.Messages, messages));
-        }
-
-        if (unseen != 0)
-        {
-            parts.Add(builder.Inc(m => m.Unseen, unseen));
-        }
-
-        if (size != 0)
-        {
-            parts.Add(builder.Inc(m => m.Size, size));
-        }
-
-        return builder.Combine(parts);
-    }
 
     /// <summary>
     /// One pipeline update: <c>lastUidValidity = max(now, lastUidValidity + 1)</c>, so UIDVALIDITY

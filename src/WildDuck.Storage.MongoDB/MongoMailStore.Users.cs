@@ -522,10 +522,6 @@ public sealed partial class MongoMailStore
         return parts.Count == 0 ? null : builder.Combine(parts);
     }
 
-    /// <summary><c>{$inc: {storageUsed: delta}}</c>: quota usage follows the messages.</summary>
-    internal static UpdateDefinition<UserDocument> StorageUsedChange(long delta) =>
-        Builders<UserDocument>.Update.Inc(u => u.StorageUsed, delta);
-
     internal static FilterDefinition<AddressDocument> AddressByView(string view) => Builders<AddressDocument>.Filter.Eq(a => a.AddressView, view);
 
     internal static FilterDefinition<AddressDocument> AddressesOfUser(ObjectId user) => Builders<AddressDocument>.Filter.Eq(a => a.User, user);

@@ -281,28 +281,9 @@ public sealed partial class MongoMailStore :
     internal static FilterDefinition<MailboxDocument> MailboxFilter(ObjectId user, ObjectId mailbox) =>
         Builders<MailboxDocument>.Filter.Eq(m => m.Id, mailbox) & Builders<MailboxDocument>.Filter.Eq(m => m.User, user);
 
-    /// <summary>Reference §2.7 step 5: <c>{$inc: {uidNext: 1, modifyIndex: 1}}</c>, read before.</summary>
-    internal static UpdateDefinition<MailboxDocument> AllocateUidUpdate() =>
-        Builders<MailboxDocument>.Update.Inc(m => m.UidNext, 1L).Inc(m => m.ModifyIndex, 1L);
-
     /// <summary><c>{$inc: {modifyIndex: 1}}</c>, read after: one new MODSEQ.</summary>
     internal static UpdateDefinition<MailboxDocument> BumpModSeqUpdate() =>
         Builders<MailboxDocument>.Update.Inc(m => m.ModifyIndex, 1L);
-
-    /// <summary>
-    /// Allocates a UID and its MODSEQ in one atomic <c>$inc</c> (reference §2.7 step 5):
-    /// uid = uidNext before, modseq = modifyIndex before + 1. Null when the mailbox is gone.
-    /// </summary>
-    internal async Task<(uint Uid, long ModSeq, MailboxDocument Before)?> AllocateUidAsync(IClientSessionHandle? session, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken)
-    {
-        var before = await _context.Mailboxes.FindOneAndUpdateWithAsync(
-            session,
-            MailboxFilter(user, mailbox),
-            AllocateUidUpdate(),
-            new FindOneAndUpdateOptions<MailboxDocument> { ReturnDocument = ReturnDocument.Before },
-            cancellationToken).ConfigureAwait(false);
-        return before is null ? null : ((uint)before.UidNext, before.ModifyIndex + 1, before);
-    }
 
     /// <summary>Takes one new MODSEQ of a mailbox; null when the mailbox is gone.</summary>
     internal async Task<long?> BumpModSeqAsync(IClientSessionHandle? session, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken)
