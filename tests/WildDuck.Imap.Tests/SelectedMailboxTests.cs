@@ -103,6 +103,19 @@ public sealed class SelectedMailboxTests
     }
 
     [Fact]
+    public void FlagsReportedAheadOfTheJournalSupersedeOnlyOlderEntries()
+    {
+        // Own STORE at MODSEQ 10 whose journal read lagged: 8 is older, 11 is another session's later change.
+        var box = Open(1);
+        box.NoteReported(1, 10);
+        box.Drain(allowExpunge: true).Should().BeEmpty();
+        box.AddJournal(new[] { Entry(JournalCommand.Fetch, 1, 8, MessageFlags.Seen), Entry(JournalCommand.Fetch, 1, 11, MessageFlags.Flagged) });
+        box.HasUnreportedFlagChange(1, 11).Should().BeFalse();
+        box.HasUnreportedFlagChange(1, 12).Should().BeTrue();
+        box.Drain(allowExpunge: true).Should().ContainSingle().Which.ModSeq.Should().Be(11);
+    }
+
+    [Fact]
     public void MessagesAddedAndExpungedSinceTheLastReportAreNeverMentioned()
     {
         // RFC 3501 §7.4.1: an EXPUNGE names a message the client knows; §7.3.1: EXISTS the count.

@@ -51,8 +51,9 @@ internal sealed class SelectedMailbox
     // down; RFC 3501 §7.4.2). Kept only while journal entries below it may still be unread.
     private readonly Dictionary<uint, long> _reported = new();
 
-    // UIDs with a FETCH entry in _pending (entries are drained together, so this is cleared then).
-    private readonly HashSet<uint> _pendingFetch = new();
+    // UID -> the lowest MODSEQ of its FETCH entries in _pending (FETCH entries are drained
+    // together, so this is cleared then); keeps the per-message checks O(1) on big STOREs.
+    private readonly Dictionary<uint, long> _pendingFetch = new();
 
     public SelectedMailbox(MailboxSnapshot snapshot, bool readOnly)
     {
@@ -244,9 +245,9 @@ internal sealed class SelectedMailbox
             if (entry.Command is JournalCommand.Exists or JournalCommand.Expunge or JournalCommand.Fetch)
             {
                 _pending.Add(entry);
-                if (entry.Command == JournalCommand.Fetch)
+                if (entry.Command == JournalCommand.Fetch && (!_pendingFetch.TryGetValue(entry.Uid, out var lowest) || entry.ModSeq < lowest))
                 {
-                    _pendingFetch.Add(entry.Uid);
+                    _pendingFetch[entry.Uid] = entry.ModSeq;
                 }
             }
         }
@@ -261,7 +262,7 @@ internal sealed class SelectedMailbox
     public void NoteReported(uint uid, long modSeq)
     {
         // Entries at or below the watermark are read already: only pending ones can still follow.
-        if (modSeq <= HighestModSeq && !_pendingFetch.Contains(uid))
+        if (modSeq <= HighestModSeq && !_pendingFetch.ContainsKey(uid))
         {
             return;
         }
@@ -280,12 +281,18 @@ internal sealed class SelectedMailbox
     /// </summary>
     public bool HasUnreportedFlagChange(uint uid, long modSeq)
     {
-        if (!_pendingFetch.Contains(uid))
+        if (!_pendingFetch.TryGetValue(uid, out var lowest))
         {
             return false;
         }
 
         var reported = _reported.GetValueOrDefault(uid);
+        if (lowest > reported)
+        {
+            return lowest < modSeq;
+        }
+
+        // Rare: flags reported above a pending entry (a journal read that lagged); look closer.
         foreach (var entry in _pending)
         {
             if (entry.Command == JournalCommand.Fetch && entry.Uid == uid && entry.ModSeq < modSeq && entry.ModSeq > reported)
