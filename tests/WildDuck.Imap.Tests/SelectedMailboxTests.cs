@@ -81,9 +81,64 @@ public sealed class SelectedMailboxTests
     public void OwnFlagChangesAreNotEchoedFromTheJournal()
     {
         var box = Open(1);
-        box.NoteOwnFlagChange(1, 9);
+        box.NoteReported(1, 9);
         box.AddJournal(new[] { Entry(JournalCommand.Fetch, 1, 9, MessageFlags.Seen) });
         box.Drain(allowExpunge: true).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void OlderFlagChangesAreNotSentAfterNewerReportedFlags()
+    {
+        // RFC 7162 §3.1.3: per message, MODSEQ in FETCH responses never goes down.
+        var box = Open(1, 2);
+        box.AddJournal(new[] { Entry(JournalCommand.Fetch, 1, 3, MessageFlags.Seen), Entry(JournalCommand.Fetch, 1, 4, MessageFlags.Seen | MessageFlags.Flagged) });
+        box.HasUnreportedFlagChange(1, 4).Should().BeTrue("modseq 3 was another session's change");
+        box.HasUnreportedFlagChange(2, 4).Should().BeFalse();
+        box.NoteReported(1, 4);
+        box.HasUnreportedFlagChange(1, 4).Should().BeFalse();
+        box.Drain(allowExpunge: true).Should().BeEmpty();
+
+        box.AddJournal(new[] { Entry(JournalCommand.Fetch, 1, 5, MessageFlags.None) });
+        box.Drain(allowExpunge: true).Should().ContainSingle().Which.ModSeq.Should().Be(5, "newer changes still go out");
+    }
+
+    [Fact]
+    public void FlagsReportedAheadOfTheJournalSupersedeOnlyOlderEntries()
+    {
+        // Own STORE at MODSEQ 10 whose journal read lagged: 8 is older, 11 is another session's later change.
+        var box = Open(1);
+        box.NoteReported(1, 10);
+        box.Drain(allowExpunge: true).Should().BeEmpty();
+        box.AddJournal(new[] { Entry(JournalCommand.Fetch, 1, 8, MessageFlags.Seen), Entry(JournalCommand.Fetch, 1, 11, MessageFlags.Flagged) });
+        box.HasUnreportedFlagChange(1, 11).Should().BeFalse();
+        box.HasUnreportedFlagChange(1, 12).Should().BeTrue();
+        box.Drain(allowExpunge: true).Should().ContainSingle().Which.ModSeq.Should().Be(11);
+    }
+
+    [Fact]
+    public void MessagesAddedAndExpungedSinceTheLastReportAreNeverMentioned()
+    {
+        // RFC 3501 §7.4.1: an EXPUNGE names a message the client knows; §7.3.1: EXISTS the count.
+        var box = Open(1, 2);
+        box.AddJournal(new[]
+        {
+            Entry(JournalCommand.Exists, 3, 4),
+            Entry(JournalCommand.Fetch, 3, 5, MessageFlags.Deleted),
+            Entry(JournalCommand.Expunge, 1, 6),
+            Entry(JournalCommand.Expunge, 3, 6),
+        });
+        box.Drain(allowExpunge: true).Select(u => (u.Kind, u.Number)).Should().Equal((MailboxUpdateKind.Expunge, 1u));
+        box.Count.Should().Be(1);
+        box.UidAt(1).Should().Be(2);
+    }
+
+    [Fact]
+    public void MessagesAddedWhileExpungesWaitAreAnnouncedAndExpungedLater()
+    {
+        var box = Open(1);
+        box.AddJournal(new[] { Entry(JournalCommand.Exists, 2, 2), Entry(JournalCommand.Expunge, 2, 3) });
+        box.Drain(allowExpunge: false).Select(u => (u.Kind, u.Number)).Should().Equal((MailboxUpdateKind.Exists, 2u));
+        box.Drain(allowExpunge: true).Select(u => (u.Kind, u.Number)).Should().Equal((MailboxUpdateKind.Expunge, 2u));
     }
 
     [Fact]

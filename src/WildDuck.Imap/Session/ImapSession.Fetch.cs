@@ -67,7 +67,7 @@ internal sealed partial class ImapSession
             foreach (var change in update.Updated)
             {
                 seen[change.Uid] = change;
-                selected.NoteOwnFlagChange(change.Uid, change.ModSeq);
+                selected.NoteReported(change.Uid, change.ModSeq);
             }
         }
 
@@ -78,6 +78,11 @@ internal sealed partial class ImapSession
             fields |= MessageFields.Content;
         }
 
+        // Changes of other sessions already signalled are read first: a message whose state this
+        // FETCH reports then also reports its flags, and their older journal entries are not sent
+        // after it (RFC 7162 §3.1.3: a message's MODSEQ never goes down).
+        await ReadJournalAsync(selected, force: false).ConfigureAwait(false);
+        var writesModSeq = hasModSeq || changedSince is not null;
         var returned = 0;
         await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, uids, fields).ConfigureAwait(false))
         {
@@ -103,12 +108,30 @@ internal sealed partial class ImapSession
                 // The message is read after the update, so its flags already include \Seen and
                 // cannot be compared; a message the update touched reports its flags.
                 flagsChanged = true;
-                flags = change.Flags;
-                keywords = change.Keywords;
-                modSeq = System.Math.Max(modSeq, change.ModSeq);
+                if (change.ModSeq > modSeq)
+                {
+                    flags = change.Flags;
+                    keywords = change.Keywords;
+                    modSeq = change.ModSeq;
+                }
+            }
+
+            // FLAGS may be sent unasked (RFC 3501 §7.4.2): with MODSEQ, an unreported change by
+            // another session up to this state is included rather than sent after it.
+            var writeFlags = hasFlags || flagsChanged || (writesModSeq && selected.HasUnreportedFlagChange(message.Uid, modSeq + 1));
+            if (writeFlags)
+            {
+                selected.NoteReported(message.Uid, modSeq);
             }
 
             var w = new ImapResponseWriter(_output);
+            if (writeFlags && selected.LearnNewKeywords(keywords))
+            {
+                // RFC 3501 §7.2.6: FLAGS and PERMANENTFLAGS announce a keyword (defined by another
+                // session) before any response uses it, this FETCH's own responses included.
+                WriteFlagLists(ref w, selected);
+            }
+
             w.BeginFetch((uint)sequence);
             var itemsBefore = false;
 
@@ -120,7 +143,7 @@ internal sealed partial class ImapSession
                 itemsBefore = true;
             }
 
-            if (hasFlags || flagsChanged)
+            if (writeFlags)
             {
                 w.WriteFetchFlags(flags, keywords);
                 itemsBefore = true;
@@ -194,10 +217,12 @@ internal sealed partial class ImapSession
             return;
         }
 
-        if (changedSince is null && returned < selected.CountKnown(uids))
+        if (!command.IsUid && changedSince is null && returned < selected.CountKnown(uids))
         {
-            // Messages the client still knows were expunged by another session (RFC 2180 §4.1.3):
-            // the others were returned; NO [EXPUNGEISSUED] tells the client to NOOP (RFC 5530).
+            // Messages the client still knows by sequence number were expunged by another session
+            // (RFC 2180 §4.1.3): the others were returned; NO [EXPUNGEISSUED] tells the client to
+            // NOOP (RFC 5530). UID FETCH ignores UIDs that no longer exist (RFC 3501 §6.4.8) and
+            // answers OK, after the pending EXPUNGE (allowed after a UID command, §7.4.1).
             await CompleteAsync(ImapStatus.No, "EXPUNGEISSUED"u8.ToArray(), "Some of the requested messages no longer exist", allowExpunge: command.IsUid).ConfigureAwait(false);
             return;
         }

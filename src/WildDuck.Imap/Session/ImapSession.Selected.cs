@@ -96,6 +96,9 @@ internal sealed partial class ImapSession
                 UnchangedSince = command.UnchangedSince is { } since ? (long)Math.Min(since, long.MaxValue) : null,
             }).ConfigureAwait(false);
 
+        // Changes other sessions committed before this one are read now, so that this command's
+        // responses can include them and their older journal copies are not sent after them.
+        await ReadJournalAsync(selected, force: true).ConfigureAwait(false);
         var w = new ImapResponseWriter(_output);
         if (result.NewKeywords.Count > 0)
         {
@@ -112,13 +115,25 @@ internal sealed partial class ImapSession
                 continue;
             }
 
+            // .SILENT silences the client's own change only (RFC 3501 §6.4.6); a change by another
+            // session not yet reported is included, as its older journal entry is not sent after
+            // this response (RFC 7162 §3.1.3: a message's MODSEQ never goes down).
+            var writeFlags = !command.Silent || selected.HasUnreportedFlagChange(change.Uid, change.ModSeq);
+
             // The journal watermark is not raised here: entries of other sessions below this
             // MODSEQ may be unread still, and skipping them would lose their EXPUNGE / FETCH
-            // updates (RFC 3501 §7.4.1, RFC 7162 §3.2). Our own change is filtered when read.
-            selected.NoteOwnFlagChange(change.Uid, change.ModSeq);
-            if (command.Silent && !_condStore)
+            // updates (RFC 3501 §7.4.1, RFC 7162 §3.2). Journal entries up to this change are
+            // dropped when read.
+            selected.NoteReported(change.Uid, change.ModSeq);
+            if (!writeFlags && !_condStore)
             {
                 continue;
+            }
+
+            if (writeFlags && selected.LearnNewKeywords(change.Keywords))
+            {
+                // RFC 3501 §7.2.6: a keyword another session defined is announced before its use.
+                WriteFlagLists(ref w, selected);
             }
 
             w.BeginFetch((uint)sequence);
@@ -130,7 +145,7 @@ internal sealed partial class ImapSession
                 w.WriteFetchUid(change.Uid);
             }
 
-            if (!command.Silent)
+            if (writeFlags)
             {
                 w.WriteFetchFlags(change.Flags, change.Keywords);
             }

@@ -21,7 +21,26 @@ internal sealed partial class ImapSession
             return;
         }
 
-        if (Interlocked.Exchange(ref _changed, 0) != 0)
+        await ReadJournalAsync(selected, force: false).ConfigureAwait(false);
+        var updates = selected.Drain(allowExpunge);
+        if (updates.Count > 0)
+        {
+            WriteMailboxUpdates(selected, updates);
+        }
+    }
+
+    /// <summary>
+    /// Reads the journal into the selected mailbox's pending updates when a change was signalled
+    /// (or always, with <paramref name="force"/>), without writing anything.
+    /// </summary>
+    private async ValueTask ReadJournalAsync(SelectedMailbox selected, bool force)
+    {
+        if (_user is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _changed, 0) != 0 || force)
         {
             System.Collections.Generic.IReadOnlyList<JournalEntry> entries;
             try
@@ -54,12 +73,6 @@ internal sealed partial class ImapSession
             }
 
             selected.AddJournal(entries);
-        }
-
-        var updates = selected.Drain(allowExpunge);
-        if (updates.Count > 0)
-        {
-            WriteMailboxUpdates(selected, updates);
         }
     }
 

@@ -45,7 +45,15 @@ internal sealed class SelectedMailbox
     private readonly UidRunList _uids;
     private readonly List<JournalEntry> _pending = new();
     private readonly HashSet<string> _keywords;
-    private readonly HashSet<(uint Uid, long ModSeq)> _ownChanges = new();
+    // UID -> the MODSEQ at which this session last reported the message's flags (its own STORE,
+    // a FETCH with FLAGS, an unsolicited FETCH). A journal FETCH entry at or below it is older than
+    // what the client has and must not follow it (RFC 7162 §3.1.3: a message's MODSEQ never goes
+    // down; RFC 3501 §7.4.2). Kept only while journal entries below it may still be unread.
+    private readonly Dictionary<uint, long> _reported = new();
+
+    // UID -> the lowest MODSEQ of its FETCH entries in _pending (FETCH entries are drained
+    // together, so this is cleared then); keeps the per-message checks O(1) on big STOREs.
+    private readonly Dictionary<uint, long> _pendingFetch = new();
 
     public SelectedMailbox(MailboxSnapshot snapshot, bool readOnly)
     {
@@ -237,15 +245,71 @@ internal sealed class SelectedMailbox
             if (entry.Command is JournalCommand.Exists or JournalCommand.Expunge or JournalCommand.Fetch)
             {
                 _pending.Add(entry);
+                if (entry.Command == JournalCommand.Fetch && (!_pendingFetch.TryGetValue(entry.Uid, out var lowest) || entry.ModSeq < lowest))
+                {
+                    _pendingFetch[entry.Uid] = entry.ModSeq;
+                }
             }
         }
     }
 
     /// <summary>
-    /// Records a flag change this session already reported (STORE), so the journal's copy of it is
-    /// not sent again.
+    /// Records that the client now has the flags of <paramref name="uid"/> as of
+    /// <paramref name="modSeq"/> (this session's own STORE, or a FETCH that returned FLAGS), so
+    /// journal FETCH entries up to that MODSEQ — its own change, and older changes by other
+    /// sessions — are not sent after it (RFC 7162 §3.1.3, RFC 3501 §7.4.2).
     /// </summary>
-    public void NoteOwnFlagChange(uint uid, long modSeq) => _ownChanges.Add((uid, modSeq));
+    public void NoteReported(uint uid, long modSeq)
+    {
+        // Entries at or below the watermark are read already: only pending ones can still follow.
+        if (modSeq <= HighestModSeq && !_pendingFetch.ContainsKey(uid))
+        {
+            return;
+        }
+
+        if (!_reported.TryGetValue(uid, out var known) || known < modSeq)
+        {
+            _reported[uid] = modSeq;
+        }
+    }
+
+    /// <summary>
+    /// True when a journal FETCH entry of another session for <paramref name="uid"/>, older than
+    /// <paramref name="modSeq"/> (the state about to be reported), has not been reported: the
+    /// response must then carry FLAGS even where the client did not ask (STORE .SILENT, FETCH
+    /// without FLAGS), because that entry will not be sent after it.
+    /// </summary>
+    public bool HasUnreportedFlagChange(uint uid, long modSeq)
+    {
+        if (!_pendingFetch.TryGetValue(uid, out var lowest))
+        {
+            return false;
+        }
+
+        var reported = _reported.GetValueOrDefault(uid);
+        if (lowest > reported)
+        {
+            return lowest < modSeq;
+        }
+
+        // Rare: flags reported above a pending entry (a journal read that lagged); look closer.
+        foreach (var entry in _pending)
+        {
+            if (entry.Command == JournalCommand.Fetch && entry.Uid == uid && entry.ModSeq < modSeq && entry.ModSeq > reported)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Announces keywords the client has not been told about; true when any was new (send FLAGS first).</summary>
+    public bool LearnNewKeywords(IReadOnlyList<string> keywords)
+    {
+        ArgumentNullException.ThrowIfNull(keywords);
+        return LearnKeywords(keywords);
+    }
 
     /// <summary>Raises the MODSEQ watermark after this session's own change.</summary>
     public void NoteModSeq(long modSeq)
@@ -301,6 +365,7 @@ internal sealed class SelectedMailbox
         var updates = new List<MailboxUpdate>();
         if (_pending.Count == 0)
         {
+            PruneReported();
             return updates;
         }
 
@@ -309,8 +374,34 @@ internal sealed class SelectedMailbox
         var latestFetch = new Dictionary<uint, JournalEntry>();
         var newKeywords = false;
 
+        // RFC 3501 §7.4.1, §7.3.1: a message appended and expunged again since the client's last
+        // report is never mentioned — neither counted in EXISTS nor expunged, since an EXPUNGE
+        // must name a message the client knows (its sequence number would be beyond the count).
+        HashSet<uint>? addedAndGone = null;
+        if (allowExpunge)
+        {
+            var lastKnown = _uids.Last;
+            HashSet<uint>? appended = null;
+            foreach (var entry in _pending)
+            {
+                if (entry.Command == JournalCommand.Exists && (_uids.Count == 0 || entry.Uid > lastKnown))
+                {
+                    (appended ??= new HashSet<uint>()).Add(entry.Uid);
+                }
+                else if (entry.Command == JournalCommand.Expunge && appended is not null && appended.Contains(entry.Uid))
+                {
+                    (addedAndGone ??= new HashSet<uint>()).Add(entry.Uid);
+                }
+            }
+        }
+
         foreach (var entry in _pending)
         {
+            if (addedAndGone is not null && addedAndGone.Contains(entry.Uid))
+            {
+                continue;
+            }
+
             switch (entry.Command)
             {
                 case JournalCommand.Exists:
@@ -339,7 +430,9 @@ internal sealed class SelectedMailbox
 
                     break;
                 case JournalCommand.Fetch:
-                    if (_ownChanges.Remove((entry.Uid, entry.ModSeq)))
+                    // Own changes, and changes older than flags the client already got, are not
+                    // sent (RFC 7162 §3.1.3: per message, MODSEQ never goes down).
+                    if (_reported.TryGetValue(entry.Uid, out var reported) && entry.ModSeq <= reported)
                     {
                         break;
                     }
@@ -351,6 +444,7 @@ internal sealed class SelectedMailbox
         }
 
         _pending.Clear();
+        _pendingFetch.Clear();
         _pending.AddRange(kept);
 
         if (newKeywords)
@@ -373,13 +467,37 @@ internal sealed class SelectedMailbox
             }
         }
 
-        if (_ownChanges.Count > 1024)
+        PruneReported();
+        return updates;
+    }
+
+    /// <summary>
+    /// Forgets reported MODSEQs at or below the journal watermark: every entry up to it has been
+    /// read and drained, and entries read later are all above it.
+    /// </summary>
+    private void PruneReported()
+    {
+        if (_reported.Count == 0)
         {
-            // Own changes whose journal copies were pruned or never read: forget them.
-            _ownChanges.Clear();
+            return;
         }
 
-        return updates;
+        List<uint>? stale = null;
+        foreach (var (uid, modSeq) in _reported)
+        {
+            if (modSeq <= HighestModSeq)
+            {
+                (stale ??= new List<uint>()).Add(uid);
+            }
+        }
+
+        if (stale is not null)
+        {
+            foreach (var uid in stale)
+            {
+                _reported.Remove(uid);
+            }
+        }
     }
 
     private bool LearnKeywords(IReadOnlyList<string> keywords)
