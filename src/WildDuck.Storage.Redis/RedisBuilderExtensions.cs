@@ -19,7 +19,9 @@ public static class RedisBuilderExtensions
     /// replaces the <see cref="IAuthenticationRateLimiter"/> likewise with a
     /// <see cref="RedisAuthenticationRateLimiter"/>; counts per-user connections (IMAP's limit, the POP3
     /// maildrop lock) across instances: replaces the <see cref="IConnectionCounter"/> likewise with a
-    /// <see cref="RedisConnectionCounter"/>; and registers one <see cref="IConnectionMultiplexer"/>
+    /// <see cref="RedisConnectionCounter"/>; counts the daily forwards (<c>MaxForwardsPerDay</c>) across
+    /// instances: replaces the <see cref="IForwardCounter"/> likewise with a <see cref="RedisForwardCounter"/>;
+    /// and registers one <see cref="IConnectionMultiplexer"/>
     /// (unless one is registered already, which is then shared), disposed with the container.
     /// </summary>
     /// <remarks>
@@ -53,6 +55,9 @@ public static class RedisBuilderExtensions
 
         // Likewise a per-user connection limit must hold however the load balancer spreads the sessions.
         Replace<IConnectionCounter, RedisConnectionCounter>(services, static (redis, options, time, logs) => new RedisConnectionCounter(redis, options, time, logs));
+
+        // And the daily forward limit, or N instances would forward N times the limit for a user.
+        Replace<IForwardCounter, RedisForwardCounter>(services, static (redis, options, time, logs) => new RedisForwardCounter(redis, options, time, logs));
         return builder;
     }
 

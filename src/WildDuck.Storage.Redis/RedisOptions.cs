@@ -3,7 +3,7 @@ using System;
 
 namespace WildDuck.Storage.Redis;
 
-/// <summary>Options of the Redis change notifier, rate limiter and connection counter (configuration section <c>WildDuck:Redis</c>).</summary>
+/// <summary>Options of the Redis change notifier, rate limiter, connection counter and forward counter (configuration section <c>WildDuck:Redis</c>).</summary>
 public sealed class RedisOptions
 {
     /// <summary>The shortest <see cref="ConnectionLeaseTtl"/> accepted.</summary>
@@ -19,8 +19,9 @@ public sealed class RedisOptions
 
     /// <summary>
     /// Prefix of every Redis key and channel this package uses; the notifier publishes on
-    /// <c>{ChannelPrefix}notify</c>, keeps authentication failure counters in <c>{ChannelPrefix}rl:{key}</c>
-    /// and connection leases in <c>{ChannelPrefix}conn:{PROTOCOL}:{user id}</c>. Default <c>wd:</c>.
+    /// <c>{ChannelPrefix}notify</c>, keeps authentication failure counters in <c>{ChannelPrefix}rl:{key}</c>,
+    /// connection leases in <c>{ChannelPrefix}conn:{PROTOCOL}:{user id}</c> and daily forward counters in
+    /// <c>{ChannelPrefix}fwd:{user id}</c>. Default <c>wd:</c>.
     /// Instances that must wake each other, or share limits, use the same prefix.
     /// </summary>
     public string ChannelPrefix { get; set; } = "wd:";

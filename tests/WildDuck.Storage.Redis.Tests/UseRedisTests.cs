@@ -20,7 +20,7 @@ public sealed class UseRedisTests
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task UseRedis_replaces_the_notifier_the_rate_limiter_and_the_connection_counter_in_either_order_and_keeps_the_journal_watcher(bool redisFirst)
+    public async Task UseRedis_replaces_the_notifier_the_rate_limiter_and_the_connection_and_forward_counters_in_either_order_and_keeps_the_journal_watcher(bool redisFirst)
     {
         await using var redis = await RedisServer.StartNewAsync();
         var services = new ServiceCollection();
@@ -38,6 +38,7 @@ public sealed class UseRedisTests
         services.Should().ContainSingle(d => d.ServiceType == typeof(IChangeNotifier));
         services.Should().ContainSingle(d => d.ServiceType == typeof(IAuthenticationRateLimiter));
         services.Should().ContainSingle(d => d.ServiceType == typeof(IConnectionCounter));
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IForwardCounter));
         services.Should().Contain(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType!.Name == "SqliteJournalWatcher",
             "the journal watcher stays the fallback while Redis is down");
 
@@ -50,6 +51,8 @@ public sealed class UseRedisTests
                 .And.BeSameAs(provider.GetRequiredService<RedisAuthenticationRateLimiter>());
             provider.GetRequiredService<IConnectionCounter>().Should().BeOfType<RedisConnectionCounter>()
                 .And.BeSameAs(provider.GetRequiredService<RedisConnectionCounter>());
+            provider.GetRequiredService<IForwardCounter>().Should().BeOfType<RedisForwardCounter>()
+                .And.BeSameAs(provider.GetRequiredService<RedisForwardCounter>());
             connection = provider.GetRequiredService<IConnectionMultiplexer>();
             connection.IsConnected.Should().BeTrue();
         }

@@ -54,6 +54,8 @@ public sealed class DeliveryOptions
     /// <summary>
     /// Forwarded copies allowed per user per 24 hours (WildDuck's <c>MAX_FORWARDS</c>, default 2000).
     /// Past the limit the forward is skipped and the message is still stored. 0 disables forwarding.
+    /// Counted by the registered <see cref="WildDuck.Storage.IForwardCounter"/>: per process by default,
+    /// across every instance with <c>UseRedis()</c>.
     /// </summary>
     public int MaxForwardsPerDay { get; set; } = 2000;
 

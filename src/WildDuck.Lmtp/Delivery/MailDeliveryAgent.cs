@@ -42,7 +42,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     private readonly WildDuckOptions _wildDuck;
     private readonly MessageIndexer _indexer;
     private readonly FilterEvaluator _evaluator;
-    private readonly ForwardCounter _forwardCounter;
+    private readonly IForwardCounter _forwardCounter;
     private readonly TimeProvider _time;
     private readonly ILogger<MailDeliveryAgent> _logger;
     private readonly Outbound.OutboundWakeup? _relayWakeup;
@@ -56,6 +56,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         IOutboundQueue outbound,
         IOptions<DeliveryOptions> options,
         IOptions<WildDuckOptions> wildDuck,
+        IForwardCounter forwardCounter,
         TimeProvider time,
         ILogger<MailDeliveryAgent> logger,
         Outbound.OutboundWakeup? relayWakeup = null)
@@ -74,7 +75,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         limits.MaxMessageSize += TraceAllowance;
         _indexer = new MessageIndexer(limits);
         _evaluator = new FilterEvaluator(_options.ToSpamHeaderOptions());
-        _forwardCounter = new ForwardCounter(time);
+        _forwardCounter = forwardCounter;
         _time = time;
         _logger = logger;
         _relayWakeup = relayWakeup;
@@ -321,7 +322,8 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return;
         }
 
-        if (!_forwardCounter.TryConsume(user.Id, copies, _options.MaxForwardsPerDay))
+        // Shared across instances when UseRedis() registered its counter; never fails for an outage.
+        if (!await _forwardCounter.TryConsumeAsync(user.Id, copies, _options.MaxForwardsPerDay, cancellationToken).ConfigureAwait(false))
         {
             LogForwardLimit(_logger, user.Id.ToString(), _options.MaxForwardsPerDay);
             return;

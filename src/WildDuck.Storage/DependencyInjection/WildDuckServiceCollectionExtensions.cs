@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildDuck.Storage.Connections;
+using WildDuck.Storage.Counters;
 using WildDuck.Storage.Notifications;
 using WildDuck.Storage.Security;
 
@@ -16,7 +17,8 @@ public static class WildDuckServiceCollectionExtensions
     /// <summary>
     /// Adds the core services: options (validated at start), the in-process change notifier,
     /// <see cref="TimeProvider.System"/>, the password hasher, the failed-login rate limiter, the
-    /// in-process <see cref="IConnectionCounter"/> (per-user connection limits) and the
+    /// in-process <see cref="IConnectionCounter"/> (per-user connection limits), the in-process
+    /// <see cref="IForwardCounter"/> (the daily forward limit) and the
     /// <see cref="IUserAuthenticator"/> (which needs a backend's <see cref="IUserStore"/>). Every default is registered with <c>TryAdd</c> so an
     /// embedder can replace it by registering its own first (or a backend package can).
     /// Choose a storage backend next, e.g. <c>.UseSqliteStorage(o => o.Path = "data/wildduck.db")</c>.
@@ -43,6 +45,7 @@ public static class WildDuckServiceCollectionExtensions
         services.TryAddSingleton<IPasswordHasher, PasswordHasher>();
         services.TryAddSingleton<IAuthenticationRateLimiter>(static sp => new InMemoryAuthenticationRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IConnectionCounter, InMemoryConnectionCounter>();
+        services.TryAddSingleton<IForwardCounter>(static sp => new InMemoryForwardCounter(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IUserAuthenticator>(static sp => new UserAuthenticator(
             sp.GetRequiredService<IUserStore>(),
             sp.GetRequiredService<IPasswordHasher>(),

@@ -278,6 +278,26 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_daily_forward_limit_is_counted_by_the_registered_counter_shared_by_every_agent_and_ends_after_a_day()
+    {
+        await StartAsync(o => o.MaxForwardsPerDay = 2);
+        await Users.UpdateUserAsync(_alice.Id, new UserUpdate { ForwardTargets = new[] { "copy@example.net" } });
+        (await DeliverAsync(Message("One"))).Single().Code.Should().Be(250);
+
+        // A second agent over the same registered IForwardCounter stands for a second instance
+        // sharing the counter (UseRedis registers one that lives in Redis).
+        _agent = ActivatorUtilities.CreateInstance<MailDeliveryAgent>(_services);
+        (await DeliverAsync(Message("Two"))).Single().Code.Should().Be(250);
+        (await DeliverAsync(Message("Three"))).Single().Code.Should().Be(250);
+        (await QueuedAsync()).Should().HaveCount(2, "the first agent's forward counts for the second");
+        (await MailboxContentAsync("INBOX")).Should().HaveCount(3, "over the limit the message is still stored");
+
+        _time.Advance(TimeSpan.FromDays(1));
+        (await DeliverAsync(Message("Four"))).Single().Code.Should().Be(250);
+        (await QueuedAsync()).Should().HaveCount(3, "a new day's window starts");
+    }
+
+    [Fact]
     public async Task A_dropping_filter_still_forwards_its_own_targets_but_not_the_users()
     {
         await Users.UpdateUserAsync(_alice.Id, new UserUpdate { ForwardTargets = new[] { "user-level@example.net" } });
