@@ -8,7 +8,8 @@ using WildDuck.Storage;
 namespace WildDuck.Benchmarks.Imap;
 
 /// <summary>
-/// The IMAP hot paths with allocation budgets (style §3.8): framing a command line, parsing it, and
+/// The IMAP hot paths with allocation budgets (style §3.8): framing a command line, parsing it (cold,
+/// and repeated on one session, where the body comes from the session's command cache), and
 /// writing a FLAGS FETCH response line.
 /// </summary>
 [MemoryDiagnoser]
@@ -19,6 +20,7 @@ public class ProtocolBenchmarks
     private static readonly string[] s_keywords = { "$Forwarded", "$Junk" };
     private readonly ImapFramer _framer = new(new ImapLimits());
     private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
+    private readonly ImapCommandCache _cache = new();
     private ReadOnlySequence<byte> _fetch;
 
     [GlobalSetup]
@@ -36,6 +38,12 @@ public class ProtocolBenchmarks
 
     [Benchmark(Description = "Parse a UID SEARCH line")]
     public object? ParseSearch() => ImapCommandParser.Parse(s_searchLine.AsSpan(0, s_searchLine.Length - 2), new ImapParserContext(false, true)).Command;
+
+    [Benchmark(Description = "Parse a repeated UID FETCH line (session)")]
+    public object? ParseFetchRepeated() => ImapCommandParser.Parse(s_fetchLine.AsSpan(0, s_fetchLine.Length - 2), new ImapParserContext(false, true), _cache, out _).Command;
+
+    [Benchmark(Description = "Parse a repeated UID SEARCH line (session)")]
+    public object? ParseSearchRepeated() => ImapCommandParser.Parse(s_searchLine.AsSpan(0, s_searchLine.Length - 2), new ImapParserContext(false, true), _cache, out _).Command;
 
     [Benchmark(Description = "Write 100 FLAGS FETCH lines", OperationsPerInvoke = 100)]
     public int WriteFlagsFetch()

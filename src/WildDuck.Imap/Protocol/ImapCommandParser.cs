@@ -21,6 +21,9 @@ internal static partial class ImapCommandParser
     private const int MaxIdFieldLength = 30;
     private const int MaxIdValueLength = 1024;
 
+    /// <summary>The tag of commands from the session parse: the session owns the real tag as bytes.</summary>
+    private const string NoTag = "*";
+
     /// <summary>Parses <paramref name="command"/>.</summary>
     public static ImapParseResult Parse(ReadOnlySpan<byte> command, in ImapParserContext context)
     {
@@ -46,6 +49,52 @@ internal static partial class ImapCommandParser
         }
     }
 
+    /// <summary>
+    /// Parses <paramref name="command"/> like <see cref="Parse(ReadOnlySpan{byte}, in ImapParserContext)"/>,
+    /// but leaves the tag as bytes and reuses command bodies from <paramref name="cache"/>: a repeated
+    /// command of the same shape allocates nothing. <paramref name="tagLength"/> is the length of the
+    /// tag at the start of <paramref name="command"/> (0 when it is not a valid tag).
+    /// </summary>
+    /// <remarks>
+    /// Commands parsed here carry the tag <c>*</c>: the same object answers every line with the same
+    /// body, so the tag is the caller's (the session keeps it as bytes). <see cref="ImapParseResult.Tag"/>
+    /// is null.
+    /// </remarks>
+    public static ImapParseResult Parse(ReadOnlySpan<byte> command, in ImapParserContext context, ImapCommandCache cache, out int tagLength)
+    {
+        tagLength = TagLength(command);
+        if (tagLength == 0)
+        {
+            return ImapParseResult.Failure(null, ImapParseError.InvalidTag);
+        }
+
+        var body = command[tagLength..];
+        var cacheable = ImapCommandCache.IsCacheable(body);
+        if (cacheable && cache.Find(body) is { } cached)
+        {
+            return ImapParseResult.Success(cached);
+        }
+
+        var r = new ImapTokenReader(body);
+        try
+        {
+            r.Space();
+            var name = r.Word(ImapParseError.UnknownCommand);
+            var cmd = ParseCommand(ref r, NoTag, name, context);
+            r.ExpectEnd();
+            if (cacheable && ImapCommandCache.IsCacheable(cmd))
+            {
+                cache.Add(body, cmd);
+            }
+
+            return ImapParseResult.Success(cmd);
+        }
+        catch (ImapParseException e)
+        {
+            return ImapParseResult.Failure(null, e.Error);
+        }
+    }
+
     /// <summary>True when <paramref name="line"/> is the IDLE terminator "DONE" (RFC 2177 §3, any case).</summary>
     public static bool IsDone(ReadOnlySpan<byte> line) => System.Text.Ascii.EqualsIgnoreCase(line, ImapStrings.Done);
 
@@ -56,16 +105,23 @@ internal static partial class ImapCommandParser
     public static bool IsValidAppendTail(ReadOnlySpan<byte> tail, bool isUtf8) =>
         isUtf8 ? tail.SequenceEqual(ImapStrings.CloseParen) : tail.IsEmpty;
 
-    private static string? ReadTag(ref ImapTokenReader r)
+    /// <summary>The length of the tag that starts <paramref name="line"/>, or 0 when there is none.</summary>
+    private static int TagLength(ReadOnlySpan<byte> line)
     {
-        var rest = r.Rest;
         var n = 0;
-        while (n < rest.Length && ImapCharClass.IsTagChar(rest[n]))
+        while (n < line.Length && ImapCharClass.IsTagChar(line[n]))
         {
             n++;
         }
 
-        if (n == 0 || (n < rest.Length && rest[n] != (byte)' '))
+        return n < line.Length && line[n] != (byte)' ' ? 0 : n;
+    }
+
+    private static string? ReadTag(ref ImapTokenReader r)
+    {
+        var rest = r.Rest;
+        var n = TagLength(rest);
+        if (n == 0)
         {
             return null;
         }

@@ -2,7 +2,7 @@
 namespace WildDuck.Imap.Protocol;
 
 /// <summary>
-/// The outcome of <see cref="ImapCommandParser.Parse"/>: a command, or a BAD with a fixed text and
+/// The outcome of <c>ImapCommandParser.Parse</c>: a command, or a BAD with a fixed text and
 /// the tag when it could be read (null: answer <c>* BAD</c>).
 /// </summary>
 internal readonly struct ImapParseResult

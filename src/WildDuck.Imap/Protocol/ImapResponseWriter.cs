@@ -390,6 +390,14 @@ internal ref struct ImapResponseWriter
         WriteStatusTail(status, code, text);
     }
 
+    /// <summary>Writes "tag STATUS [code] text" CRLF with the tag as sent (bytes); <paramref name="code"/> is the bracket content or empty.</summary>
+    public void WriteTagged(scoped ReadOnlySpan<byte> tag, ImapStatus status, scoped ReadOnlySpan<byte> code, scoped ReadOnlySpan<char> text)
+    {
+        WriteRaw(tag);
+        WriteSpace();
+        WriteStatusTail(status, code, text);
+    }
+
     /// <summary>Writes "* STATUS [code] text" CRLF.</summary>
     public void WriteUntagged(ImapStatus status, scoped ReadOnlySpan<byte> code, scoped ReadOnlySpan<char> text)
     {

@@ -30,7 +30,7 @@ internal sealed partial class ImapSession
     /// </summary>
     private async ValueTask AppendStreamAsync(AppendPrefix prefix, ImapReadResult announced)
     {
-        _tag = prefix.Tag;
+        SetTag(prefix.Tag);
         _badCommands = 0;
         MailboxRecord? mailbox;
         try
@@ -158,7 +158,7 @@ internal sealed partial class ImapSession
 
         await WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
         var w = new ImapResponseWriter(_output);
-        w.WriteText(_tag);
+        w.WriteRaw(TagBytes);
 
         // RFC 4315 §3: APPENDUID uidvalidity uid.
         w.WriteRaw(" OK [APPENDUID "u8);

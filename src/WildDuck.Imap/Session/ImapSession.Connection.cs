@@ -72,7 +72,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var goAhead = Encoding.ASCII.GetBytes(_tag + " OK Begin TLS negotiation now\r\n");
+        var goAhead = Encoding.ASCII.GetBytes(TagText + " OK Begin TLS negotiation now\r\n");
         if (!await _connection.StartTlsAsync(goAhead, _connection.ConnectionClosed).ConfigureAwait(false))
         {
             WriteTagged(ImapStatus.Bad, default, "Commands pipelined after STARTTLS are not allowed");
@@ -250,7 +250,7 @@ internal sealed partial class ImapSession
 
         // RFC 3501 §6.2.3 allows the new capabilities in the tagged OK; clients then skip a round trip.
         var w = new ImapResponseWriter(_output);
-        w.WriteText(_tag);
+        w.WriteRaw(TagBytes);
         w.WriteRaw(" OK [CAPABILITY "u8);
         w.WriteRaw(_server.PostAuthCapabilities);
         w.WriteRaw("] Logged in\r\n"u8);

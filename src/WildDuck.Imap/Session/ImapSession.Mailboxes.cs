@@ -66,7 +66,7 @@ internal sealed partial class ImapSession
         // RFC 7162 §3.1.2.1: every SELECT/EXAMINE of a mailbox with persistent MODSEQs reports it.
         w.WriteNumber(snapshot.Mailbox.HighestModSeq);
         w.WriteRaw("] Highest\r\n"u8);
-        w.WriteText(_tag);
+        w.WriteRaw(TagBytes);
         w.WriteRaw(command.ReadOnly ? " OK [READ-ONLY] EXAMINE completed\r\n"u8 : " OK [READ-WRITE] SELECT completed\r\n"u8);
         w.Commit();
         _selected = selected;

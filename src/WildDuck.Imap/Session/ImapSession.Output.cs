@@ -87,7 +87,7 @@ internal sealed partial class ImapSession
     private void WriteTagged(ImapStatus status, ReadOnlySpan<byte> code, string text)
     {
         var w = new ImapResponseWriter(_output);
-        w.WriteTagged(_tag, status, code, text);
+        w.WriteTagged(TagBytes, status, code, text);
         w.Commit();
     }
 

@@ -175,7 +175,7 @@ internal sealed partial class ImapSession
             modified.Sort();
             await WriteUpdatesAsync(command.IsUid).ConfigureAwait(false);
             var t = new ImapResponseWriter(_output);
-            t.WriteText(_tag);
+            t.WriteRaw(TagBytes);
             t.WriteRaw(" OK [MODIFIED "u8);
             t.WriteSequenceSet(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(modified));
             t.WriteRaw("] Conditional STORE failed\r\n"u8);
@@ -242,7 +242,7 @@ internal sealed partial class ImapSession
         }
         else
         {
-            w.WriteText(_tag);
+            w.WriteRaw(TagBytes);
             w.WriteRaw(" OK [COPYUID "u8);
         }
 
@@ -334,7 +334,7 @@ internal sealed partial class ImapSession
     {
         // RFC 4731 §3.1: * ESEARCH (TAG "t") [UID] MIN n MAX n COUNT n ALL set
         w.WriteRaw("* ESEARCH (TAG "u8);
-        w.WriteQuoted(System.Text.Encoding.ASCII.GetBytes(_tag));
+        w.WriteQuoted(TagBytes);
         w.WriteByte((byte)')');
         if (command.IsUid)
         {

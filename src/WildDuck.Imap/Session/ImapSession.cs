@@ -2,6 +2,7 @@
 using System;
 using System.IO;
 using System.IO.Pipelines;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -44,7 +45,16 @@ internal sealed partial class ImapSession : IAsyncDisposable
 
     /// <summary>Part of an untagged response is written (a FETCH with literals); a failure now cannot be answered.</summary>
     private bool _responseOpen;
-    private string _tag = "*";
+
+    /// <summary>Parsed command bodies this session reuses for repeated commands of the same shape.</summary>
+    private readonly ImapCommandCache _commandCache = new();
+
+    /// <summary>The current command's tag as sent, in a reused buffer (<see cref="TagBytes"/>).</summary>
+    private byte[] _tagBuffer = [(byte)'*', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    private int _tagLength = 1;
+
+    /// <summary>The tag as a string, materialised only when a string is really needed (<see cref="TagText"/>).</summary>
+    private string? _tagString = "*";
 
     public ImapSession(ImapServer server, MailConnection connection)
     {
@@ -55,6 +65,12 @@ internal sealed partial class ImapSession : IAsyncDisposable
         _reader = new ImapFrameReader(_input, server.Options.Limits);
         _timer = new ConnectionTimer(connection, server.Time);
     }
+
+    /// <summary>The current command's tag ("*" when it was not readable).</summary>
+    private ReadOnlySpan<byte> TagBytes => _tagBuffer.AsSpan(0, _tagLength);
+
+    /// <summary>The current command's tag as a string (allocated on first use per command).</summary>
+    private string TagText => _tagString ??= Encoding.ASCII.GetString(TagBytes);
 
     private ImapParserContext ParserContext => new(_utf8Accept, _state != ImapState.NotAuthenticated);
 
@@ -165,17 +181,16 @@ internal sealed partial class ImapSession : IAsyncDisposable
 
     private async ValueTask<bool> CommandAsync(ReadOnlyMemory<byte> bytes)
     {
-        var parsed = ImapCommandParser.Parse(bytes.Span, ParserContext);
+        var parsed = ImapCommandParser.Parse(bytes.Span, ParserContext, _commandCache, out var tagLength);
+        SetTag(tagLength > 0 ? bytes.Span[..tagLength] : "*"u8);
         if (!parsed.IsSuccess)
         {
-            _tag = parsed.Tag ?? "*";
             WriteTagged(ImapStatus.Bad, default, parsed.ErrorText);
             await FlushAsync().ConfigureAwait(false);
             return await CountBadAsync().ConfigureAwait(false);
         }
 
         var command = parsed.Command!;
-        _tag = command.Tag;
         if (!ImapStateTable.IsAllowed(command, _state))
         {
             WriteTagged(ImapStatus.Bad, default, _state == ImapState.NotAuthenticated ? "Log in first" : "Command not valid in this state");
@@ -321,7 +336,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
 
     private async ValueTask<bool> FrameErrorAsync(ImapReadResult result)
     {
-        _tag = result.Tag ?? "*";
+        SetTag(result.Tag);
         var text = result.Error switch
         {
             FrameError.LineTooLong => "Line too long",
@@ -357,14 +372,14 @@ internal sealed partial class ImapSession : IAsyncDisposable
 
         if (status == AppendPrefixStatus.Invalid)
         {
-            _tag = failure.Tag ?? "*";
+            SetTag(failure.Tag);
             await RefuseLiteralAsync(result, ImapStatus.Bad, default, failure.ErrorText).ConfigureAwait(false);
             return null;
         }
 
         if (!result.LiteralFitsInline)
         {
-            _tag = TagOf(result.Command.Span);
+            SetTag(TagOf(result.Command.Span));
             await RefuseLiteralAsync(result, ImapStatus.Bad, "TOOBIG"u8.ToArray(), "Literal too large").ConfigureAwait(false);
             return null;
         }
@@ -440,11 +455,37 @@ internal sealed partial class ImapSession : IAsyncDisposable
         await FlushAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Makes <paramref name="tag"/> the current tag (copied into the reused buffer).</summary>
+    private void SetTag(ReadOnlySpan<byte> tag)
+    {
+        if (tag.Length > _tagBuffer.Length)
+        {
+            _tagBuffer = new byte[Math.Max(tag.Length, _tagBuffer.Length * 2)];
+        }
+
+        tag.CopyTo(_tagBuffer);
+        _tagLength = tag.Length;
+        _tagString = null;
+    }
+
+    /// <summary>Makes <paramref name="tag"/> (ASCII tag characters; null: "*") the current tag.</summary>
+    private void SetTag(string? tag)
+    {
+        tag ??= "*";
+        if (tag.Length > _tagBuffer.Length)
+        {
+            _tagBuffer = new byte[Math.Max(tag.Length, _tagBuffer.Length * 2)];
+        }
+
+        _tagLength = Encoding.ASCII.GetBytes(tag, _tagBuffer);
+        _tagString = tag;
+    }
+
     private static string TagOf(ReadOnlySpan<byte> line)
     {
         var space = line.IndexOf((byte)' ');
         var tag = space > 0 ? line[..space] : line;
-        return tag.IsEmpty || tag.Length > 64 ? "*" : System.Text.Encoding.ASCII.GetString(tag);
+        return tag.IsEmpty || tag.Length > 64 ? "*" : Encoding.ASCII.GetString(tag);
     }
 
     private void OnServerStopping()

@@ -42,6 +42,46 @@ public class AllocationTests
     }
 
     [Fact]
+    public void ParsingARepeatedCommandAndAnsweringItAllocatesNothingAmortised()
+    {
+        // Issue #3: the session parse keeps the tag as bytes and reuses the command body of a
+        // repeated command of the same shape; the tagged answer writes the tag bytes.
+        var cache = new ImapCommandCache();
+        var context = new ImapParserContext(false, true);
+        var lines = new byte[10][];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i] = Encoding.ASCII.GetBytes($"A{i} UID FETCH 1:4000 (UID FLAGS MODSEQ) (CHANGEDSINCE 1234)");
+        }
+
+        var output = new ArrayBufferWriter<byte>(4096);
+        Run(100);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run(10_000);
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        Encoding.ASCII.GetString(output.WrittenSpan).Should().Be("A9 OK FETCH completed\r\n");
+
+        void Run(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var line = lines[i % lines.Length];
+                var result = ImapCommandParser.Parse(line, context, cache, out var tagLength);
+                if (result.Command is not FetchCommand { IsUid: true })
+                {
+                    throw new InvalidOperationException(result.ErrorText);
+                }
+
+                output.ResetWrittenCount();
+                var w = new ImapResponseWriter(output);
+                w.WriteTagged(line.AsSpan(0, tagLength), ImapStatus.Ok, default, "FETCH completed");
+                w.Commit();
+            }
+        }
+    }
+
+    [Fact]
     public async Task ReadingBufferedCommandsAllocatesNothingAmortised()
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
