@@ -32,10 +32,6 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly object _initLock = new();
     private volatile bool _initialized;
 
-    /// <summary>
-    /// SQLite handles on which this instance already ran its pragmas (see
-    /// <see cref="OpenRaw"/>); per instance, because two instances on one file may differ in options.
-    /// </summary>
     // The trigram index is fed in batches (schema version 4): search-text rows wait in
     // search_pending, and the writer indexes them SearchIndexBatch at a time at the end of a write
     // transaction once that many are waiting, or all of them once it has been idle for a moment.
@@ -48,6 +44,10 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly Timer _searchIndexTimer;
     private int _searchBacklog;
 
+    /// <summary>
+    /// SQLite handles on which this instance already ran its pragmas (see
+    /// <see cref="OpenRaw"/>); per instance, because two instances on one file may differ in options.
+    /// </summary>
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedHandles = new();
     private static readonly object PreparedMarker = new();
 
