@@ -309,7 +309,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     /// current transaction: a failure here is logged and undone, and never fails the writes the
     /// transaction carries (their rows stay queued and searchable).
     /// </summary>
-    private int IndexSearchRows(SqliteConnection connection, SqliteTransaction transaction, int limit)
+    private void IndexSearchRows(SqliteConnection connection, SqliteTransaction transaction, int limit)
     {
         transaction.Save(SearchSavepointName);
         try
@@ -327,43 +327,52 @@ internal sealed partial class SqliteDatabase : IDisposable
             var indexed = index.ExecuteNonQuery();
             transaction.Release(SearchSavepointName);
             Interlocked.Add(ref _searchBacklog, -Math.Min(indexed, Volatile.Read(ref _searchBacklog)));
-            return indexed;
         }
         catch (SqliteException ex)
         {
             transaction.Rollback(SearchSavepointName);
             transaction.Release(SearchSavepointName);
             LogSearchIndexFailed(_logger, ex);
-            return 0;
         }
     }
 
     private void IndexSearchRowsWhenIdle()
     {
-        if (_disposed)
+        // A timer callback: nothing may escape it (an exception here would end the process).
+        Task<bool> pass;
+        try
+        {
+            pass = WriteAsync(IndexQueueWhenIdle, CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
         {
             return;
         }
+        catch (StorageException ex)
+        {
+            LogSearchIndexFailed(_logger, ex);
+            return;
+        }
 
-        WriteAsync(
-            (connection, transaction) =>
-            {
-                IndexSearchRows(connection, transaction, IdleSearchIndexBatch);
+        pass.ContinueWith(
+            static (task, state) => LogSearchIndexFailed(((SqliteDatabase)state!)._logger, task.Exception!.GetBaseException()),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
 
-                // Re-read the true backlog: other processes on this file queue rows too, and a
-                // rolled-back transaction may have left the hint off.
-                using var count = connection.CreateCommand();
-                count.Transaction = transaction;
-                count.CommandText = "SELECT count(*) FROM search_pending";
-                Volatile.Write(ref _searchBacklog, (int)(long)count.ExecuteScalar()!);
-                return true;
-            },
-            CancellationToken.None).ContinueWith(
-                static (task, state) => LogSearchIndexFailed(((SqliteDatabase)state!)._logger, task.Exception!.GetBaseException()),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+    private bool IndexQueueWhenIdle(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        IndexSearchRows(connection, transaction, IdleSearchIndexBatch);
+
+        // Re-read the true backlog: other processes on this file queue rows too, and a rolled-back
+        // transaction may have left the hint off.
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT count(*) FROM search_pending";
+        Volatile.Write(ref _searchBacklog, (int)(long)count.ExecuteScalar()!);
+        return true;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Indexing queued search text failed; the rows stay queued (searches still find them) and are retried.")]
