@@ -72,7 +72,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var goAhead = Encoding.ASCII.GetBytes(TagText + " OK Begin TLS negotiation now\r\n");
+        byte[] goAhead = [.. TagBytes, .. " OK Begin TLS negotiation now\r\n"u8];
         if (!await _connection.StartTlsAsync(goAhead, _connection.ConnectionClosed).ConfigureAwait(false))
         {
             WriteTagged(ImapStatus.Bad, default, "Commands pipelined after STARTTLS are not allowed");

@@ -96,9 +96,15 @@ internal sealed partial class ImapSession
                 UnchangedSince = command.UnchangedSince is { } since ? (long)Math.Min(since, long.MaxValue) : null,
             }).ConfigureAwait(false);
 
-        // Changes other sessions committed before this one are read now, so that this command's
-        // responses can include them and their older journal copies are not sent after them.
-        await ReadJournalAsync(selected, force: true).ConfigureAwait(false);
+        // .SILENT: changes other sessions committed before this one are read now, so that this
+        // command's responses can include them (HasUnreportedFlagChange) and their older journal
+        // copies are not sent after them. A non-silent STORE reports the current flags anyway, so
+        // it reads the journal only when a change was signalled (WriteUpdatesAsync), as before.
+        if (command.Silent)
+        {
+            await ReadJournalAsync(selected, force: true).ConfigureAwait(false);
+        }
+
         var w = new ImapResponseWriter(_output);
         if (result.NewKeywords.Count > 0)
         {

@@ -53,9 +53,6 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private byte[] _tagBuffer = [(byte)'*', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     private int _tagLength = 1;
 
-    /// <summary>The tag as a string, materialised only when a string is really needed (<see cref="TagText"/>).</summary>
-    private string? _tagString = "*";
-
     public ImapSession(ImapServer server, MailConnection connection)
     {
         _server = server;
@@ -68,9 +65,6 @@ internal sealed partial class ImapSession : IAsyncDisposable
 
     /// <summary>The current command's tag ("*" when it was not readable).</summary>
     private ReadOnlySpan<byte> TagBytes => _tagBuffer.AsSpan(0, _tagLength);
-
-    /// <summary>The current command's tag as a string (allocated on first use per command).</summary>
-    private string TagText => _tagString ??= Encoding.ASCII.GetString(TagBytes);
 
     private ImapParserContext ParserContext => new(_utf8Accept, _state != ImapState.NotAuthenticated);
 
@@ -465,7 +459,6 @@ internal sealed partial class ImapSession : IAsyncDisposable
 
         tag.CopyTo(_tagBuffer);
         _tagLength = tag.Length;
-        _tagString = null;
     }
 
     /// <summary>Makes <paramref name="tag"/> (ASCII tag characters; null: "*") the current tag.</summary>
@@ -478,7 +471,6 @@ internal sealed partial class ImapSession : IAsyncDisposable
         }
 
         _tagLength = Encoding.ASCII.GetBytes(tag, _tagBuffer);
-        _tagString = tag;
     }
 
     private static string TagOf(ReadOnlySpan<byte> line)
