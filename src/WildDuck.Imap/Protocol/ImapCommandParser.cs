@@ -57,8 +57,9 @@ internal static partial class ImapCommandParser
     /// </summary>
     /// <remarks>
     /// Commands parsed here carry the tag <c>*</c>: the same object answers every line with the same
-    /// body, so the tag is the caller's (the session keeps it as bytes). <see cref="ImapParseResult.Tag"/>
-    /// is null.
+    /// body, so the tag is the caller's (the session keeps it as bytes): the command's
+    /// <see cref="ImapCommand.Tag"/> and <see cref="ImapParseResult.Tag"/> are "*" (null on a failure),
+    /// and <paramref name="tagLength"/> tells where the real tag ends.
     /// </remarks>
     public static ImapParseResult Parse(ReadOnlySpan<byte> command, in ImapParserContext context, ImapCommandCache cache, out int tagLength)
     {
