@@ -363,6 +363,7 @@ internal static class MessageEndpoints
             if (string.Equals(attachment.Id, id, StringComparison.Ordinal))
             {
                 found = attachment;
+                break;
             }
         }
 
