@@ -125,7 +125,8 @@ internal static class AuthEndpoints
 
         foreach (var disabled in user.DisabledScopes)
         {
-            if (string.Equals(disabled, scope, StringComparison.Ordinal))
+            // Same comparison as UserAuthenticator (step 6), so /preauth and /authenticate agree.
+            if (string.Equals(disabled, scope, StringComparison.OrdinalIgnoreCase))
             {
                 throw new ApiException(403, "InvalidAuthScope", "Access to requested service disabled");
             }

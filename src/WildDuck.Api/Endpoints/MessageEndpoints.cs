@@ -161,9 +161,9 @@ internal static class MessageEndpoints
         }
 
         Comparison<string> compare = descending
-            ? (a, b) => ulong.Parse(b, CultureInfo.InvariantCulture).CompareTo(ulong.Parse(a, CultureInfo.InvariantCulture))
-            : (a, b) => ulong.Parse(a, CultureInfo.InvariantCulture).CompareTo(ulong.Parse(b, CultureInfo.InvariantCulture));
-        var page = Pager.Slice(uids, static uid => uid.ToString(CultureInfo.InvariantCulture), (a, b) => CompareUids(compare, a, b), descending ? "uid-desc" : "uid-asc", call);
+            ? static (a, b) => CursorUid(b).CompareTo(CursorUid(a))
+            : static (a, b) => CursorUid(a).CompareTo(CursorUid(b));
+        var page = Pager.Slice(uids, static uid => uid.ToString(CultureInfo.InvariantCulture), compare, descending ? "uid-desc" : "uid-asc", call);
 
         var items = await ListItemsAsync(call, user, mailbox, page.Items).ConfigureAwait(false);
         var results = new JsonArray();
@@ -196,15 +196,10 @@ internal static class MessageEndpoints
     }
 
     /// <summary>Cursor positions are UIDs; anything else in a cursor is a malformed cursor.</summary>
-    private static int CompareUids(Comparison<string> compare, string a, string b)
-    {
-        if (!ulong.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out _) || !ulong.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-        {
-            throw ApiException.Validation("next", "is not a valid cursor");
-        }
-
-        return compare(a, b);
-    }
+    private static ulong CursorUid(string text) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            ? uid
+            : throw ApiException.Validation("next", "is not a valid cursor");
 
     private static JsonObject ListItem(MessageRecord record, MailboxRecord mailbox, MessageHeaders? headers)
     {
@@ -363,6 +358,7 @@ internal static class MessageEndpoints
             if (string.Equals(attachment.Id, id, StringComparison.Ordinal))
             {
                 found = attachment;
+                break;
             }
         }
 

@@ -73,7 +73,7 @@ internal static class AccessTokens
         }
 
         await SlideAsync(services, record, cancellationToken).ConfigureAwait(false);
-        return new Caller(ApiRole.User, user.Id, hash);
+        return new Caller(ApiRole.User, user.Id, hash, user);
     }
 
     /// <summary>

@@ -68,6 +68,11 @@ internal sealed class ApiCall
     public async Task<UserRecord> UserAsync()
     {
         var id = UserIdFromRoute();
+        if (Caller.UserRecord is { } own && own.Id == id)
+        {
+            return own;
+        }
+
         return await Services.Users.GetUserAsync(id, Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
     }
 

@@ -19,8 +19,11 @@ internal enum ApiRole
     User,
 }
 
-/// <summary>Who is calling: the role, and for user tokens the user and the token's hash.</summary>
-internal sealed record Caller(ApiRole Role, UserId? User = null, string? TokenHash = null)
+/// <summary>
+/// Who is calling: the role, and for user tokens the user and the token's hash, plus the user's
+/// record as read to check the token (so the request does not read it a second time).
+/// </summary>
+internal sealed record Caller(ApiRole Role, UserId? User = null, string? TokenHash = null, UserRecord? UserRecord = null)
 {
     public static Caller Anonymous { get; } = new(ApiRole.Anonymous);
 
