@@ -157,4 +157,21 @@ public sealed class UserTests : IClassFixture<ApiHost>
         (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["password"] = "set by root" })).Status.Should().Be(HttpStatusCode.OK);
         await _api.LoginAsync(user, "set by root");
     }
+
+    [Fact]
+    public async Task Guessing_the_existing_password_is_rate_limited_like_a_login()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        HttpStatusCode last = HttpStatusCode.OK;
+        for (int i = 0; i < 20 && last != HttpStatusCode.TooManyRequests; i++)
+        {
+            (last, _) = await _api.CallAsync(HttpMethod.Put, "/users/me", token, new JsonObject { ["password"] = "new one", ["existingPassword"] = "guess " + i });
+            last.Should().BeOneOf(HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests);
+        }
+
+        last.Should().Be(HttpStatusCode.TooManyRequests, "wrong existing passwords count against the user's failed-login window");
+        (await _api.CallAsync(HttpMethod.Put, "/users/me", token, new JsonObject { ["password"] = "new one", ["existingPassword"] = ApiHost.Password })).Status
+            .Should().Be(HttpStatusCode.TooManyRequests, "not even the right one is tried while limited");
+    }
 }

@@ -204,9 +204,32 @@ internal static class UserEndpoints
             if (!call.IsRoot || input.Has("existingPassword"))
             {
                 var existing = input.String("existingPassword") ?? throw ApiException.Validation("existingPassword", "is required to change the password");
-                if (call.Services.PasswordHasher.Verify(existing, user.PasswordHash) == PasswordVerification.Failed)
+
+                // Through the authenticator, not the hasher alone: a wrong existing password counts
+                // against the user's failed-login window like any login, so a token holder cannot
+                // guess the password without limit.
+                var check = await call.Services.Authenticator.AuthenticateAsync(
+                    user.Username,
+                    existing,
+                    new AuthenticationContext(AuthenticationScope.Master, call.Http.Connection.RemoteIpAddress?.ToString()),
+                    call.Aborted).ConfigureAwait(false);
+                switch (check.Failure)
                 {
-                    throw new ApiException(403, "AuthFailed", "Password verification failed");
+                    case AuthenticationFailure.None:
+                        break;
+                    case AuthenticationFailure.RateLimited:
+                        throw new ApiException(429, "RateLimitedError", "Authentication was rate limited") { RetryAfter = check.RetryAfter };
+                    case AuthenticationFailure.InvalidCredentials:
+                        throw new ApiException(403, "AuthFailed", "Password verification failed");
+                    default:
+                        // Disabled, suspended or the master scope turned off: the authenticator stops
+                        // before the password, so check it directly (only root reaches such a user).
+                        if (call.Services.PasswordHasher.Verify(existing, user.PasswordHash) == PasswordVerification.Failed)
+                        {
+                            throw new ApiException(403, "AuthFailed", "Password verification failed");
+                        }
+
+                        break;
                 }
             }
 
