@@ -24,6 +24,10 @@ internal static class Rendered
     public static BsonArray Pipeline<T, TResult>(PipelineDefinition<T, TResult> pipeline, IBsonSerializer<T> input) =>
         new(pipeline.Render(new RenderArgs<T>(input, BsonSerializer.SerializerRegistry)).Documents);
 
+    /// <summary>Canonical extended JSON: compares values and their BSON types.</summary>
+    public static string Canonical(this BsonValue value) =>
+        value.ToJson(new JsonWriterSettings { OutputMode = JsonOutputMode.CanonicalExtendedJson });
+
     /// <summary>A document from MongoDB shell syntax (ObjectId('…'), NumberLong(…), ISODate('…')).</summary>
     public static BsonDocument Json(string json) => BsonDocument.Parse(json);
 
@@ -33,10 +37,10 @@ internal static class Rendered
     /// </summary>
     public static void ShouldBe(this BsonValue actual, BsonValue expected)
     {
-        var settings = new JsonWriterSettings { OutputMode = JsonOutputMode.CanonicalExtendedJson };
-        actual.ToJson(settings).Should().Be(expected.ToJson(settings));
+        actual.Canonical().Should().Be(expected.Canonical());
         actual.Should().Match<BsonValue>(a => a.Equals(expected));
     }
 
-    private static RenderArgs<T> Args<T>() => new(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry);
+    /// <summary>Render arguments for <typeparamref name="T"/> from the default serializer registry.</summary>
+    public static RenderArgs<T> Args<T>() => new(BsonSerializer.SerializerRegistry.GetSerializer<T>(), BsonSerializer.SerializerRegistry);
 }

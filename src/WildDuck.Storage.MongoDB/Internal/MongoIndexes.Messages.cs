@@ -66,8 +66,8 @@ internal static partial class MongoIndexes
     {
         await CreateAsync(context.Messages, Messages, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Threads, Threads, cancellationToken).ConfigureAwait(false);
-        var bucket = context.Options.AttachmentBucket;
-        await CreateAsync(context.AttachmentsDatabase.GetCollection<BsonDocument>(bucket + ".files"), AttachmentFiles, cancellationToken).ConfigureAwait(false);
-        await CreateAsync(context.AttachmentsDatabase.GetCollection<BsonDocument>(bucket + ".chunks"), AttachmentChunks, cancellationToken).ConfigureAwait(false);
+        var gridFs = new GridFsAttachments(context.AttachmentsDatabase, context.Options.AttachmentBucket);
+        await CreateAsync(gridFs.Files, AttachmentFiles, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(gridFs.Chunks, AttachmentChunks, cancellationToken).ConfigureAwait(false);
     }
 }
