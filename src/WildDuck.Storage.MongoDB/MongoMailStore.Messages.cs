@@ -45,7 +45,7 @@ public sealed partial class MongoMailStore
     public async Task<AppendResult> AppendAsync(UserId user, MailboxId mailbox, AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var keywords = NormalizeKeywords(request.Keywords);
+        var keywords = StoreRules.NormalizeKeywords(request.Keywords);
 
         // Parsing and hashing happen before any write.
         var indexed = request.Indexed ?? Indexer.Index(request.Content);
@@ -292,7 +292,7 @@ public sealed partial class MongoMailStore
     {
         ArgumentNullException.ThrowIfNull(uids);
         ArgumentNullException.ThrowIfNull(update);
-        var keywords = NormalizeKeywords(update.Keywords);
+        var keywords = StoreRules.NormalizeKeywords(update.Keywords);
         var u = MongoIds.ToObjectId(user);
         var mb = MongoIds.ToObjectId(mailbox);
         var (result, changed) = await RunCompensatedAsync(
@@ -518,7 +518,7 @@ public sealed partial class MongoMailStore
     {
         var (total, unseen, keywords) = Summarize(messages);
         await ReserveStorageAsync(s, undo, u, total, enforceQuota: true, ct).ConfigureAwait(false);
-        await MergeMailboxKeywordsAsync(s, to, NormalizeKeywords(keywords), ct).ConfigureAwait(false);
+        await MergeMailboxKeywordsAsync(s, to, StoreRules.NormalizeKeywords(keywords), ct).ConfigureAwait(false);
         var (firstUid, modseq, _) = await AllocateUidsAsync(s, u, to.Id, messages.Count, ct).ConfigureAwait(false);
 
         var references = messages.SelectMany(m => m.AttachmentIds.Select(id => (id, m.Magic))).ToList();
@@ -575,7 +575,7 @@ public sealed partial class MongoMailStore
     private async Task<CopyResult> MoveCoreAsync(IClientSessionHandle? s, Compensation undo, ObjectId u, MailboxDocument from, MailboxDocument to, List<MessageRow> messages, CancellationToken ct)
     {
         var (_, _, keywords) = Summarize(messages);
-        await MergeMailboxKeywordsAsync(s, to, NormalizeKeywords(keywords), ct).ConfigureAwait(false);
+        await MergeMailboxKeywordsAsync(s, to, StoreRules.NormalizeKeywords(keywords), ct).ConfigureAwait(false);
         var sourceModSeq = await BumpModSeqAsync(s, u, from.Id, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
         var (firstUid, targetModSeq, _) = await AllocateUidsAsync(s, u, to.Id, messages.Count, ct).ConfigureAwait(false);
         var planned = messages.Select((m, i) => (Row: m, Uid: firstUid + (uint)i)).ToList();
@@ -983,27 +983,6 @@ public sealed partial class MongoMailStore
             if (uids.Contains((uint)d.Uid))
             {
                 list.Add(MessageRow.From(d));
-            }
-        }
-
-        return list;
-    }
-
-    /// <summary>Validates keywords and removes case-insensitive duplicates (first spelling wins).</summary>
-    private static List<string> NormalizeKeywords(IEnumerable<string> keywords)
-    {
-        var seen = new HashSet<string>(Flags.KeywordComparer);
-        var list = new List<string>();
-        foreach (var keyword in keywords)
-        {
-            if (!Flags.IsValidKeyword(keyword))
-            {
-                throw new StorageException(StorageError.Invalid, "Invalid keyword.");
-            }
-
-            if (seen.Add(keyword))
-            {
-                list.Add(keyword);
             }
         }
 

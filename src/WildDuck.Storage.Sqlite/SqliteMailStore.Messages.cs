@@ -30,7 +30,7 @@ public sealed partial class SqliteMailStore
     public async Task<AppendResult> AppendAsync(UserId user, MailboxId mailbox, AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var keywords = NormalizeKeywords(request.Keywords);
+        var keywords = StoreRules.NormalizeKeywords(request.Keywords);
 
         // Parsing and hashing happen before the write lock: the transaction only writes.
         var indexed = request.Indexed ?? _indexer.Index(request.Content);
@@ -230,7 +230,7 @@ public sealed partial class SqliteMailStore
     {
         ArgumentNullException.ThrowIfNull(uids);
         ArgumentNullException.ThrowIfNull(update);
-        var keywords = NormalizeKeywords(update.Keywords);
+        var keywords = StoreRules.NormalizeKeywords(update.Keywords);
         var (result, changed) = await _db.WriteAsync(
             (c, t) =>
             {
@@ -366,7 +366,7 @@ public sealed partial class SqliteMailStore
             throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
         }
 
-        MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
+        MergeMailboxKeywords(c, t, to, StoreRules.NormalizeKeywords(keywords));
         var (firstUid, modseq) = AllocateUids(c, t, to.Rid, messages.Count);
         var sourceUids = new uint[messages.Count];
         var targetUids = new uint[messages.Count];
@@ -689,7 +689,7 @@ public sealed partial class SqliteMailStore
     {
         var (total, unseen, keywords) = Summarize(messages);
 
-        MergeMailboxKeywords(c, t, to, NormalizeKeywords(keywords));
+        MergeMailboxKeywords(c, t, to, StoreRules.NormalizeKeywords(keywords));
         var sourceModSeq = BumpModSeq(c, t, from.Rid);
         var (firstUid, targetModSeq) = AllocateUids(c, t, to.Rid, messages.Count);
         var sourceUids = new uint[messages.Count];
@@ -859,26 +859,6 @@ public sealed partial class SqliteMailStore
         BodyStructure = reader.IsDBNull(16) ? null : reader.GetFieldValue<byte[]>(16),
         Body = reader.IsDBNull(17) ? null : reader.GetFieldValue<byte[]>(17),
     };
-
-    /// <summary>Validates keywords and removes case-insensitive duplicates (first spelling wins).</summary>
-    private static List<string> NormalizeKeywords(IEnumerable<string> keywords)
-    {
-        var list = new List<string>();
-        foreach (var keyword in keywords)
-        {
-            if (!Flags.IsValidKeyword(keyword))
-            {
-                throw new StorageException(StorageError.Invalid, "Invalid keyword.");
-            }
-
-            if (!ContainsKeyword(list, keyword))
-            {
-                list.Add(keyword);
-            }
-        }
-
-        return list;
-    }
 
     private static bool ContainsKeyword(IReadOnlyList<string> list, string keyword)
     {

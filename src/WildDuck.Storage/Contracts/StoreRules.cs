@@ -19,6 +19,27 @@ internal static class StoreRules
     /// <summary>Room for trace header fields above <see cref="MessageLimits.MaxMessageSize"/> in queued forwards.</summary>
     public const int TraceFieldAllowance = 64 * 1024;
 
+    /// <summary>Validates keywords and removes case-insensitive duplicates (first spelling wins).</summary>
+    public static List<string> NormalizeKeywords(IEnumerable<string> keywords)
+    {
+        var seen = new HashSet<string>(Flags.KeywordComparer);
+        var list = new List<string>();
+        foreach (var keyword in keywords)
+        {
+            if (!Flags.IsValidKeyword(keyword))
+            {
+                throw new StorageException(StorageError.Invalid, "Invalid keyword.");
+            }
+
+            if (seen.Add(keyword))
+            {
+                list.Add(keyword);
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>The folders every new user gets (reference §9.8, English names).</summary>
     public static IReadOnlyList<(string Path, SpecialUse SpecialUse)> DefaultMailboxes { get; } =
     [
