@@ -72,30 +72,23 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
     public async ValueTask<RateLimitStatus> CheckAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_redis.IsConnected)
-        {
-            try
+        RedisKey redisKey = _prefix + key;
+        var (reached, reply) = await _outage.TryCallAsync(
+            _redis,
+            async db =>
             {
-                var db = _redis.GetDatabase();
-                RedisKey redisKey = _prefix + key;
-
                 // Pipelined, not atomic: a window ending between the two replies reads as not limited, which it is.
                 var count = db.StringGetAsync(redisKey);
                 var ttl = db.KeyTimeToLiveAsync(redisKey);
-                await Task.WhenAll(count, ttl).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-                _outage.Recovered();
-                return ttl.Result is { } left && count.Result.TryParse(out long failures)
-                    ? Status(failures, left, limit)
-                    : new RateLimitStatus(false, 0, null);
-            }
-            catch (Exception ex) when (RedisOutage.IsOutage(ex))
-            {
-                _outage.FellBack(ex);
-            }
-        }
-        else
+                await Task.WhenAll(count, ttl).ConfigureAwait(false);
+                return (Count: count.Result, Ttl: ttl.Result);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (reached)
         {
-            _outage.FellBack(null);
+            return reply.Ttl is { } left && reply.Count.TryParse(out long failures)
+                ? Status(failures, left, limit)
+                : new RateLimitStatus(false, 0, null);
         }
 
         return await _fallback.CheckAsync(key, limit, window, cancellationToken).ConfigureAwait(false);
@@ -105,27 +98,16 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
     public async ValueTask<RateLimitStatus> RecordFailureAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_redis.IsConnected)
+        // PEXPIRE needs a positive whole number of milliseconds.
+        var windowMs = Math.Max(1, (long)Math.Ceiling(window.TotalMilliseconds));
+        var (reached, reply) = await _outage.TryCallAsync(
+            _redis,
+            db => db.ScriptEvaluateAsync(RecordScript, [_prefix + key], [windowMs]),
+            cancellationToken).ConfigureAwait(false);
+        if (reached)
         {
-            try
-            {
-                // PEXPIRE needs a positive whole number of milliseconds.
-                var windowMs = Math.Max(1, (long)Math.Ceiling(window.TotalMilliseconds));
-                var reply = await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(RecordScript, [_prefix + key], [windowMs])
-                    .WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-                _outage.Recovered();
-                var values = (RedisResult[])reply!;
-                return Status((long)values[0], TimeSpan.FromMilliseconds((long)values[1]), limit);
-            }
-            catch (Exception ex) when (RedisOutage.IsOutage(ex))
-            {
-                _outage.FellBack(ex);
-            }
-        }
-        else
-        {
-            _outage.FellBack(null);
+            var values = (RedisResult[])reply!;
+            return Status((long)values[0], TimeSpan.FromMilliseconds((long)values[1]), limit);
         }
 
         return await _fallback.RecordFailureAsync(key, limit, window, cancellationToken).ConfigureAwait(false);
@@ -138,22 +120,9 @@ public sealed partial class RedisAuthenticationRateLimiter : IAuthenticationRate
 
         // Always clear the local counter too: failures counted during an outage must not outlive a good login.
         await _fallback.ResetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (!_redis.IsConnected)
-        {
-            _outage.FellBack(null);
-            return;
-        }
 
-        try
-        {
-            await _redis.GetDatabase().KeyDeleteAsync(_prefix + key).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-            _outage.Recovered();
-        }
-        catch (Exception ex) when (RedisOutage.IsOutage(ex))
-        {
-            // The shared counter then simply runs out with its window.
-            _outage.FellBack(ex);
-        }
+        // When Redis is not reached, the shared counter simply runs out with its window.
+        await _outage.TryCallAsync(_redis, db => db.KeyDeleteAsync(_prefix + key), cancellationToken).ConfigureAwait(false);
     }
 
     private static RateLimitStatus Status(long failures, TimeSpan left, int limit)

@@ -132,32 +132,14 @@ public sealed partial class RedisConnectionCounter : IConnectionCounter, IDispos
         }
 
         var lease = new Lease(this, Key(protocol, user), _instance + ":" + Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture), local);
-        if (!_redis.IsConnected)
-        {
-            _outage.FellBack(null);
-            return Track(lease);
-        }
-
+        bool reached;
+        RedisResult added;
         try
         {
-            var added = await _redis.GetDatabase()
-                .ScriptEvaluateAsync(AcquireScript, [lease.Key], [lease.Member, limit, _ttlMs])
-                .WaitAsync(RedisOutage.CallTimeout, cancellationToken).ConfigureAwait(false);
-            _outage.Recovered();
-            if ((long)added == 1)
-            {
-                return Track(lease);
-            }
-
-            await local.DisposeAsync().ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex) when (RedisOutage.IsOutage(ex))
-        {
-            // Admitted on the local count. Should the script still run, the lease is in Redis as it
-            // would be anyway: it is tracked, so it is refreshed and released like any other.
-            _outage.FellBack(ex);
-            return Track(lease);
+            (reached, added) = await _outage.TryCallAsync(
+                _redis,
+                db => db.ScriptEvaluateAsync(AcquireScript, [lease.Key], [lease.Member, limit, _ttlMs]),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -166,30 +148,29 @@ public sealed partial class RedisConnectionCounter : IConnectionCounter, IDispos
             _unreleased.Enqueue((lease.Key, lease.Member));
             throw;
         }
+
+        // Not reached: admitted on the local count. Should the script still run, the lease is in Redis as
+        // it would be anyway: it is tracked, so it is refreshed and released like any other.
+        if (!reached || (long)added == 1)
+        {
+            return Track(lease);
+        }
+
+        await local.DisposeAsync().ConfigureAwait(false);
+        return null;
     }
 
     /// <inheritdoc />
     public async ValueTask<int> GetCountAsync(string protocol, UserId user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        if (_redis.IsConnected)
+        var (reached, count) = await _outage.TryCallAsync(
+            _redis,
+            db => db.ScriptEvaluateAsync(CountScript, [Key(protocol, user)]),
+            cancellationToken).ConfigureAwait(false);
+        if (reached)
         {
-            try
-            {
-                var count = await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(CountScript, [Key(protocol, user)])
-                    .WaitAsync(RedisOutage.CallTimeout, cancellationToken).ConfigureAwait(false);
-                _outage.Recovered();
-                return (int)(long)count;
-            }
-            catch (Exception ex) when (RedisOutage.IsOutage(ex))
-            {
-                _outage.FellBack(ex);
-            }
-        }
-        else
-        {
-            _outage.FellBack(null);
+            return (int)(long)count;
         }
 
         return _local.GetCount(protocol, user);
@@ -297,21 +278,9 @@ public sealed partial class RedisConnectionCounter : IConnectionCounter, IDispos
     /// <summary>Removes a lease from Redis; when that fails it is retried by the refresh rounds (until then it expires by itself).</summary>
     private async ValueTask RemoveAsync(RedisKey key, RedisValue member)
     {
-        if (!_redis.IsConnected)
+        var (reached, _) = await _outage.TryCallAsync(_redis, db => db.SortedSetRemoveAsync(key, member), CancellationToken.None).ConfigureAwait(false);
+        if (!reached)
         {
-            _outage.FellBack(null);
-            _unreleased.Enqueue((key, member));
-            return;
-        }
-
-        try
-        {
-            await _redis.GetDatabase().SortedSetRemoveAsync(key, member).WaitAsync(RedisOutage.CallTimeout).ConfigureAwait(false);
-            _outage.Recovered();
-        }
-        catch (Exception ex) when (RedisOutage.IsOutage(ex))
-        {
-            _outage.FellBack(ex);
             _unreleased.Enqueue((key, member));
         }
     }

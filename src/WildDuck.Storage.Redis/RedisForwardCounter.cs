@@ -88,24 +88,13 @@ public sealed partial class RedisForwardCounter : IForwardCounter
             return false;
         }
 
-        if (_redis.IsConnected)
+        var (reached, counted) = await _outage.TryCallAsync(
+            _redis,
+            db => db.ScriptEvaluateAsync(ConsumeScript, [Key(user)], [count, limit, _windowMs]),
+            cancellationToken).ConfigureAwait(false);
+        if (reached)
         {
-            try
-            {
-                var counted = await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(ConsumeScript, [Key(user)], [count, limit, _windowMs])
-                    .WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
-                _outage.Recovered();
-                return (long)counted == 1;
-            }
-            catch (Exception ex) when (RedisOutage.IsOutage(ex))
-            {
-                _outage.FellBack(ex);
-            }
-        }
-        else
-        {
-            _outage.FellBack(null);
+            return (long)counted == 1;
         }
 
         return _fallback.TryConsume(user, count, limit);

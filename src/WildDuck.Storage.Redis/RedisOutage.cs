@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using StackExchange.Redis;
 
 namespace WildDuck.Storage.Redis;
@@ -25,6 +26,33 @@ internal sealed class RedisOutage(Action<Exception?> logFallback, Action logReco
     /// </summary>
     public static bool IsOutage(Exception ex) =>
         ex is RedisException or TimeoutException or ObjectDisposedException;
+
+    /// <summary>
+    /// Runs one call on Redis, bounded by <see cref="CallTimeout"/>, and records the recovery or the fallback.
+    /// Returns <c>Reached = false</c> when Redis is not connected or the call failed with an outage error
+    /// (<see cref="IsOutage"/>), so that the caller uses its in-process fallback; cancellation and other
+    /// errors propagate.
+    /// </summary>
+    public async ValueTask<(bool Reached, T Value)> TryCallAsync<T>(IConnectionMultiplexer redis, Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)
+    {
+        if (!redis.IsConnected)
+        {
+            FellBack(null);
+            return default;
+        }
+
+        try
+        {
+            var value = await call(redis.GetDatabase()).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
+            Recovered();
+            return (true, value);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            FellBack(ex);
+            return default;
+        }
+    }
 
     /// <summary>A call fell back; logged once per outage, since every login may pass here while Redis is down.</summary>
     public void FellBack(Exception? ex)
