@@ -27,7 +27,7 @@ internal sealed class MaintenanceOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
 }
 
-/// <summary>Opens (and migrates) the store at start, then prunes the journal and collects unreferenced attachments periodically.</summary>
+/// <summary>Prunes the journal and collects unreferenced attachments periodically (the store is opened before the host starts).</summary>
 /// <remarks>
 /// Works on any backend through the contracts; thread pruning is SQLite's own (MongoDB expires
 /// threads with WildDuck's TTL index).
@@ -42,17 +42,10 @@ internal sealed partial class StoreMaintenanceService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The store was opened before the host started (Program, MongoStartupService); counting
+        // its attachments here only for a log line would scan the whole table at every start.
         var sqlite = services.GetService<SqliteMailStore>();
-        try
-        {
-            var report = await attachments.GetStatisticsAsync(stoppingToken).ConfigureAwait(false);
-            LogReady(logger, sqlite?.DatabasePath ?? journal.GetType().Name, report.Attachments);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A failing first look must not stop the host: maintenance retries on its schedule.
-            LogMaintenanceFailed(logger, ex);
-        }
+        LogReady(logger, sqlite?.DatabasePath ?? journal.GetType().Name);
 
         var interval = options.Value.Interval > TimeSpan.Zero ? options.Value.Interval : TimeSpan.FromMinutes(15);
         using var timer = new PeriodicTimer(interval, time);
@@ -76,8 +69,8 @@ internal sealed partial class StoreMaintenanceService(
         }
     }
 
-    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "WildDuck store ready at {Path} ({Attachments} attachments).")]
-    private static partial void LogReady(ILogger logger, string path, long attachments);
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "WildDuck store ready at {Path}.")]
+    private static partial void LogReady(ILogger logger, string path);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "Maintenance pruned {Journal} journal entries and collected {Attachments} attachments.")]
     private static partial void LogMaintenance(ILogger logger, long journal, long attachments);
