@@ -5,6 +5,8 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WildDuck.Storage.Sqlite;
 using WildDuck.Api.Internal;
 using WildDuck.Storage;
 
@@ -182,6 +184,32 @@ public sealed class UpdateTests : IClassFixture<ApiHost>
 
         seen.Where(e => e.Command == "EXISTS").Select(e => (long)e.Data["uid"]!).Should().Equal(1, 2, 3, 4, 5);
         seen.Where(e => e.Id is not null).Select(e => e.Id!.Value).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder();
+    }
+
+    [Fact]
+    public async Task A_change_made_by_another_instance_on_the_same_store_arrives_live()
+    {
+        var (user, token, inbox) = await NewUserAsync();
+        await using var stream = await EventStream.OpenAsync(_api.Client, "/users/me/updates", token);
+
+        // A second host on the same SQLite file, as a second server process would be: its change
+        // reaches this API's stream through the notifier's cross-process relay (the journal watcher
+        // here, Redis when configured), not through anything the API does itself.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddWildDuck(o => o.Hostname = "other.example.test").UseSqliteStorage(o => o.Path = _api.DatabasePath);
+        using var other = builder.Build();
+        await other.StartAsync();
+        try
+        {
+            await other.Services.GetRequiredService<IMessageStore>().AppendAsync(user.Id, inbox.Id, new AppendRequest { Content = Message("elsewhere"), Source = "LMTP" });
+            var exists = await stream.NextAsync();
+            exists.Command.Should().Be("EXISTS");
+            ((long)exists.Data["uid"]!).Should().Be(1);
+        }
+        finally
+        {
+            await other.StopAsync();
+        }
     }
 
     [Fact]
