@@ -58,7 +58,7 @@ internal static class UpdateEndpoints
 
         try
         {
-            long last = resumeAfter ?? await NewestEntryAsync(services, user.Id, stop.Token).ConfigureAwait(false);
+            long last = resumeAfter ?? await services.Journal.GetLatestUserIdAsync(user.Id, stop.Token).ConfigureAwait(false);
             var stream = new EventWriter(http.Response, services);
             await stream.StartAsync(stop.Token).ConfigureAwait(false);
             Task<bool>? wake = null;
@@ -118,25 +118,6 @@ internal static class UpdateEndpoints
         }
 
         return id;
-    }
-
-    /// <summary>
-    /// The newest journal entry of the user (0 when there is none), read page by page: the journal
-    /// contract reads forward only, and the journal is pruned, so this is bounded by its retention.
-    /// </summary>
-    private static async Task<long> NewestEntryAsync(ApiServices services, UserId user, CancellationToken cancellationToken)
-    {
-        long last = 0;
-        while (true)
-        {
-            var page = await services.Journal.ReadUserAsync(user, last, services.Options.MaxPageSize, cancellationToken).ConfigureAwait(false);
-            if (page.Count == 0)
-            {
-                return last;
-            }
-
-            last = page[^1].Id;
-        }
     }
 
     private static async Task<bool> StillValidAsync(ApiCall call, CancellationToken cancellationToken)
