@@ -35,7 +35,7 @@ internal static class WebClient
         foreach (var (path, resource, contentType) in Files)
         {
             var content = Load(resource);
-            endpoints.MapGet(path, context => ServeAsync(context, content, contentType)).WithDisplayName("web client " + path);
+            endpoints.MapMethods(path, new[] { HttpMethods.Get, HttpMethods.Head }, context => ServeAsync(context, content, contentType)).WithDisplayName("web client " + path);
         }
     }
 
@@ -58,6 +58,6 @@ internal static class WebClient
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";
         response.Headers["Referrer-Policy"] = "no-referrer";
-        return response.Body.WriteAsync(content, context.RequestAborted).AsTask();
+        return HttpMethods.IsHead(context.Request.Method) ? System.Threading.Tasks.Task.CompletedTask : response.Body.WriteAsync(content, context.RequestAborted).AsTask();
     }
 }

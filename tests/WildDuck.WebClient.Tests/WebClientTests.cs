@@ -147,6 +147,8 @@ public sealed class WebClientTests : IAsyncLifetime
             var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
             policy.Should().Contain("script-src 'self'").And.Contain("frame-ancestors 'none'").And.NotContain("unsafe-eval");
             response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            head.StatusCode.Should().Be(HttpStatusCode.OK, "HEAD " + path);
         }
     }
 
