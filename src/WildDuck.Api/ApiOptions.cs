@@ -50,6 +50,9 @@ public sealed class ApiOptions
     /// <summary>Largest <c>limit</c> a list request may ask for. Default 250 (WildDuck); bounds the work per request.</summary>
     public int MaxPageSize { get; set; } = 250;
 
+    /// <summary>TOTP and WebAuthn settings (<c>WildDuck:Api:TwoFactor</c>).</summary>
+    public TwoFactorOptions TwoFactor { get; set; } = new();
+
     /// <summary>Address the self-hosted API server (<c>AddApiServer</c>) binds to. Default 127.0.0.1 (loopback only).</summary>
     public string Host { get; set; } = "127.0.0.1";
 

@@ -105,6 +105,19 @@ public sealed class MailKitInteropTests : IAsyncLifetime
         await client.AuthenticateAsync(Pop3TestServer.User, Pop3TestServer.Password);
     }
 
+    [Fact]
+    public async Task With_2fa_the_master_password_is_refused()
+    {
+        var twoFactor = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ITwoFactorStore>(_server.Services);
+        await twoFactor.SetPendingTotpSeedAsync(_server.Alice.Id, "JBSWY3DPEHPK3PXP", System.DateTimeOffset.UtcNow);
+        (await twoFactor.EnableTotpAsync(_server.Alice.Id, "JBSWY3DPEHPK3PXP")).Should().NotBeNull();
+
+        using var client = await _server.ConnectClientAsync(login: false);
+        var act = async () => await client.AuthenticateAsync(Pop3TestServer.User, Pop3TestServer.Password);
+        (await act.Should().ThrowAsync<AuthenticationException>()).Which.Message.Should().Contain("Invalid credentials");
+        client.IsAuthenticated.Should().BeFalse();
+    }
+
     internal static async Task<byte[]> RetrieveAsync(Pop3Client client, int index)
     {
         using var stream = await client.GetStreamAsync(index);

@@ -162,6 +162,7 @@ internal static class UserEndpoints
         body["disabledScopes"] = ApiJson.Strings(user.DisabledScopes);
         body["targets"] = ApiJson.Strings(user.ForwardTargets);
         body["hasPasswordSet"] = user.PasswordHash.Length > 0;
+        body["enabled2fa"] = ApiJson.Strings(user.Enabled2fa);
         body["created"] = ApiJson.Date(user.Created);
         await call.OkAsync(body).ConfigureAwait(false);
     }

@@ -96,6 +96,13 @@ internal static partial class ApiDispatcher
 
     private static void Authorize(ApiRoute route, Caller caller)
     {
+        // A token from POST /authenticate of a user with 2FA is worth nothing but the second step
+        // until that step succeeds on it (ApiCall.ConfirmSecondFactorAsync).
+        if (caller.Pending2fa && !route.AllowedBefore2fa)
+        {
+            throw ApiException.SecondFactorRequired();
+        }
+
         switch (route.Access)
         {
             case RouteAccess.Public:

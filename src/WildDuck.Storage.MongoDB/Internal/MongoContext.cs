@@ -18,7 +18,7 @@ namespace WildDuck.Storage.MongoDB.Internal;
 /// <remarks>
 /// Collections that are not WildDuck's: <c>counters</c> (per-user journal sequences),
 /// <c>autoreplysenders</c> (senders answered within the autoreply interval; WildDuck keeps a Redis
-/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
+/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes), <c>webauthnchallenges</c> (pending WebAuthn ceremonies; WildDuck keeps Redis keys) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
 /// </remarks>
 internal sealed class MongoContext : IDisposable
 {
@@ -35,6 +35,7 @@ internal sealed class MongoContext : IDisposable
     public const string OutboundCollection = "outbound";
     public const string CountersCollection = "counters";
     public const string AccessTokensCollection = "accesstokens";
+    public const string WebAuthnChallengesCollection = "webauthnchallenges";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -66,6 +67,7 @@ internal sealed class MongoContext : IDisposable
         Outbound = Database.GetCollection<OutboundDocument>(OutboundCollection);
         Counters = Database.GetCollection<CounterDocument>(CountersCollection);
         AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
+        WebAuthnChallenges = Database.GetCollection<WebAuthnChallengeDocument>(WebAuthnChallengesCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
             BucketName = options.AttachmentBucket,
@@ -119,6 +121,8 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<CounterDocument> Counters { get; }
 
     public IMongoCollection<AccessTokenDocument> AccessTokens { get; }
+
+    public IMongoCollection<WebAuthnChallengeDocument> WebAuthnChallenges { get; }
 
     /// <summary>The GridFS bucket of attachments (<c>_id</c> = the 32-byte SHA-256 of the encoded body).</summary>
     public GridFSBucket<byte[]> Attachments { get; }

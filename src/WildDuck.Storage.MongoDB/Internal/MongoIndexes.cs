@@ -119,6 +119,18 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>
+    /// Pending WebAuthn ceremonies are found by <c>_id</c> (the challenge), deleted with their user by
+    /// <c>user</c>, and dropped by the TTL monitor at <c>expires</c>.
+    /// </summary>
+    public static IReadOnlyList<CreateIndexModel<WebAuthnChallengeDocument>> WebAuthnChallenges { get; } =
+    [
+        Index(Builders<WebAuthnChallengeDocument>.IndexKeys.Ascending("user"), "user"),
+        new CreateIndexModel<WebAuthnChallengeDocument>(
+            Builders<WebAuthnChallengeDocument>.IndexKeys.Ascending("expires"),
+            new CreateIndexOptions { Name = "challenge_autoexpire", ExpireAfter = TimeSpan.Zero }),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -132,6 +144,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.WebAuthnChallenges, WebAuthnChallenges, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);
