@@ -171,7 +171,7 @@ public abstract partial class StorageConformanceTests
         (await store.DeleteWebAuthnCredentialAsync(other.Id, first.Id)).Should().BeFalse();
         (await store.DeleteWebAuthnCredentialAsync(user.Id, first.Id)).Should().BeTrue();
         (await store.DeleteWebAuthnCredentialAsync(user.Id, first.Id)).Should().BeFalse();
-        (await Backend.Users.GetUserAsync(user.Id))!.Enabled2fa.Should().Equal(TwoFactorMethod.WebAuthn, "one credential is left");
+        (await Backend.Users.GetUserAsync(user.Id))!.Enabled2fa.Should().Equal(new[] { TwoFactorMethod.WebAuthn }, "one credential is left");
         (await store.DeleteWebAuthnCredentialAsync(user.Id, second.Id)).Should().BeTrue();
         (await Backend.Users.GetUserAsync(user.Id))!.Enabled2fa.Should().BeEmpty();
     }
