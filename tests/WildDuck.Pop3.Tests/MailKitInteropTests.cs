@@ -114,8 +114,12 @@ public sealed class MailKitInteropTests : IAsyncLifetime
 
         using var client = await _server.ConnectClientAsync(login: false);
         var act = async () => await client.AuthenticateAsync(Pop3TestServer.User, Pop3TestServer.Password);
-        (await act.Should().ThrowAsync<AuthenticationException>()).Which.Message.Should().Contain("Invalid credentials");
+        await act.Should().ThrowAsync<AuthenticationException>("with 2FA only application-specific passwords open POP3");
         client.IsAuthenticated.Should().BeFalse();
+
+        await using var pop = await RawPop3Connection.OpenAsync(_server, login: false);
+        (await pop.CommandAsync("USER alice")).Should().StartWith("+OK");
+        (await pop.CommandAsync("PASS alice-password")).Should().Be("-ERR [AUTH] Invalid credentials");
     }
 
     internal static async Task<byte[]> RetrieveAsync(Pop3Client client, int index)
