@@ -197,6 +197,13 @@ public sealed class TotpTests : IClassFixture<TwoFactorHost>
         var (_, profile) = await _api.CallAsync(HttpMethod.Get, $"/users/{user.Id}");
         profile["enabled2fa"]!.AsArray().Should().BeEmpty();
         (await _api.CallAsync(HttpMethod.Delete, $"/users/{UserId.NewId()}/2fa")).Status.Should().Be(HttpStatusCode.NotFound);
+
+        _api.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
+        await _api.EnableTotpAsync(user);
+        (await _api.CallAsync(HttpMethod.Put, $"/users/{user.Id}", json: new JsonObject { ["disable2fa"] = false })).Status.Should().Be(HttpStatusCode.OK);
+        (await _api.Users.GetUserAsync(user.Id))!.Enabled2fa.Should().Equal("totp");
+        (await _api.CallAsync(HttpMethod.Put, $"/users/{user.Id}", json: new JsonObject { ["disable2fa"] = true })).Status.Should().Be(HttpStatusCode.OK);
+        (await _api.Users.GetUserAsync(user.Id))!.Enabled2fa.Should().BeEmpty("PUT /users/:user with disable2fa, as WildDuck");
     }
 
     [Fact]
@@ -227,6 +234,11 @@ public sealed class TotpTests : IClassFixture<TwoFactorHost>
         var (meStatus, me) = await _api.CallAsync(HttpMethod.Get, "/users/me", token);
         meStatus.Should().Be(HttpStatusCode.OK);
         me["enabled2fa"]!.AsArray().Select(n => (string)n!).Should().Equal("totp");
+
+        // Public routes ignore the half-done token: a client may log in again while holding one.
+        var (third, _) = await _api.AuthenticateAsync(user);
+        (await _api.CallAsync(HttpMethod.Get, "/health", third)).Status.Should().Be(HttpStatusCode.OK);
+        (await _api.CallAsync(HttpMethod.Post, "/authenticate", third, new JsonObject { ["username"] = user.Username, ["password"] = ApiHost.Password })).Status.Should().Be(HttpStatusCode.OK);
 
         // Logout works before the check too.
         var (second, _) = await _api.AuthenticateAsync(user);
