@@ -289,7 +289,18 @@ internal static class SqliteSchema
         CREATE INDEX access_tokens_expires ON access_tokens(expires);
         """,
 
-        // Version 6: two-factor authentication (reference §7.4). On users: enabled_2fa (WildDuck's
+        // Version 6: subscriptions that outlive their mailbox (RFC 3501 §6.3.6). A mailbox keeps its
+        // own flag (mailboxes.subscribed, as WildDuck); a subscribed name without a mailbox lives here
+        // until a mailbox takes the name again or UNSUBSCRIBE removes it.
+        """
+        CREATE TABLE orphan_subscriptions (
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (user_id, path)
+        ) WITHOUT ROWID;
+        """,
+
+        // Version 7: two-factor authentication (reference §7.4). On users: enabled_2fa (WildDuck's
         // enabled2fa, comma-separated), the TOTP secret and the pending one from setup (as given:
         // sealed when a secret-encryption key is configured) and totp_last_step, the replay guard
         // (the last accepted RFC 6238 time step). WebAuthn credentials get their own table (WildDuck

@@ -36,6 +36,7 @@ internal sealed class MongoContext : IDisposable
     public const string CountersCollection = "counters";
     public const string AccessTokensCollection = "accesstokens";
     public const string WebAuthnChallengesCollection = "webauthnchallenges";
+    public const string OrphanSubscriptionsCollection = "orphansubscriptions";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -68,6 +69,7 @@ internal sealed class MongoContext : IDisposable
         Counters = Database.GetCollection<CounterDocument>(CountersCollection);
         AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
         WebAuthnChallenges = Database.GetCollection<WebAuthnChallengeDocument>(WebAuthnChallengesCollection);
+        OrphanSubscriptions = Database.GetCollection<OrphanSubscriptionDocument>(OrphanSubscriptionsCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
             BucketName = options.AttachmentBucket,
@@ -123,6 +125,9 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<AccessTokenDocument> AccessTokens { get; }
 
     public IMongoCollection<WebAuthnChallengeDocument> WebAuthnChallenges { get; }
+
+    /// <summary>Subscribed names without a mailbox (mail database).</summary>
+    public IMongoCollection<OrphanSubscriptionDocument> OrphanSubscriptions { get; }
 
     /// <summary>The GridFS bucket of attachments (<c>_id</c> = the 32-byte SHA-256 of the encoded body).</summary>
     public GridFSBucket<byte[]> Attachments { get; }
