@@ -45,7 +45,9 @@ public static class ApiBuilderExtensions
             sp.GetRequiredService<IPasswordHasher>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<IAccessTokenStore>()));
+            sp.GetRequiredService<IAuthenticationRateLimiter>(),
+            sp.GetService<IAccessTokenStore>(),
+            sp.GetService<ITwoFactorStore>()));
         return builder;
     }
 

@@ -57,6 +57,9 @@ public sealed class ApiOptions
     /// </summary>
     public TimeSpan UpdatesKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>TOTP and WebAuthn settings (<c>WildDuck:Api:TwoFactor</c>).</summary>
+    public TwoFactorOptions TwoFactor { get; set; } = new();
+
     /// <summary>Address the self-hosted API server (<c>AddApiServer</c>) binds to. Default 127.0.0.1 (loopback only).</summary>
     public string Host { get; set; } = "127.0.0.1";
 

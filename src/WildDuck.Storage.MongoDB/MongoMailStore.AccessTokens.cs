@@ -77,6 +77,15 @@ public sealed partial class MongoMailStore : IAccessTokenStore
     }
 
     /// <inheritdoc />
+    public Task<bool> ConfirmTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        return RunDirectAsync(
+            async ct => (await _context.AccessTokens.UpdateOneWithAsync(null, AccessTokenByHash(tokenHash), AccessTokenConfirm(), null, ct).ConfigureAwait(false)).MatchedCount > 0,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokenHash);
@@ -114,6 +123,10 @@ public sealed partial class MongoMailStore : IAccessTokenStore
     internal static UpdateDefinition<AccessTokenDocument> AccessTokenExtend(DateTime expires) =>
         Builders<AccessTokenDocument>.Update.Set(t => t.Expires, expires);
 
+    /// <summary><c>{$unset: {pending2fa}}</c>: the second factor was checked on the token.</summary>
+    internal static UpdateDefinition<AccessTokenDocument> AccessTokenConfirm() =>
+        Builders<AccessTokenDocument>.Update.Unset(t => t.Pending2fa);
+
     // ------------------------------------------------------------------ mapping
 
     internal static AccessTokenDocument ToAccessTokenDocument(AccessTokenRecord token) => new()
@@ -124,6 +137,7 @@ public sealed partial class MongoMailStore : IAccessTokenStore
         AuthVersion = token.AuthVersion,
         Created = MongoMapping.ToBsonDate(token.Created),
         Expires = MongoMapping.ToBsonDate(token.Expires),
+        Pending2fa = token.Pending2fa,
     };
 
     internal static AccessTokenRecord ToAccessTokenRecord(AccessTokenDocument document) => new()
@@ -134,5 +148,6 @@ public sealed partial class MongoMailStore : IAccessTokenStore
         AuthVersion = document.AuthVersion,
         Created = MongoMapping.FromBsonDate(document.Created),
         Expires = MongoMapping.FromBsonDate(document.Expires),
+        Pending2fa = document.Pending2fa,
     };
 }

@@ -251,6 +251,7 @@ public sealed partial class MongoMailStore
                 await _context.Filters.DeleteManyWithAsync(session, FiltersOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Autoreplies.DeleteManyWithAsync(session, AutoreplyOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AccessTokens.DeleteManyWithAsync(session, AccessTokensOfUser(userId), ct).ConfigureAwait(false);
+                await _context.WebAuthnChallenges.DeleteManyWithAsync(session, WebAuthnChallengesOfUser(userId), ct).ConfigureAwait(false);
                 await _context.OrphanSubscriptions.DeleteManyWithAsync(session, OrphanSubscriptionsOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
                 await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);
@@ -557,6 +558,7 @@ public sealed partial class MongoMailStore
         Language = document.Language,
         AuthVersion = document.AuthVersion,
         ForwardTargets = document.Targets?.Select(t => t.Value).ToArray() ?? Array.Empty<string>(),
+        Enabled2fa = ToMethods(document.Enabled2fa),
         Created = MongoMapping.FromBsonDate(document.Created),
     };
 

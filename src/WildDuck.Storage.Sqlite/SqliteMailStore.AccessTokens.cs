@@ -23,15 +23,16 @@ public sealed partial class SqliteMailStore
                     c,
                     t,
                     """
-                    INSERT INTO access_tokens (hash, user_id, role, auth_version, created, expires)
-                    VALUES ($h, $u, $role, $v, $created, $expires) ON CONFLICT(hash) DO NOTHING
+                    INSERT INTO access_tokens (hash, user_id, role, auth_version, created, expires, pending_2fa)
+                    VALUES ($h, $u, $role, $v, $created, $expires, $pending) ON CONFLICT(hash) DO NOTHING
                     """,
                     ("$h", token.TokenHash),
                     ("$u", Blob(token.User)),
                     ("$role", token.Role),
                     ("$v", token.AuthVersion),
                     ("$created", token.Created.ToUnixTimeMilliseconds()),
-                    ("$expires", token.Expires.ToUnixTimeMilliseconds()));
+                    ("$expires", token.Expires.ToUnixTimeMilliseconds()),
+                    ("$pending", token.Pending2fa));
                 if (inserted == 0)
                 {
                     throw new StorageException(StorageError.AlreadyExists, "The token exists.");
@@ -49,7 +50,7 @@ public sealed partial class SqliteMailStore
         return _db.ReadAsync(
             (c, t) =>
             {
-                using var command = Command(c, t, "SELECT user_id, role, auth_version, created, expires FROM access_tokens WHERE hash = $h AND expires > $now");
+                using var command = Command(c, t, "SELECT user_id, role, auth_version, created, expires, pending_2fa FROM access_tokens WHERE hash = $h AND expires > $now");
                 command.Parameters.AddWithValue("$h", tokenHash);
                 command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
                 using var reader = command.ExecuteReader();
@@ -66,6 +67,7 @@ public sealed partial class SqliteMailStore
                     AuthVersion = reader.GetInt32(2),
                     Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
                     Expires = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                    Pending2fa = reader.GetInt64(5) != 0,
                 };
             },
             cancellationToken);
@@ -84,6 +86,13 @@ public sealed partial class SqliteMailStore
                 ("$expires", expires.ToUnixTimeMilliseconds()),
                 ("$now", now.ToUnixTimeMilliseconds())) > 0,
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ConfirmTokenAsync(string tokenHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        return _db.WriteAsync((c, t) => Execute(c, t, "UPDATE access_tokens SET pending_2fa = 0 WHERE hash = $h", ("$h", tokenHash)) > 0, cancellationToken);
     }
 
     /// <inheritdoc />

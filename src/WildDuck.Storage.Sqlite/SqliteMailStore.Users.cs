@@ -11,7 +11,7 @@ namespace WildDuck.Storage.Sqlite;
 public sealed partial class SqliteMailStore
 {
     private const string UserColumns =
-        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets";
+        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets, enabled_2fa";
 
     private const int SqliteConstraint = 19;
 
@@ -49,7 +49,7 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', 0)"))
+                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', 0)"))
                 {
                     insert.Parameters.AddWithValue("$id", Blob(id));
                     insert.Parameters.AddWithValue("$username", user.Username);
@@ -464,6 +464,7 @@ public sealed partial class SqliteMailStore
         AuthVersion = (int)reader.GetInt64(14),
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
         ForwardTargets = reader.GetString(16).Length == 0 ? Array.Empty<string>() : reader.GetString(16).Split('\n'),
+        Enabled2fa = reader.GetString(17).Length == 0 ? Array.Empty<string>() : reader.GetString(17).Split(','),
     };
 
     private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)

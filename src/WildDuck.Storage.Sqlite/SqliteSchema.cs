@@ -299,5 +299,45 @@ internal static class SqliteSchema
             PRIMARY KEY (user_id, path)
         ) WITHOUT ROWID;
         """,
+
+        // Version 7: two-factor authentication (reference §7.4). On users: enabled_2fa (WildDuck's
+        // enabled2fa, comma-separated), the TOTP secret and the pending one from setup (as given:
+        // sealed when a secret-encryption key is configured) and totp_last_step, the replay guard
+        // (the last accepted RFC 6238 time step). WebAuthn credentials get their own table (WildDuck
+        // embeds them in the user document), pending WebAuthn ceremonies another (WildDuck: Redis keys
+        // with a one-hour TTL). access_tokens.pending_2fa marks tokens not yet past the second factor.
+        """
+        ALTER TABLE users ADD COLUMN enabled_2fa TEXT NOT NULL DEFAULT '';
+        ALTER TABLE users ADD COLUMN totp_seed TEXT;
+        ALTER TABLE users ADD COLUMN totp_pending_seed TEXT;
+        ALTER TABLE users ADD COLUMN totp_pending_changed INTEGER;
+        ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE access_tokens ADD COLUMN pending_2fa INTEGER NOT NULL DEFAULT 0;
+
+        CREATE TABLE webauthn_credentials (
+            id BLOB PRIMARY KEY,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            credential_id BLOB NOT NULL,
+            public_key BLOB NOT NULL,
+            sign_count INTEGER NOT NULL DEFAULT 0,
+            rp_id TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            attachment TEXT,
+            created INTEGER NOT NULL,
+            UNIQUE (user_id, credential_id)
+        );
+
+        CREATE TABLE webauthn_challenges (
+            challenge TEXT PRIMARY KEY,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            options TEXT NOT NULL,
+            description TEXT,
+            attachment TEXT,
+            expires INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX webauthn_challenges_user ON webauthn_challenges(user_id);
+        CREATE INDEX webauthn_challenges_expires ON webauthn_challenges(expires);
+        """,
     };
 }

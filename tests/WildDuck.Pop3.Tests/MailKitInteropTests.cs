@@ -105,6 +105,23 @@ public sealed class MailKitInteropTests : IAsyncLifetime
         await client.AuthenticateAsync(Pop3TestServer.User, Pop3TestServer.Password);
     }
 
+    [Fact]
+    public async Task With_2fa_the_master_password_is_refused()
+    {
+        var twoFactor = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ITwoFactorStore>(_server.Services);
+        await twoFactor.SetPendingTotpSeedAsync(_server.Alice.Id, "JBSWY3DPEHPK3PXP", System.DateTimeOffset.UtcNow);
+        (await twoFactor.EnableTotpAsync(_server.Alice.Id, "JBSWY3DPEHPK3PXP")).Should().NotBeNull();
+
+        using var client = await _server.ConnectClientAsync(login: false);
+        var act = async () => await client.AuthenticateAsync(Pop3TestServer.User, Pop3TestServer.Password);
+        await act.Should().ThrowAsync<AuthenticationException>("with 2FA only application-specific passwords open POP3");
+        client.IsAuthenticated.Should().BeFalse();
+
+        await using var pop = await RawPop3Connection.OpenAsync(_server, login: false);
+        (await pop.CommandAsync("USER alice")).Should().StartWith("+OK");
+        (await pop.CommandAsync("PASS alice-password")).Should().Be("-ERR [AUTH] Invalid credentials");
+    }
+
     internal static async Task<byte[]> RetrieveAsync(Pop3Client client, int index)
     {
         using var stream = await client.GetStreamAsync(index);

@@ -43,4 +43,7 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>API access tokens; null when the backend does not implement them (the tests skip).</summary>
     IAccessTokenStore? AccessTokens => null;
+
+    /// <summary>2FA state; null when the backend does not implement it (the tests skip).</summary>
+    ITwoFactorStore? TwoFactor => null;
 }

@@ -70,6 +70,8 @@ public class MongoConformanceTests : StorageConformanceTests
 
         public IAccessTokenStore AccessTokens => _store;
 
+        public ITwoFactorStore TwoFactor => _store;
+
         public async ValueTask DisposeAsync()
         {
             _store.Dispose();

@@ -212,6 +212,8 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
 
         public IAccessTokenStore AccessTokens => _store;
 
+        public ITwoFactorStore TwoFactor => _store;
+
         public IStoreMaintenance Maintenance => _store;
 
         public async ValueTask DisposeAsync()

@@ -43,6 +43,8 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
 
         public IAccessTokenStore AccessTokens => _store;
 
+        public ITwoFactorStore TwoFactor => _store;
+
         public ValueTask DisposeAsync()
         {
             _store.Dispose();

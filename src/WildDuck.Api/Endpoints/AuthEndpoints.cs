@@ -46,7 +46,10 @@ internal static class AuthEndpoints
         };
 
         yield return new ApiRoute("DELETE", "/authenticate", "deleteAuthentication", "Authentication",
-            "Revokes the user token of this request", RouteAccess.UserToken, RevokeAsync);
+            "Revokes the user token of this request", RouteAccess.UserToken, RevokeAsync)
+        {
+            AllowedBefore2fa = true,
+        };
     }
 
     private static async Task AuthenticateAsync(ApiCall call)
@@ -78,13 +81,17 @@ internal static class AuthEndpoints
         }
 
         var user = result.User!;
+
+        // With 2FA the login is only half done (reference §7.2 step 8, §7.4): the client must pass one
+        // of these methods through the 2FA routes, and a token issued now opens nothing else until then.
+        var require2fa = result.Require2fa;
         var body = new JsonObject
         {
             ["id"] = user.Id.ToString(),
             ["username"] = user.Username,
             ["address"] = user.Address,
             ["scope"] = scope,
-            ["require2fa"] = false,
+            ["require2fa"] = Require2fa(require2fa),
             ["requirePasswordChange"] = false,
         };
 
@@ -102,6 +109,7 @@ internal static class AuthEndpoints
                     AuthVersion = user.AuthVersion,
                     Created = now,
                     Expires = now + call.Services.Options.TokenLifetime,
+                    Pending2fa = require2fa.Count > 0,
                 },
                 call.Aborted).ConfigureAwait(false);
 
@@ -138,9 +146,12 @@ internal static class AuthEndpoints
             ["username"] = user.Username,
             ["address"] = user.Address,
             ["scope"] = scope,
-            ["require2fa"] = false,
+            ["require2fa"] = Require2fa(user.Enabled2fa),
         }).ConfigureAwait(false);
     }
+
+    /// <summary>WildDuck's <c>require2fa</c>: the methods to pass next, or <c>false</c>.</summary>
+    private static JsonNode Require2fa(IReadOnlyList<string> methods) => methods.Count > 0 ? ApiJson.Strings(methods) : JsonValue.Create(false);
 
     private static async Task RevokeAsync(ApiCall call)
     {

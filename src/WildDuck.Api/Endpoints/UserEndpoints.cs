@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using WildDuck.Api.Internal;
+using WildDuck.Api.Internal.TwoFactor;
 using WildDuck.Storage;
 using WildDuck.Storage.Security;
 
@@ -65,6 +66,7 @@ internal static class UserEndpoints
                     new("disabled", FieldType.Boolean, "Disable login; root only"),
                     new("suspended", FieldType.Boolean, "Suspend (no login, tokens revoked); root only"),
                     new("disabledScopes", FieldType.StringArray, "Protocols the user may not use; root only") { Allowed = Scopes, MaxItems = 3 },
+                    new("disable2fa", FieldType.Boolean, "true turns every 2FA method off (as DELETE /users/:user/2fa)"),
                 },
                 ProfileFields),
         };
@@ -162,6 +164,7 @@ internal static class UserEndpoints
         body["disabledScopes"] = ApiJson.Strings(user.DisabledScopes);
         body["targets"] = ApiJson.Strings(user.ForwardTargets);
         body["hasPasswordSet"] = user.PasswordHash.Length > 0;
+        body["enabled2fa"] = ApiJson.Strings(user.Enabled2fa);
         body["created"] = ApiJson.Date(user.Created);
         await call.OkAsync(body).ConfigureAwait(false);
     }
@@ -249,6 +252,11 @@ internal static class UserEndpoints
             PasswordHash = passwordHash,
         };
         _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        if (input.Flag("disable2fa"))
+        {
+            _ = await SecondFactor.Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        }
+
         await call.OkAsync().ConfigureAwait(false);
     }
 

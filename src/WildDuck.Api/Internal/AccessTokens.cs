@@ -13,7 +13,8 @@ namespace WildDuck.Api.Internal;
 /// Finds the caller of a request (reference §8.2): the token comes from <c>X-Access-Token</c>,
 /// <c>Authorization: Bearer</c> or <c>?accessToken=</c>; it is the static root or webmail token,
 /// or a user token from <c>POST /authenticate</c> (40 hex characters, looked up by its SHA-256,
-/// valid until it expires or the user's auth version changes).
+/// valid until it expires or the user's auth version changes; a token issued to a 2FA user opens only
+/// the 2FA check routes until a second factor is checked on it).
 /// </summary>
 internal static class AccessTokens
 {
@@ -73,7 +74,7 @@ internal static class AccessTokens
         }
 
         await SlideAsync(services, record, cancellationToken).ConfigureAwait(false);
-        return new Caller(ApiRole.User, user.Id, hash, user);
+        return new Caller(ApiRole.User, user.Id, hash, user) { Pending2fa = record.Pending2fa };
     }
 
     /// <summary>

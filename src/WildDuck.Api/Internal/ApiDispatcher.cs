@@ -96,6 +96,14 @@ internal static partial class ApiDispatcher
 
     private static void Authorize(ApiRoute route, Caller caller)
     {
+        // A token from POST /authenticate of a user with 2FA is worth nothing but the second step
+        // until that step succeeds on it (SecondFactor.SucceedAsync). Public routes do not look at
+        // the token: logging in again with a half-done token at hand must work.
+        if (caller.Pending2fa && !route.AllowedBefore2fa && route.Access != RouteAccess.Public)
+        {
+            throw ApiException.SecondFactorRequired();
+        }
+
         switch (route.Access)
         {
             case RouteAccess.Public:

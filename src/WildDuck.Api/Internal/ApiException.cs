@@ -54,6 +54,8 @@ internal sealed class ApiException : Exception
 
     public static ApiException MissingPrivileges() => new(403, "MissingPrivileges", "Not allowed to access this resource");
 
+    public static ApiException SecondFactorRequired() => new(403, "Require2FA", "Complete the 2FA check with this token first");
+
     public static ApiException UserNotFound() => new(404, "UserNotFound", "This user does not exist");
 
     public static ApiException MailboxNotFound() => new(404, "NoSuchMailbox", "This mailbox does not exist");

@@ -55,6 +55,43 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:Host must be an IP address or localhost.");
         }
 
+        var twoFactor = options.TwoFactor;
+        if (twoFactor is null)
+        {
+            failures.Add("WildDuck:Api:TwoFactor must be set.");
+        }
+        else
+        {
+            if (twoFactor.TotpWindow is < 0 or > 10)
+            {
+                failures.Add("WildDuck:Api:TwoFactor:TotpWindow must be between 0 and 10.");
+            }
+
+            if (twoFactor.TotpSetupLifetime <= TimeSpan.Zero || twoFactor.WebAuthnChallengeLifetime <= TimeSpan.Zero)
+            {
+                failures.Add("WildDuck:Api:TwoFactor:TotpSetupLifetime and WebAuthnChallengeLifetime must be positive.");
+            }
+
+            if (twoFactor.SecretEncryptionKey is { Length: > 0 and < MinimumTokenLength })
+            {
+                failures.Add("WildDuck:Api:TwoFactor:SecretEncryptionKey must have at least 16 characters.");
+            }
+
+            if (twoFactor.MaxWebAuthnCredentials < 1)
+            {
+                failures.Add("WildDuck:Api:TwoFactor:MaxWebAuthnCredentials must be at least 1.");
+            }
+
+            foreach (var origin in twoFactor.WebAuthnOrigins)
+            {
+                if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || !string.Equals(origin, uri.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal))
+                {
+                    failures.Add("WildDuck:Api:TwoFactor:WebAuthnOrigins must be origins such as https://mail.example.com.");
+                    break;
+                }
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

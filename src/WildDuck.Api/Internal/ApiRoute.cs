@@ -91,6 +91,12 @@ internal sealed record ApiRoute(string Method, string Pattern, string OperationI
     /// <summary>True for cursor-paged lists (adds limit, next, previous, page).</summary>
     public bool Paged { get; init; }
 
+    /// <summary>
+    /// True for the routes a token still waiting for its second factor may call (the 2FA checks and
+    /// logout); every other route refuses such a token with 403 <c>Require2FA</c>.
+    /// </summary>
+    public bool AllowedBefore2fa { get; init; }
+
     /// <summary>The success response's media type.</summary>
     public string Produces { get; init; } = "application/json";
 }

@@ -15,6 +15,8 @@ internal static class ApiRoutes
         routes.AddRange(SystemEndpoints.Routes());
         routes.AddRange(AuthEndpoints.Routes());
         routes.AddRange(UserEndpoints.Routes());
+        routes.AddRange(TotpEndpoints.Routes());
+        routes.AddRange(WebAuthnEndpoints.Routes());
         routes.AddRange(AddressEndpoints.Routes());
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using WildDuck.Storage;
 using WildDuck.Storage.Mime;
 using WildDuck.Storage.Security;
+using WildDuck.Api.Internal.TwoFactor;
 
 namespace WildDuck.Api.Internal;
 
@@ -26,7 +27,9 @@ internal sealed class ApiServices
         IPasswordHasher passwordHasher,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IAccessTokenStore? tokens = null)
+        IAuthenticationRateLimiter rateLimiter,
+        IAccessTokenStore? tokens = null,
+        ITwoFactorStore? twoFactor = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -39,6 +42,10 @@ internal sealed class ApiServices
         PasswordHasher = passwordHasher;
         Time = time;
         Tokens = tokens;
+        TwoFactor = twoFactor;
+        RateLimiter = rateLimiter;
+        Sealer = new SecretSealer(Options.TwoFactor.SecretEncryptionKey);
+        WebAuthn = new WebAuthnService(Options.TwoFactor, WildDuck.Hostname);
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
     }
@@ -65,6 +72,18 @@ internal sealed class ApiServices
     public TimeProvider Time { get; }
 
     public IAccessTokenStore? Tokens { get; }
+
+    /// <summary>2FA state; null when the store does not keep it (the 2FA routes then answer 503).</summary>
+    public ITwoFactorStore? TwoFactor { get; }
+
+    /// <summary>The failed-login counters shared with IMAP and POP3 (TOTP and WebAuthn failures count there too).</summary>
+    public IAuthenticationRateLimiter RateLimiter { get; }
+
+    /// <summary>Seals TOTP secrets at rest when a key is configured.</summary>
+    public SecretSealer Sealer { get; }
+
+    /// <summary>The WebAuthn relying party.</summary>
+    public WebAuthnService WebAuthn { get; }
 
     public ILogger Logger { get; }
 

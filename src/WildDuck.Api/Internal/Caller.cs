@@ -25,6 +25,9 @@ internal enum ApiRole
 /// </summary>
 internal sealed record Caller(ApiRole Role, UserId? User = null, string? TokenHash = null, UserRecord? UserRecord = null)
 {
+    /// <summary>True for a user token whose second factor has not been checked yet (reference §7.4).</summary>
+    public bool Pending2fa { get; init; }
+
     public static Caller Anonymous { get; } = new(ApiRole.Anonymous);
 
     public static Caller Root { get; } = new(ApiRole.Root);

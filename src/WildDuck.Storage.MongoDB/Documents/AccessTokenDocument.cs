@@ -35,4 +35,9 @@ internal sealed class AccessTokenDocument
     /// <summary>When the token stops being valid (slides on use); TTL index <c>token_autoexpire</c>.</summary>
     [BsonElement("expires")]
     public DateTime Expires { get; set; }
+
+    /// <summary>True until a second factor is checked on the token (users with 2FA).</summary>
+    [BsonElement("pending2fa")]
+    [BsonIgnoreIfDefault]
+    public bool Pending2fa { get; set; }
 }

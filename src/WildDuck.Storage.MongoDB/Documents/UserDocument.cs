@@ -66,6 +66,38 @@ internal sealed class UserDocument
     [BsonElement("authVersion")]
     public int AuthVersion { get; set; } = 1;
 
+    /// <summary>The enabled second factors (WildDuck <c>enabled2fa</c>: <c>totp</c>, <c>webauthn</c>; legacy values kept).</summary>
+    [BsonElement("enabled2fa")]
+    public List<string> Enabled2fa { get; set; } = new();
+
+    /// <summary>The TOTP secret (base32, or sealed when secret encryption is configured); absent when TOTP is off.</summary>
+    [BsonElement("seed")]
+    [BsonIgnoreIfNull]
+    public string? Seed { get; set; }
+
+    /// <summary>The TOTP secret of an unconfirmed setup.</summary>
+    [BsonElement("pendingSeed")]
+    [BsonIgnoreIfNull]
+    public string? PendingSeed { get; set; }
+
+    /// <summary>When <see cref="PendingSeed"/> was set.</summary>
+    [BsonElement("pendingSeedChanged")]
+    [BsonIgnoreIfNull]
+    public DateTime? PendingSeedChanged { get; set; }
+
+    /// <summary>
+    /// Not in WildDuck (which keeps a Redis key per used code for 180 s): the last accepted TOTP
+    /// time step, the replay guard (RFC 6238 §5.2).
+    /// </summary>
+    [BsonElement("totpLastStep")]
+    [BsonIgnoreIfDefault]
+    public long TotpLastStep { get; set; }
+
+    /// <summary>WildDuck <c>webauthn: {credentials: [...]}</c>.</summary>
+    [BsonElement("webauthn")]
+    [BsonIgnoreIfNull]
+    public WebAuthnDocument? WebAuthn { get; set; }
+
     /// <summary>User-level forwarding (WildDuck <c>targets[]</c>).</summary>
     [BsonElement("targets")]
     public List<TargetDocument> Targets { get; set; } = new();
@@ -98,4 +130,49 @@ internal sealed class TargetDocument
 
     [BsonElement("value")]
     public string Value { get; set; } = string.Empty;
+}
+
+/// <summary>WildDuck's <c>users.webauthn</c>.</summary>
+[BsonIgnoreExtraElements]
+internal sealed class WebAuthnDocument
+{
+    [BsonElement("credentials")]
+    public List<WebAuthnCredentialDocument> Credentials { get; set; } = new();
+}
+
+/// <summary>
+/// An item of <c>webauthn.credentials</c> (WildDuck: <c>{_id, rawId, publicKey, counter, type,
+/// description, authenticatorAttachment, created}</c>). WildDuck stores the public key as PEM;
+/// this store keeps the COSE_Key bytes as the authenticator sent them, plus the <c>rpId</c>.
+/// </summary>
+[BsonIgnoreExtraElements]
+internal sealed class WebAuthnCredentialDocument
+{
+    [BsonId]
+    public ObjectId Id { get; set; }
+
+    [BsonElement("rawId")]
+    public byte[] RawId { get; set; } = Array.Empty<byte>();
+
+    [BsonElement("publicKey")]
+    public byte[] PublicKey { get; set; } = Array.Empty<byte>();
+
+    [BsonElement("counter")]
+    public long Counter { get; set; }
+
+    [BsonElement("type")]
+    public string Type { get; set; } = "public-key";
+
+    [BsonElement("rpId")]
+    public string RpId { get; set; } = string.Empty;
+
+    [BsonElement("description")]
+    public string Description { get; set; } = string.Empty;
+
+    [BsonElement("authenticatorAttachment")]
+    [BsonIgnoreIfNull]
+    public string? AuthenticatorAttachment { get; set; }
+
+    [BsonElement("created")]
+    public DateTime Created { get; set; }
 }

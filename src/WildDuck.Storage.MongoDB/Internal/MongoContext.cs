@@ -18,7 +18,7 @@ namespace WildDuck.Storage.MongoDB.Internal;
 /// <remarks>
 /// Collections that are not WildDuck's: <c>counters</c> (per-user journal sequences),
 /// <c>autoreplysenders</c> (senders answered within the autoreply interval; WildDuck keeps a Redis
-/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
+/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes), <c>webauthnchallenges</c> (pending WebAuthn ceremonies; WildDuck keeps Redis keys) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
 /// </remarks>
 internal sealed class MongoContext : IDisposable
 {
@@ -35,6 +35,7 @@ internal sealed class MongoContext : IDisposable
     public const string OutboundCollection = "outbound";
     public const string CountersCollection = "counters";
     public const string AccessTokensCollection = "accesstokens";
+    public const string WebAuthnChallengesCollection = "webauthnchallenges";
     public const string OrphanSubscriptionsCollection = "orphansubscriptions";
 
     private readonly MongoClient? _usersClient;
@@ -67,6 +68,7 @@ internal sealed class MongoContext : IDisposable
         Outbound = Database.GetCollection<OutboundDocument>(OutboundCollection);
         Counters = Database.GetCollection<CounterDocument>(CountersCollection);
         AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
+        WebAuthnChallenges = Database.GetCollection<WebAuthnChallengeDocument>(WebAuthnChallengesCollection);
         OrphanSubscriptions = Database.GetCollection<OrphanSubscriptionDocument>(OrphanSubscriptionsCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
@@ -121,6 +123,8 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<CounterDocument> Counters { get; }
 
     public IMongoCollection<AccessTokenDocument> AccessTokens { get; }
+
+    public IMongoCollection<WebAuthnChallengeDocument> WebAuthnChallenges { get; }
 
     /// <summary>Subscribed names without a mailbox (mail database).</summary>
     public IMongoCollection<OrphanSubscriptionDocument> OrphanSubscriptions { get; }

@@ -119,6 +119,18 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>
+    /// Pending WebAuthn ceremonies are found by <c>_id</c> (the challenge), deleted with their user by
+    /// <c>user</c>, and dropped by the TTL monitor at <c>expires</c>.
+    /// </summary>
+    public static IReadOnlyList<CreateIndexModel<WebAuthnChallengeDocument>> WebAuthnChallenges { get; } =
+    [
+        Index(Builders<WebAuthnChallengeDocument>.IndexKeys.Ascending("user"), "user"),
+        new CreateIndexModel<WebAuthnChallengeDocument>(
+            Builders<WebAuthnChallengeDocument>.IndexKeys.Ascending("expires"),
+            new CreateIndexOptions { Name = "challenge_autoexpire", ExpireAfter = TimeSpan.Zero }),
+    ];
+
     /// <summary>One entry per user and name; the shard key is <c>{user: 1}</c> like the mailboxes'.</summary>
     public static IReadOnlyList<CreateIndexModel<OrphanSubscriptionDocument>> OrphanSubscriptions { get; } =
     [
@@ -138,6 +150,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.WebAuthnChallenges, WebAuthnChallenges, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
         try
         {

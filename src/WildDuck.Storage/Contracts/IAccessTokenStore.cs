@@ -31,6 +31,12 @@ public sealed record AccessTokenRecord
 
     /// <summary>When the token stops being valid.</summary>
     public required DateTimeOffset Expires { get; init; }
+
+    /// <summary>
+    /// True for a token issued to a user with 2FA until a second factor is checked on it: it opens
+    /// only the 2FA check routes and logout (<see cref="IAccessTokenStore.ConfirmTokenAsync"/>).
+    /// </summary>
+    public bool Pending2fa { get; init; }
 }
 
 /// <summary>Hashed, expiring API access tokens (issued by <c>POST /authenticate</c>).</summary>
@@ -50,6 +56,9 @@ public interface IAccessTokenStore
     /// false when the token is unknown or already expired at <paramref name="now"/>.
     /// </summary>
     Task<bool> ExtendTokenAsync(string tokenHash, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears <see cref="AccessTokenRecord.Pending2fa"/> after a successful 2FA check; false when the token does not exist.</summary>
+    Task<bool> ConfirmTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a token; false when it did not exist.</summary>
     Task<bool> DeleteTokenAsync(string tokenHash, CancellationToken cancellationToken = default);

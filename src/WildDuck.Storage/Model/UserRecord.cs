@@ -49,8 +49,15 @@ public sealed record UserRecord
     /// <summary>Language code used for default folder names.</summary>
     public string? Language { get; init; }
 
-    /// <summary>Incremented on password change and suspension; invalidates tokens.</summary>
+    /// <summary>Incremented on password change, suspension and when 2FA is first enabled; invalidates tokens.</summary>
     public int AuthVersion { get; init; } = 1;
+
+    /// <summary>
+    /// The enabled second factors (<see cref="TwoFactorMethod"/>; WildDuck <c>enabled2fa</c>). When any
+    /// is enabled the master password opens only the API (reference §7.2 step 8); the secrets are in
+    /// <see cref="ITwoFactorStore"/>.
+    /// </summary>
+    public IReadOnlyList<string> Enabled2fa { get; init; } = Array.Empty<string>();
 
     /// <summary>
     /// Where every delivered message is also forwarded (WildDuck's user <c>targets</c>): addresses,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Collections.Generic;
 
 namespace WildDuck.Storage.Security;
 
@@ -44,6 +45,12 @@ public enum AuthenticationFailure
 
     /// <summary>Too many recent failures for this user or IP; see <see cref="AuthenticationResult.RetryAfter"/>.</summary>
     RateLimited,
+
+    /// <summary>
+    /// The master password matched but the user has 2FA, so it opens only the <c>master</c> scope
+    /// (reference §7.2 step 8); IMAP, POP3 and SMTP need an application-specific password.
+    /// </summary>
+    TwoFactorRequired,
 }
 
 /// <summary>The outcome of <see cref="IUserAuthenticator.AuthenticateAsync"/>.</summary>
@@ -59,6 +66,12 @@ public sealed record AuthenticationResult
 
     /// <summary>The failure reason, <see cref="AuthenticationFailure.None"/> on success.</summary>
     public AuthenticationFailure Failure { get; init; }
+
+    /// <summary>
+    /// On a successful <c>master</c> login of a user with 2FA: the methods the client must pass next
+    /// (<see cref="TwoFactorMethod"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> Require2fa => Succeeded && User is not null ? User.Enabled2fa : Array.Empty<string>();
 
     /// <summary>For <see cref="AuthenticationFailure.RateLimited"/>: when another attempt may be made.</summary>
     public TimeSpan? RetryAfter { get; init; }

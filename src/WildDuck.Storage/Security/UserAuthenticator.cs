@@ -10,7 +10,8 @@ namespace WildDuck.Storage.Security;
 
 /// <summary>
 /// The default <see cref="IUserAuthenticator"/>: master-password login as in reference §7.2 steps 1-6, 8 and 11
-/// (temporary passwords, application-specific passwords and 2FA are not handled here).
+/// (temporary and application-specific passwords are not handled here; with 2FA the master password is
+/// refused for every scope but <c>master</c>, whose second step the API performs).
 /// </summary>
 public sealed partial class UserAuthenticator : IUserAuthenticator
 {
@@ -134,6 +135,16 @@ public sealed partial class UserAuthenticator : IUserAuthenticator
             await CountFailureAsync(userKey, ipKey, ct).ConfigureAwait(false);
             LogFailed(logName, scope, ip, AuthenticationFailure.InvalidCredentials);
             return AuthenticationResult.Failed(AuthenticationFailure.InvalidCredentials);
+        }
+
+        // Step 8: with 2FA on, the master password opens only the master scope (the API, which then
+        // asks for the second factor); mail protocols need an application-specific password. Counted
+        // as a failure: the caller did not get in, and a mail client retrying it must be slowed down.
+        if (user.Enabled2fa.Count > 0 && !string.Equals(scope, AuthenticationScope.Master, StringComparison.Ordinal))
+        {
+            await CountFailureAsync(userKey, ipKey, ct).ConfigureAwait(false);
+            LogFailed(logName, scope, ip, AuthenticationFailure.TwoFactorRequired);
+            return AuthenticationResult.Failed(AuthenticationFailure.TwoFactorRequired);
         }
 
         // A success clears the user's window (reference §7.2 step 4); the IP window is left to expire.

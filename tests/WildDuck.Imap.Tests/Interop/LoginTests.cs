@@ -93,4 +93,23 @@ public sealed class LoginTests
         // Even the right password is refused while the limit holds.
         (await raw.CommandAsync("g", "LOGIN alice alice-password"))[^1].Should().StartWith("g NO [LIMIT]");
     }
+
+    [Fact]
+    public async Task WithTwoFactorTheMasterPasswordLoginIsAuthenticationFailed()
+    {
+        await using var server = await ImapTestServer.StartAsync();
+        var twoFactor = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<WildDuck.Storage.ITwoFactorStore>(server.Services);
+        await twoFactor.SetPendingTotpSeedAsync(server.Alice.Id, "JBSWY3DPEHPK3PXP", System.DateTimeOffset.UtcNow);
+        (await twoFactor.EnableTotpAsync(server.Alice.Id, "JBSWY3DPEHPK3PXP")).Should().NotBeNull();
+
+        var (stream, _) = server.Connect();
+        using var log = new MemoryStream();
+        using var client = new ImapClient(new ProtocolLogger(log, leaveOpen: true));
+        await client.ConnectAsync(stream, "imap.test", 143, SecureSocketOptions.None);
+        client.AuthenticationMechanisms.Clear(); // forces the LOGIN command
+        var act = () => client.AuthenticateAsync(ImapTestServer.User, ImapTestServer.Password);
+        await act.Should().ThrowAsync<AuthenticationException>("with 2FA only application-specific passwords open IMAP");
+        client.IsAuthenticated.Should().BeFalse();
+        Encoding.ASCII.GetString(log.ToArray()).Should().Contain("NO [AUTHENTICATIONFAILED]");
+    }
 }

@@ -141,6 +141,41 @@ public sealed class UserAuthenticatorTests
     }
 
     [Fact]
+    public async Task With_2fa_the_master_password_opens_only_the_master_scope_and_asks_for_the_methods()
+    {
+        _store.Add("john", CurrentHash, u => u with { Enabled2fa = [TwoFactorMethod.Totp, TwoFactorMethod.WebAuthn] });
+        UserAuthenticator authenticator = CreateAuthenticator();
+
+        foreach (string scope in new[] { AuthenticationScope.Imap, AuthenticationScope.Pop3, AuthenticationScope.Smtp })
+        {
+            AuthenticationResult refused = await authenticator.AuthenticateAsync("john", Password, new AuthenticationContext(scope));
+            refused.Failure.Should().Be(AuthenticationFailure.TwoFactorRequired, scope);
+            refused.User.Should().BeNull("nothing about the account is handed to a protocol layer");
+            refused.Require2fa.Should().BeEmpty();
+        }
+
+        AuthenticationResult master = await authenticator.AuthenticateAsync("john", Password, new AuthenticationContext(AuthenticationScope.Master));
+        master.Succeeded.Should().BeTrue();
+        master.Require2fa.Should().Equal(TwoFactorMethod.Totp, TwoFactorMethod.WebAuthn);
+
+        _store.Add("jane", CurrentHash);
+        (await authenticator.AuthenticateAsync("jane", Password, new AuthenticationContext(AuthenticationScope.Master))).Require2fa.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Master_password_attempts_refused_for_2fa_count_as_failures()
+    {
+        _store.Add("john", CurrentHash, u => u with { Enabled2fa = [TwoFactorMethod.Totp] });
+        UserAuthenticator authenticator = CreateAuthenticator();
+        for (int i = 0; i < 12; i++)
+        {
+            (await authenticator.AuthenticateAsync("john", Password, Imap)).Failure.Should().Be(AuthenticationFailure.TwoFactorRequired);
+        }
+
+        (await authenticator.AuthenticateAsync("john", Password, Imap)).Failure.Should().Be(AuthenticationFailure.RateLimited);
+    }
+
+    [Fact]
     public async Task Rate_limits_after_12_failures_and_resets_after_the_window()
     {
         _store.Add("john", CurrentHash);
