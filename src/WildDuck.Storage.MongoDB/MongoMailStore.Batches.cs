@@ -52,7 +52,13 @@ public sealed partial class MongoMailStore
             }
             catch (Exception ex) when (batches > 0)
             {
-                throw await StoppedAsync(user, operation, done, batches, ex, undoCommitted).ConfigureAwait(false);
+                var error = await StoppedAsync(user, operation, done, batches, ex, undoCommitted).ConfigureAwait(false);
+                if (ReferenceEquals(error, ex))
+                {
+                    throw;
+                }
+
+                throw error;
             }
 
             batches++;
