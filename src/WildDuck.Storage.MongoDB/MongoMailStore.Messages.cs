@@ -514,24 +514,30 @@ public sealed partial class MongoMailStore
         uint uidValidity = 0;
         var sourceUids = new List<uint>();
         var targetUids = new List<uint>();
-        await RunInBatchesAsync<CopyResult>(
+        uint? ceiling = null;
+        await RunInBatchesAsync<(CopyResult Result, uint Ceiling)>(
             user,
             copy ? "COPY" : "MOVE",
             async (s, undo, after, ct) =>
             {
                 var from = await FindMailboxAsync(s, u, MongoIds.ToObjectId(source), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var to = await FindMailboxAsync(s, u, MongoIds.ToObjectId(target), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
-                var (messages, more) = TransactionBatches.Cut(await ReadRowsAsync(s, from.Id, uids, onlyDeleted: false, ct, after, size + 1).ConfigureAwait(false), size);
+
+                // Only messages that existed when the first batch ran: a later batch of a COPY or
+                // MOVE into the source mailbox itself must not take the copies of an earlier one.
+                var below = ceiling ?? (uint)from.UidNext;
+                var (messages, more) = TransactionBatches.Cut(await ReadRowsAsync(s, from.Id, uids, onlyDeleted: false, ct, after, size + 1, below).ConfigureAwait(false), size);
                 var result = messages.Count == 0
                     ? new CopyResult((uint)to.UidValidity, Array.Empty<uint>(), Array.Empty<uint>())
                     : await transfer(s, undo, u, from, to, messages, ct).ConfigureAwait(false);
-                return new Batch<CopyResult>(result, result.SourceUids.Count, more, messages.Count == 0 ? after : messages[^1].Uid);
+                return new Batch<(CopyResult, uint)>((result, below), result.SourceUids.Count, more, messages.Count == 0 ? after : messages[^1].Uid);
             },
-            result =>
+            batch =>
             {
-                uidValidity = result.UidValidity;
-                sourceUids.AddRange(result.SourceUids);
-                targetUids.AddRange(result.TargetUids);
+                ceiling = batch.Ceiling;
+                uidValidity = batch.Result.UidValidity;
+                sourceUids.AddRange(batch.Result.SourceUids);
+                targetUids.AddRange(batch.Result.TargetUids);
             },
             copy ? () => RemoveCopiesAsync(user, target, targetUids) : null,
             cancellationToken).ConfigureAwait(false);
@@ -1033,14 +1039,14 @@ public sealed partial class MongoMailStore
     }
 
     /// <summary>
-    /// The messages of <paramref name="uids"/> above UID <paramref name="after"/> (ascending), at most
-    /// <paramref name="limit"/>, light fields only; with <paramref name="onlyDeleted"/> those flagged
+    /// The messages of <paramref name="uids"/> above UID <paramref name="after"/> and below
+    /// <paramref name="below"/> (ascending), at most <paramref name="limit"/>, light fields only; with <paramref name="onlyDeleted"/> those flagged
     /// \Deleted. The covering UID range is read with a cursor that stops once the limit is reached.
     /// </summary>
-    private async Task<List<MessageRow>> ReadRowsAsync(IClientSessionHandle? s, ObjectId mb, UidSet uids, bool onlyDeleted, CancellationToken ct, uint after = 0, int limit = int.MaxValue)
+    private async Task<List<MessageRow>> ReadRowsAsync(IClientSessionHandle? s, ObjectId mb, UidSet uids, bool onlyDeleted, CancellationToken ct, uint after = 0, int limit = int.MaxValue, uint below = uint.MaxValue)
     {
         var list = new List<MessageRow>();
-        if (TransactionBatches.Remaining(uids, after) is not { } range)
+        if (TransactionBatches.Remaining(uids, after, below) is not { } range)
         {
             return list;
         }

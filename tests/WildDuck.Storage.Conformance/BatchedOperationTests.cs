@@ -75,6 +75,24 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Copying_more_than_one_batch_into_the_source_mailbox_itself_copies_each_message_once()
+    {
+        SkipIfUnavailable();
+        await using var backend = await CreateBatchingBackendAsync(SmallBatch);
+        var (user, inbox, sizes) = await FillAsync(backend);
+
+        var result = await backend.Messages.CopyAsync(user.Id, inbox.Id, UidSet.All, inbox.Id);
+
+        result.SourceUids.Should().Equal(1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u);
+        result.TargetUids.Should().Equal(9u, 10u, 11u, 12u, 13u, 14u, 15u, 16u);
+        var all = await ListAsync(backend, user, inbox);
+        all.Select(m => m.Uid).Should().Equal(Enumerable.Range(1, 16).Select(u => (uint)u));
+        (await backend.Mailboxes.GetMailboxAsync(user.Id, inbox.Id))!.MessageCount.Should().Be(16);
+        (await backend.Users.GetUserAsync(user.Id))!.StorageUsed.Should().Be(2 * sizes.Values.Sum());
+        await ShouldBeConsistentAsync(backend);
+    }
+
+    [SkippableFact]
     public async Task A_copy_of_more_than_one_batch_that_runs_over_quota_part_way_leaves_the_target_as_it_was()
     {
         SkipIfUnavailable();

@@ -30,6 +30,16 @@ public sealed class TransactionBatchTests
     }
 
     [Fact]
+    public void A_copy_or_move_never_reaches_uids_at_or_above_the_source_uidnext_of_its_first_batch()
+    {
+        // COPY 1:* into the source mailbox itself: the copies (UID 11 and up) are not copied again.
+        TransactionBatches.Remaining(UidSet.All, 0, below: 11).Should().Be(new UidRange(1, 10));
+        TransactionBatches.Remaining(UidSet.All, 10, below: 11).Should().BeNull();
+        TransactionBatches.Remaining(UidSet.FromUids(new uint[] { 3, 40 }), 0, below: 11).Should().Be(new UidRange(3, 10));
+        TransactionBatches.Remaining(UidSet.All, 0, below: 1).Should().BeNull("an empty mailbox has UIDNEXT 1");
+    }
+
+    [Fact]
     public void Collecting_keeps_the_order_takes_only_uids_of_the_set_and_stops_at_the_limit()
     {
         var set = UidSet.FromUids(new uint[] { 2, 3, 5, 8, 9, 10 });

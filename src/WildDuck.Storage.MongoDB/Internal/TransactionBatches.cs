@@ -15,19 +15,20 @@ internal static class TransactionBatches
 {
     /// <summary>
     /// The UIDs of <paramref name="uids"/> a batch after <paramref name="after"/> still has to
-    /// consider, as one covering range [first, last] (the rows read are filtered by the set); null
-    /// when nothing is left.
+    /// consider, as one covering range [first, last] (the rows read are filtered by the set), below
+    /// <paramref name="below"/> (COPY and MOVE: the source's UIDNEXT when the first batch ran, so
+    /// copies into the source mailbox itself are never copied again); null when nothing is left.
     /// </summary>
-    public static UidRange? Remaining(UidSet uids, uint after)
+    public static UidRange? Remaining(UidSet uids, uint after, uint below = uint.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(uids);
-        if (uids.IsEmpty || after == uint.MaxValue)
+        if (uids.IsEmpty || after == uint.MaxValue || below <= 1)
         {
             return null;
         }
 
         var ranges = uids.Ranges;
-        var last = ranges[^1].Last;
+        var last = Math.Min(ranges[^1].Last, below - 1);
         var first = Math.Max(ranges[0].First, after + 1);
         return first > last ? null : new UidRange(first, last);
     }
