@@ -167,23 +167,40 @@ public sealed partial class MongoMailStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// The mailbox document goes first (so no append can land in it any more), then its messages
-    /// (releasing quota and attachment references), then the DELETE entry. Without a transaction a
-    /// crash after the first step leaves messages of a mailbox that no longer exists; the
-    /// consistency check reports them.
+    /// A mailbox of more than <see cref="MongoStorageOptions.MaxMessagesPerTransaction"/> messages
+    /// is first emptied batch by batch, each batch one change that removes messages as an expunge
+    /// does (EXPUNGE entries: the mailbox still exists and may be selected). The last change, the
+    /// only one for a smaller mailbox, deletes the mailbox document first (so no append can land
+    /// in it any more), then its remaining messages (releasing quota and attachment references),
+    /// then writes the DELETE entry. A deletion that fails part-way leaves the mailbox, emptier and
+    /// consistent: deleting it again finishes the job. Without a transaction a crash inside the
+    /// last change leaves messages of a mailbox that no longer exists; the consistency check
+    /// reports them.
     /// </remarks>
     public async Task DeleteMailboxAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default)
     {
         var userId = MongoIds.ToObjectId(user);
         var mailboxId = MongoIds.ToObjectId(mailbox);
-        await RunCompensatedAsync(
-            async (session, undo, ct) =>
+        var size = MaxMessagesPerTransaction;
+        await RunInBatchesAsync<bool>(
+            user,
+            "Mailbox deletion",
+            async (session, undo, _, ct) =>
             {
                 var row = await _context.Mailboxes.FindWith(session, MailboxFilter(userId, mailboxId), UsersFind()).FirstOrDefaultAsync(ct).ConfigureAwait(false)
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 if (string.Equals(row.Path, "INBOX", StringComparison.Ordinal))
                 {
                     throw new StorageException(StorageError.Cannot, "INBOX cannot be deleted.");
+                }
+
+                if (await HasMoreMessagesThanAsync(session, MessagesOfMailbox(userId, mailboxId), size, ct).ConfigureAwait(false))
+                {
+                    var removed = await DeleteMessageBatchAsync(session, undo, userId, mailboxId, size, ct).ConfigureAwait(false);
+                    if (removed > 0)
+                    {
+                        return new Batch<bool>(false, removed, More: true, 0);
+                    }
                 }
 
                 var deleted = await _context.Mailboxes.FindOneAndDeleteWithAsync(session, MailboxFilter(userId, mailboxId), ct).ConfigureAwait(false)
@@ -196,11 +213,21 @@ public sealed partial class MongoMailStore
 
                 await DeleteMailboxMessagesAsync(session, undo, userId, mailboxId, ct).ConfigureAwait(false);
                 await AppendJournalAsync(session, [NewJournal(userId, mailboxId, deleted.ModifyIndex + 1, JournalCommand.Delete, path: deleted.Path)], ct).ConfigureAwait(false);
-                return 0;
+
+                // Messages = 1: the deletion itself wakes the user's sessions.
+                return new Batch<bool>(true, 1, More: false, 0);
             },
+            _ => { },
+            null,
             cancellationToken).ConfigureAwait(false);
-        await NotifyAsync(user).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// True when <paramref name="filter"/> matches more than <paramref name="limit"/> messages
+    /// (a count that stops at <paramref name="limit"/> + 1, on an index prefixed by the filter's field).
+    /// </summary>
+    private async Task<bool> HasMoreMessagesThanAsync(IClientSessionHandle? session, FilterDefinition<MessageDocument> filter, int limit, CancellationToken ct) =>
+        await _context.Messages.CountWithAsync(session, filter, ct, new CountOptions { Limit = limit + 1L, MaxTime = _context.MessagesTimeLimit }).ConfigureAwait(false) > limit;
 
     /// <inheritdoc />
     public Task SetSubscribedAsync(UserId user, MailboxId mailbox, bool subscribed, CancellationToken cancellationToken = default) =>
@@ -331,6 +358,14 @@ public sealed partial class MongoMailStore
     /// steps (never applied twice by a retried transaction). Implemented by the message store.
     /// </summary>
     private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, Compensation undo, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes up to <paramref name="limit"/> messages of a mailbox from its lowest UID as an
+    /// expunge does (one MODSEQ, EXPUNGE entries, counters, quota and attachment references), in
+    /// the caller's change; returns how many. For mailbox and user deletion of more than one
+    /// batch. Implemented by the message store.
+    /// </summary>
+    private partial Task<int> DeleteMessageBatchAsync(IClientSessionHandle? session, Compensation undo, ObjectId user, ObjectId mailbox, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Moves every message of <paramref name="source"/> to <paramref name="target"/> (RENAME INBOX):

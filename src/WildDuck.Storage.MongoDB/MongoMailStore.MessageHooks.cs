@@ -16,6 +16,9 @@ public sealed partial class MongoMailStore
     private partial Task DeleteMailboxMessagesAsync(IClientSessionHandle? session, Compensation undo, ObjectId user, ObjectId mailbox, CancellationToken cancellationToken) =>
         DeleteMailboxMessagesCoreAsync(session, undo, user, mailbox, cancellationToken);
 
+    private partial Task<int> DeleteMessageBatchAsync(IClientSessionHandle? session, Compensation undo, ObjectId user, ObjectId mailbox, int limit, CancellationToken cancellationToken) =>
+        DeleteMessageBatchCoreAsync(session, undo, user, mailbox, limit, cancellationToken);
+
     private partial Task MoveAllMessagesAsync(IClientSessionHandle? session, ObjectId user, ObjectId source, ObjectId target, CancellationToken cancellationToken) =>
         MoveAllMessagesCoreAsync(session, user, source, target, cancellationToken);
 

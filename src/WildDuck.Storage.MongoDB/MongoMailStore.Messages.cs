@@ -477,38 +477,76 @@ public sealed partial class MongoMailStore
         ((before & MessageFlags.Seen) != 0 ? 1 : 0) - ((after & MessageFlags.Seen) != 0 ? 1 : 0);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// More messages than <see cref="MongoStorageOptions.MaxMessagesPerTransaction"/> are copied in
+    /// consecutive batches (docs/storage.md, "Large operations in batches"). When a later batch
+    /// fails, the copies already made are removed again (RFC 3501 §6.4.7: a failed COPY leaves the
+    /// destination as it was, apart from the UIDs it used) and the error is thrown.
+    /// </remarks>
     public Task<CopyResult> CopyAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default) =>
-        TransferAsync(user, source, uids, target, CopyCoreAsync, cancellationToken);
+        TransferAsync(user, source, uids, target, CopyCoreAsync, copy: true, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// More messages than <see cref="MongoStorageOptions.MaxMessagesPerTransaction"/> are moved in
+    /// consecutive batches, each atomic on its own (docs/storage.md, "Large operations in batches").
+    /// When a later batch fails, the earlier ones stay moved — their EXPUNGE and EXISTS journal
+    /// entries tell every session — and the error says how many were moved before it.
+    /// </remarks>
     public Task<CopyResult> MoveAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default) =>
-        TransferAsync(user, source, uids, target, MoveCoreAsync, cancellationToken);
+        TransferAsync(user, source, uids, target, MoveCoreAsync, copy: false, cancellationToken);
 
     private delegate Task<CopyResult> Transfer(IClientSessionHandle? session, Compensation undo, ObjectId user, MailboxDocument from, MailboxDocument to, List<MessageRow> messages, CancellationToken cancellationToken);
 
-    /// <summary>COPY and MOVE: resolve both mailboxes and the source messages, run <paramref name="transfer"/> in the same change, notify.</summary>
-    private async Task<CopyResult> TransferAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, Transfer transfer, CancellationToken cancellationToken)
+    /// <summary>The most messages one transaction of a large operation touches.</summary>
+    private int MaxMessagesPerTransaction => _context.Options.MaxMessagesPerTransaction;
+
+    /// <summary>
+    /// COPY and MOVE: per batch (one change each; a single one when everything fits) resolve both
+    /// mailboxes, read the next source messages after the last UID handled and run
+    /// <paramref name="transfer"/> on them; notify after each committed batch.
+    /// </summary>
+    private async Task<CopyResult> TransferAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, Transfer transfer, bool copy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
         var u = MongoIds.ToObjectId(user);
-        var result = await RunCompensatedAsync(
-            async (s, undo, ct) =>
+        var size = MaxMessagesPerTransaction;
+        uint uidValidity = 0;
+        var sourceUids = new List<uint>();
+        var targetUids = new List<uint>();
+        uint? ceiling = null;
+        await RunInBatchesAsync<(CopyResult Result, uint Ceiling)>(
+            user,
+            copy ? "COPY" : "MOVE",
+            async (s, undo, after, ct) =>
             {
                 var from = await FindMailboxAsync(s, u, MongoIds.ToObjectId(source), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var to = await FindMailboxAsync(s, u, MongoIds.ToObjectId(target), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
-                var messages = await ReadRowsAsync(s, from.Id, uids, onlyDeleted: false, ct).ConfigureAwait(false);
-                return messages.Count == 0
+
+                // Only messages that existed when the first batch ran: a later batch of a COPY or
+                // MOVE into the source mailbox itself must not take the copies of an earlier one.
+                var below = ceiling ?? (uint)from.UidNext;
+                var (messages, more) = TransactionBatches.Cut(await ReadRowsAsync(s, from.Id, uids, onlyDeleted: false, ct, after, size + 1, below).ConfigureAwait(false), size);
+                var result = messages.Count == 0
                     ? new CopyResult((uint)to.UidValidity, Array.Empty<uint>(), Array.Empty<uint>())
                     : await transfer(s, undo, u, from, to, messages, ct).ConfigureAwait(false);
+                return new Batch<(CopyResult, uint)>((result, below), result.SourceUids.Count, more, messages.Count == 0 ? after : messages[^1].Uid);
             },
+            batch =>
+            {
+                ceiling = batch.Ceiling;
+                uidValidity = batch.Result.UidValidity;
+                sourceUids.AddRange(batch.Result.SourceUids);
+                targetUids.AddRange(batch.Result.TargetUids);
+            },
+            copy ? () => RemoveCopiesAsync(user, target, targetUids) : null,
             cancellationToken).ConfigureAwait(false);
-        if (result.SourceUids.Count > 0)
-        {
-            await NotifyAsync(user).ConfigureAwait(false);
-        }
-
-        return result;
+        return new CopyResult(uidValidity, sourceUids, targetUids);
     }
+
+    /// <summary>Removes the copies a COPY stopped by a failing batch had made (in batches, with EXPUNGE entries).</summary>
+    private async Task RemoveCopiesAsync(UserId user, MailboxId target, IReadOnlyList<uint> copies) =>
+        _ = await RemoveAsync(user, target, UidSet.FromUids(copies), onlyDeleted: false, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>
     /// COPY: quota, target keywords, a block of target UIDs with one MODSEQ, attachment references
@@ -521,7 +559,7 @@ public sealed partial class MongoMailStore
         await MergeMailboxKeywordsAsync(s, to, StoreRules.NormalizeKeywords(keywords), ct).ConfigureAwait(false);
         var (firstUid, modseq, _) = await AllocateUidsAsync(s, u, to.Id, messages.Count, ct).ConfigureAwait(false);
 
-        var references = messages.SelectMany(m => m.AttachmentIds.Select(id => (id, m.Magic))).ToList();
+        var references = References(messages);
         if (references.Count > 0)
         {
             await StepAsync(s, undo, AttachmentsSession(s), a => GridFs.AdjustAsync(a, references, 1, Now, ct), () => GridFs.AdjustAsync(null, references, -1, Now, CancellationToken.None)).ConfigureAwait(false);
@@ -620,6 +658,10 @@ public sealed partial class MongoMailStore
         return new CopyResult((uint)to.UidValidity, sourceUids, targetUids);
     }
 
+    /// <summary>Every attachment reference of the messages: one (file, magic) per message and file.</summary>
+    internal static List<(byte[] Id, int Magic)> References(IEnumerable<MessageRow> messages) =>
+        messages.SelectMany(m => m.AttachmentIds.Select(id => (id, m.Magic))).ToList();
+
     /// <summary>Size, unseen count and keywords of messages entering or leaving a mailbox.</summary>
     private static (long Total, int Unseen, List<string> Keywords) Summarize(List<MessageRow> messages) =>
         (messages.Sum(m => m.Size), messages.Count(m => (m.Flags & MessageFlags.Seen) == 0), messages.SelectMany(m => m.Keywords).ToList());
@@ -635,40 +677,71 @@ public sealed partial class MongoMailStore
         return RemoveAsync(user, mailbox, uids, onlyDeleted: false, cancellationToken);
     }
 
+    /// <summary>
+    /// EXPUNGE and message deletion: per batch of at most
+    /// <see cref="MongoStorageOptions.MaxMessagesPerTransaction"/> messages (one change each; a
+    /// single one when everything fits) the next matching messages after the last UID handled are
+    /// removed with one new MODSEQ. When a later batch fails, the earlier removals stand (their
+    /// EXPUNGE entries are written) and the error says how many there were.
+    /// </summary>
     private async Task<IReadOnlyList<ExpungedMessage>> RemoveAsync(UserId user, MailboxId mailbox, UidSet uids, bool onlyDeleted, CancellationToken cancellationToken)
     {
         var u = MongoIds.ToObjectId(user);
         var mb = MongoIds.ToObjectId(mailbox);
-        var removed = await RunCompensatedAsync<IReadOnlyList<ExpungedMessage>>(
-            async (s, undo, ct) =>
+        var size = MaxMessagesPerTransaction;
+        var removed = new List<ExpungedMessage>();
+        await RunInBatchesAsync<List<MessageRow>>(
+            user,
+            onlyDeleted ? "EXPUNGE" : "Message deletion",
+            async (s, undo, after, ct) =>
             {
                 _ = await FindMailboxAsync(s, u, mb, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                var messages = await ReadRowsAsync(s, mb, uids, onlyDeleted, ct).ConfigureAwait(false);
+                var (messages, more) = TransactionBatches.Cut(await ReadRowsAsync(s, mb, uids, onlyDeleted, ct, after, size + 1).ConfigureAwait(false), size);
                 if (messages.Count == 0)
                 {
-                    return Array.Empty<ExpungedMessage>();
+                    return new Batch<List<MessageRow>>(messages, 0, More: false, after);
                 }
 
-                // One MODSEQ for the whole expunge: HIGHESTMODSEQ grows on expunge (RFC 7162 §3.2.10).
-                var modseq = await BumpModSeqAsync(s, u, mb, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                var deleted = await DeleteRowsAsync(s, undo, mb, messages, ct).ConfigureAwait(false);
-                var (size, unseen, _) = Summarize(deleted);
-                if (deleted.Count > 0)
-                {
-                    await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(u, mb), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
-                    await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(u), StorageUsedUpdate(-size), null, ct), null).ConfigureAwait(false);
-                    await AppendJournalAsync(s, deleted.Select(m => NewJournal(u, mb, modseq, JournalCommand.Expunge, m.Uid, m.Id)).ToList(), ct).ConfigureAwait(false);
-                }
-
-                return deleted.Select(m => new ExpungedMessage(m.Uid, m.Size)).ToList();
+                var deleted = await RemoveRowsAsync(s, undo, u, mb, messages, ct).ConfigureAwait(false);
+                return new Batch<List<MessageRow>>(deleted, deleted.Count, more, messages[^1].Uid);
             },
+            deleted => removed.AddRange(deleted.Select(m => new ExpungedMessage(m.Uid, m.Size))),
+            null,
             cancellationToken).ConfigureAwait(false);
-        if (removed.Count > 0)
+        return removed;
+    }
+
+    /// <summary>
+    /// Removes messages of one mailbox in the caller's change: one MODSEQ for them all (HIGHESTMODSEQ
+    /// grows on expunge, RFC 7162 §3.2.10), the messages and their attachment references, then the
+    /// mailbox counters, <c>storageUsed</c> and the EXPUNGE entries. Returns the messages actually
+    /// deleted (without a transaction a concurrent expunge may have taken some).
+    /// </summary>
+    private async Task<List<MessageRow>> RemoveRowsAsync(IClientSessionHandle? s, Compensation undo, ObjectId u, ObjectId mb, List<MessageRow> messages, CancellationToken ct)
+    {
+        var modseq = await BumpModSeqAsync(s, u, mb, ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+        var deleted = await DeleteRowsAsync(s, undo, mb, messages, ct).ConfigureAwait(false);
+        if (deleted.Count > 0)
         {
-            await NotifyAsync(user).ConfigureAwait(false);
+            var release = Release.Of(deleted);
+            await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(u, mb), release.MailboxUpdate, null, ct).ConfigureAwait(false);
+            await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(u), release.QuotaUpdate, null, ct), null).ConfigureAwait(false);
+            await AppendJournalAsync(s, deleted.Select(m => NewJournal(u, mb, modseq, JournalCommand.Expunge, m.Uid, m.Id)).ToList(), ct).ConfigureAwait(false);
         }
 
-        return removed;
+        return deleted;
+    }
+
+    /// <summary>
+    /// For mailbox and user deletion of more than one batch (the mailbox side's
+    /// <c>DeleteMessageBatchAsync</c>): removes up to <paramref name="limit"/> messages of the
+    /// mailbox from its lowest UID as an expunge does — with EXPUNGE entries, since the mailbox
+    /// still exists and may be selected — in the caller's change. Returns how many were removed.
+    /// </summary>
+    internal async Task<int> DeleteMessageBatchCoreAsync(IClientSessionHandle? s, Compensation undo, ObjectId user, ObjectId mailbox, int limit, CancellationToken ct)
+    {
+        var messages = await ReadRowsAsync(s, mailbox, UidSet.All, onlyDeleted: false, ct, 0, limit).ConfigureAwait(false);
+        return messages.Count == 0 ? 0 : (await RemoveRowsAsync(s, undo, user, mailbox, messages, ct).ConfigureAwait(false)).Count;
     }
 
     /// <summary>
@@ -704,7 +777,7 @@ public sealed partial class MongoMailStore
             }
         }
 
-        var references = deleted.SelectMany(m => m.AttachmentIds.Select(id => (id, m.Magic))).ToList();
+        var references = References(deleted);
         if (references.Count > 0)
         {
             await StepAsync(s, undo, AttachmentsSession(s), a => GridFs.AdjustAsync(a, references, -1, Now, ct), null).ConfigureAwait(false);
@@ -734,10 +807,9 @@ public sealed partial class MongoMailStore
                 return;
             }
 
-            var deleted = await DeleteRowsAsync(s, undo, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false);
-            var (size, unseen, _) = Summarize(deleted);
-            await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(user, mailbox), MailboxCountersUpdate(-deleted.Count, -unseen, -size), null, ct).ConfigureAwait(false);
-            await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(user), StorageUsedUpdate(-size), null, ct), null).ConfigureAwait(false);
+            var release = Release.Of(await DeleteRowsAsync(s, undo, mailbox, batch.Select(MessageRow.From).ToList(), ct).ConfigureAwait(false));
+            await _context.Mailboxes.UpdateOneWithAsync(s, MailboxFilter(user, mailbox), release.MailboxUpdate, null, ct).ConfigureAwait(false);
+            await StepAsync(s, undo, UsersSession(s), us => _context.Users.UpdateOneWithAsync(us, UserFilter(user), release.QuotaUpdate, null, ct), null).ConfigureAwait(false);
             after = batch[^1].Uid;
         }
     }
@@ -966,23 +1038,26 @@ public sealed partial class MongoMailStore
         return thread.Id;
     }
 
-    /// <summary>The messages of <paramref name="uids"/> (ascending), light fields only; with <paramref name="onlyDeleted"/> those flagged \Deleted.</summary>
-    private async Task<List<MessageRow>> ReadRowsAsync(IClientSessionHandle? s, ObjectId mb, UidSet uids, bool onlyDeleted, CancellationToken ct)
+    /// <summary>
+    /// The messages of <paramref name="uids"/> above UID <paramref name="after"/> and below
+    /// <paramref name="below"/> (ascending), at most <paramref name="limit"/>, light fields only; with <paramref name="onlyDeleted"/> those flagged
+    /// \Deleted. The covering UID range is read with a cursor that stops once the limit is reached.
+    /// </summary>
+    private async Task<List<MessageRow>> ReadRowsAsync(IClientSessionHandle? s, ObjectId mb, UidSet uids, bool onlyDeleted, CancellationToken ct, uint after = 0, int limit = int.MaxValue, uint below = uint.MaxValue)
     {
         var list = new List<MessageRow>();
-        if (uids.IsEmpty)
+        if (TransactionBatches.Remaining(uids, after, below) is not { } range)
         {
             return list;
         }
 
-        var ranges = uids.Ranges;
-        var documents = await _context.Messages.FindWith(s, RowsFilter(mb, ranges[0].First, ranges[^1].Last, onlyDeleted), MessageQueryOptions)
-            .Project<MessageDocument>(RowProjection).Sort(ByUid).ToListAsync(ct).ConfigureAwait(false);
-        foreach (var d in documents)
+        using var cursor = await _context.Messages.FindWith(s, RowsFilter(mb, range.First, range.Last, onlyDeleted), MessageQueryOptions)
+            .Project<MessageDocument>(RowProjection).Sort(ByUid).ToCursorAsync(ct).ConfigureAwait(false);
+        while (await cursor.MoveNextAsync(ct).ConfigureAwait(false))
         {
-            if (uids.Contains((uint)d.Uid))
+            if (TransactionBatches.Collect(cursor.Current.Select(MessageRow.From), r => r.Uid, uids, limit, list))
             {
-                list.Add(MessageRow.From(d));
+                break;
             }
         }
 

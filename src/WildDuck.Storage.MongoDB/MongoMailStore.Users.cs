@@ -221,24 +221,54 @@ public sealed partial class MongoMailStore
     /// each mailbox's messages (releasing quota and attachment references), the mailboxes, threads,
     /// journal, filters, autoreply, and the user document last. In a transaction with the users
     /// database on another connection, its quota releases and the user document's deletion run
-    /// after the commit (a retried attempt must not find the user already gone).
+    /// after the commit (a retried attempt must not find the user already gone). A user with more
+    /// than <see cref="MongoStorageOptions.MaxMessagesPerTransaction"/> messages is first emptied
+    /// batch by batch, each batch one change (the addresses go in the first); the last change
+    /// deletes the rest as above. A deletion that fails part-way leaves the user, with fewer
+    /// messages and consistent counters: deleting again finishes the job.
     /// </remarks>
     public async Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default)
     {
         var userId = MongoIds.ToObjectId(id);
-        var deleted = await RunCompensatedAsync(
-            async (session, undo, ct) =>
+        var size = MaxMessagesPerTransaction;
+        var deleted = false;
+        await RunInBatchesAsync<bool>(
+            id,
+            "User deletion",
+            async (session, undo, _, ct) =>
             {
                 var usersSession = UsersSession(session);
                 if (!await UserExistsAsync(session, userId, ct).ConfigureAwait(false))
                 {
-                    return false;
+                    return new Batch<bool>(false, 0, More: false, 0);
                 }
 
                 await _context.Addresses.DeleteManyWithAsync(usersSession, AddressesOfUser(userId), ct).ConfigureAwait(false);
                 var mailboxes = await _context.Mailboxes.FindWith(session, MailboxesOfUser(userId))
                     .Project(m => m.Id)
                     .ToListAsync(ct).ConfigureAwait(false);
+                if (await HasMoreMessagesThanAsync(session, MessagesOfUser(userId), size, ct).ConfigureAwait(false))
+                {
+                    // One batch across the mailboxes, each mailbox's part removed as an expunge.
+                    var removed = 0;
+                    foreach (var mailbox in mailboxes)
+                    {
+                        removed += await DeleteMessageBatchAsync(session, undo, userId, mailbox, size - removed, ct).ConfigureAwait(false);
+                        if (removed >= size)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (removed > 0)
+                    {
+                        return new Batch<bool>(false, removed, More: true, 0);
+                    }
+
+                    // Nothing removable in the mailboxes: the rest are orphans of mailboxes gone
+                    // (the maintenance check reports them); the final change goes ahead.
+                }
+
                 foreach (var mailbox in mailboxes)
                 {
                     await DeleteMailboxMessagesAsync(session, undo, userId, mailbox, ct).ConfigureAwait(false);
@@ -255,14 +285,13 @@ public sealed partial class MongoMailStore
                 await _context.OrphanSubscriptions.DeleteManyWithAsync(session, OrphanSubscriptionsOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
                 await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
-        if (deleted)
-        {
-            await NotifyAsync(id).ConfigureAwait(false);
-        }
 
+                // Messages = 1: the deletion itself wakes the user's sessions.
+                return new Batch<bool>(true, 1, More: false, 0);
+            },
+            result => deleted = result,
+            null,
+            cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
@@ -525,6 +554,9 @@ public sealed partial class MongoMailStore
     }
 
     internal static FilterDefinition<AddressDocument> AddressByView(string view) => Builders<AddressDocument>.Filter.Eq(a => a.AddressView, view);
+
+    /// <summary>Every message of a user (index <c>user_messages_by_thread</c> {user, thread}).</summary>
+    internal static FilterDefinition<MessageDocument> MessagesOfUser(ObjectId user) => Builders<MessageDocument>.Filter.Eq(m => m.User, user);
 
     internal static FilterDefinition<AddressDocument> AddressesOfUser(ObjectId user) => Builders<AddressDocument>.Filter.Eq(a => a.User, user);
 

@@ -23,7 +23,10 @@ namespace WildDuck.Storage.MongoDB;
 /// <remarks>
 /// On a replica set or sharded cluster each change runs in one multi-document transaction that
 /// also allocates UIDs and MODSEQs, writes the journal and adjusts counters, quota and attachment
-/// references. Without transactions (a standalone server, or
+/// references; a COPY, MOVE, EXPUNGE or deletion of more than
+/// <see cref="MongoStorageOptions.MaxMessagesPerTransaction"/> messages runs as consecutive such
+/// changes, each complete on its own (docs/storage.md, "Large operations in batches"). Without
+/// transactions (a standalone server, or
 /// <see cref="MongoTransactionMode.Never"/>) the same steps run as single-document atomic
 /// operations in a fixed order with compensation on failure (docs/storage.md). Nothing mutable is
 /// cached in the process: any number of instances may share the database. Wake-ups go to

@@ -87,6 +87,21 @@ public sealed class MongoStorageOptions
     /// </summary>
     public bool WatchJournal { get; set; } = true;
 
+    /// <summary>
+    /// The most messages one transaction (or, without transactions, one compensation unit) of a
+    /// COPY, MOVE, EXPUNGE, message deletion, mailbox deletion or user deletion touches; larger
+    /// operations run as consecutive batches, each complete and consistent on its own (its
+    /// messages, journal entries, mailbox counters, quota and attachment references; for COPY and
+    /// MOVE a block of target UIDs and a MODSEQ of its own). Default 1000: one batch writes about
+    /// 1000 message documents, 1000–2000 journal entries and a few counters, which stays far below
+    /// MongoDB's transaction lifetime limit (<c>transactionLifetimeLimitSeconds</c>, 60 s) and keeps
+    /// the WiredTiger cache pressure of one transaction to a few megabytes even on a busy replica
+    /// set, while a 100,000-message mailbox still needs only 100 transactions. Operations of at most
+    /// this many messages run in one transaction, as before. What a failing later batch leaves
+    /// behind is described in docs/storage.md ("Large operations in batches").
+    /// </summary>
+    public int MaxMessagesPerTransaction { get; set; } = 1000;
+
     /// <summary>Create the indexes at start-up (idempotent). Default true.</summary>
     public bool CreateIndexes { get; set; } = true;
 }

@@ -14,6 +14,9 @@ internal sealed class MongoStorageOptionsValidator : IValidateOptions<MongoStora
 
     private static readonly SearchValues<char> InvalidDatabaseCharacters = SearchValues.Create("/\\. \"$*<>:|?");
 
+    /// <summary>Above this a single transaction would risk MongoDB's 60 s transaction lifetime limit again.</summary>
+    internal const int MaxMessagesPerTransactionLimit = 100_000;
+
     public ValidateOptionsResult Validate(string? name, MongoStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -41,6 +44,11 @@ internal sealed class MongoStorageOptionsValidator : IValidateOptions<MongoStora
         if (options.JournalExpiry < TimeSpan.Zero)
         {
             failures.Add($"{Section}:JournalExpiry must not be negative (zero disables the TTL index).");
+        }
+
+        if (options.MaxMessagesPerTransaction is < 1 or > MaxMessagesPerTransactionLimit)
+        {
+            failures.Add($"{Section}:MaxMessagesPerTransaction must be between 1 and {MaxMessagesPerTransactionLimit} (default 1000).");
         }
 
         if (!Enum.IsDefined(options.UseTransactions))

@@ -76,6 +76,15 @@ public abstract partial class StorageConformanceTests : IAsyncLifetime
         return CreateBackendAsync(options);
     }
 
+    /// <summary>
+    /// Creates an additional backend whose COPY, MOVE, EXPUNGE, message, mailbox and user deletion
+    /// run as consecutive transactions of at most <paramref name="messagesPerTransaction"/> messages,
+    /// where the backend bounds its transactions (MongoDB's <c>MaxMessagesPerTransaction</c>); a
+    /// backend that runs each of them as one transaction (SQLite) ignores it, and the same tests
+    /// then check the one-transaction path. The caller disposes it.
+    /// </summary>
+    protected virtual Task<IStorageBackend> CreateBatchingBackendAsync(int messagesPerTransaction) => CreateBackendAsync(CreateDefaultOptions());
+
     /// <summary>Reads a stored message back in full through <see cref="MessageContent"/>.</summary>
     protected virtual Task<byte[]> ReadFullMessageAsync(MessageContent content) => ContentReader.ReadAllAsync(content);
 

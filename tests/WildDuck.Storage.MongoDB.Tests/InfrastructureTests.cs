@@ -43,6 +43,10 @@ public sealed class InfrastructureTests
         Validate(o => o.MessagesQueryTimeLimit = TimeSpan.Zero).FailureMessage.Should().Contain("MessagesQueryTimeLimit must be positive");
         Validate(o => o.JournalExpiry = TimeSpan.FromSeconds(-1)).FailureMessage.Should().Contain("JournalExpiry must not be negative");
         Validate(o => o.UseTransactions = (MongoTransactionMode)7).FailureMessage.Should().Contain("UseTransactions");
+        Validate(o => o.MaxMessagesPerTransaction = 0).FailureMessage.Should().Contain("MaxMessagesPerTransaction must be between 1 and 100000");
+        Validate(o => o.MaxMessagesPerTransaction = 100_001).FailureMessage.Should().Contain("MaxMessagesPerTransaction");
+        Validate(o => o.MaxMessagesPerTransaction = 1).Succeeded.Should().BeTrue();
+        new MongoStorageOptions().MaxMessagesPerTransaction.Should().Be(1000);
     }
 
     [Fact]

@@ -19,7 +19,10 @@ public class MongoConformanceTests : StorageConformanceTests
     protected virtual bool SeparateUsersConnection => false;
 
     protected override Task<IStorageBackend> CreateBackendAsync(WildDuckOptions options) =>
-        Task.FromResult<IStorageBackend>(new MongoBackend(options, MongoTestServer.Uri!, SeparateUsersConnection));
+        Task.FromResult<IStorageBackend>(new MongoBackend(options, MongoTestServer.Uri!, SeparateUsersConnection, new MongoStorageOptions().MaxMessagesPerTransaction));
+
+    protected override Task<IStorageBackend> CreateBatchingBackendAsync(int messagesPerTransaction) =>
+        Task.FromResult<IStorageBackend>(new MongoBackend(CreateDefaultOptions(), MongoTestServer.Uri!, SeparateUsersConnection, messagesPerTransaction));
 
     private sealed class MongoBackend : IStorageBackend
     {
@@ -27,7 +30,7 @@ public class MongoConformanceTests : StorageConformanceTests
         private readonly string _database;
         private readonly string _uri;
 
-        public MongoBackend(WildDuckOptions options, string uri, bool separateUsers)
+        public MongoBackend(WildDuckOptions options, string uri, bool separateUsers, int messagesPerTransaction)
         {
             _uri = uri;
             _database = "wdtest_" + Guid.NewGuid().ToString("N")[..16];
@@ -41,6 +44,7 @@ public class MongoConformanceTests : StorageConformanceTests
                     // A URL makes it a separate client (WildDuck's dbs.users as a URL); its database is named here.
                     UsersDatabase = separateUsers ? UsersUrl(uri, _database + "_users") : null,
                     UseTransactions = MongoTestServer.TransactionMode,
+                    MaxMessagesPerTransaction = messagesPerTransaction,
                 }),
                 Options.Create(options),
                 Notifier,

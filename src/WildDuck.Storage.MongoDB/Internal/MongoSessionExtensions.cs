@@ -60,10 +60,10 @@ internal static class MongoSessionExtensions
             ? collection.DeleteManyAsync(filter, cancellationToken)
             : collection.DeleteManyAsync(session, filter, cancellationToken: cancellationToken);
 
-    public static Task<long> CountWithAsync<T>(this IMongoCollection<T> collection, IClientSessionHandle? session, FilterDefinition<T> filter, CancellationToken cancellationToken) =>
+    public static Task<long> CountWithAsync<T>(this IMongoCollection<T> collection, IClientSessionHandle? session, FilterDefinition<T> filter, CancellationToken cancellationToken, CountOptions? options = null) =>
         session is null
-            ? collection.CountDocumentsAsync(filter, cancellationToken: cancellationToken)
-            : collection.CountDocumentsAsync(session, filter, cancellationToken: cancellationToken);
+            ? collection.CountDocumentsAsync(filter, options, cancellationToken)
+            : collection.CountDocumentsAsync(session, filter, options, cancellationToken);
 
     public static IAggregateFluent<T> AggregateWith<T>(this IMongoCollection<T> collection, IClientSessionHandle? session, AggregateOptions? options = null) =>
         session is null ? collection.Aggregate(options) : collection.Aggregate(session, options);

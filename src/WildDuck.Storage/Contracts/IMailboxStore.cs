@@ -34,8 +34,10 @@ public interface IMailboxStore
     Task<MailboxRecord> RenameMailboxAsync(UserId user, MailboxId mailbox, string newPath, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes a mailbox and its messages, releasing quota and attachment references in the same
-    /// transaction. INBOX cannot be deleted (<see cref="StorageError.Cannot"/>).
+    /// Deletes a mailbox and its messages, releasing quota and attachment references with them.
+    /// INBOX cannot be deleted (<see cref="StorageError.Cannot"/>). A backend that bounds its
+    /// transactions may first empty a large mailbox in several (each consistent); if one fails the
+    /// mailbox remains, with fewer messages, and deleting it again finishes the job.
     /// </summary>
     Task DeleteMailboxAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default);
 

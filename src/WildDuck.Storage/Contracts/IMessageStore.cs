@@ -36,15 +36,26 @@ public interface IMessageStore
     /// </summary>
     Task<FlagUpdateResult> UpdateFlagsAsync(UserId user, MailboxId mailbox, UidSet uids, FlagUpdate update, CancellationToken cancellationToken = default);
 
-    /// <summary>Copies messages (COPY); <see cref="StorageError.OverQuota"/> when the copy would exceed quota.</summary>
+    /// <summary>
+    /// Copies messages (COPY); <see cref="StorageError.OverQuota"/> when the copy would exceed
+    /// quota. All or nothing: a failed copy leaves the target without any of the copies (RFC 3501
+    /// §6.4.7), also where a backend copies a large set in several transactions.
+    /// </summary>
     Task<CopyResult> CopyAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves messages atomically (RFC 6851 MOVE).</summary>
+    /// <summary>
+    /// Moves messages (RFC 6851 MOVE), atomically where the set fits in one transaction of the
+    /// backend. A backend that bounds its transactions moves a larger set in consecutive parts,
+    /// each atomic; when a part fails, the parts before it stay moved (with their journal entries)
+    /// and the <see cref="StorageException"/> says how many were moved.
+    /// </summary>
     Task<CopyResult> MoveAsync(UserId user, MailboxId source, UidSet uids, MailboxId target, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes messages flagged \Deleted (EXPUNGE), restricted to <paramref name="uids"/> when given
-    /// (UID EXPUNGE, RFC 4315). Returns the removed messages in ascending UID order.
+    /// (UID EXPUNGE, RFC 4315). Returns the removed messages in ascending UID order. A backend that
+    /// bounds its transactions removes a large set in consecutive parts; when a part fails, the
+    /// parts before it stay removed (with their journal entries) and the exception says how many.
     /// </summary>
     Task<IReadOnlyList<ExpungedMessage>> ExpungeAsync(UserId user, MailboxId mailbox, UidSet? uids = null, CancellationToken cancellationToken = default);
 

@@ -32,7 +32,9 @@ public interface IUserStore
 
     /// <summary>
     /// Deletes a user with everything it owns (mailboxes, messages, addresses, filters), releasing
-    /// attachment references in the same transaction. Returns false when the user does not exist.
+    /// attachment references with the messages. Returns false when the user does not exist. A
+    /// backend that bounds its transactions may first remove a large user's messages in several
+    /// (each consistent); if one fails the user remains, and deleting it again finishes the job.
     /// </summary>
     Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default);
 
