@@ -263,11 +263,12 @@ internal sealed partial class ImapSession
     {
         var w = new ImapResponseWriter(_output);
         w.WriteRaw("* ENABLED"u8);
+        var condStore = false;
         foreach (var capability in command.Capabilities)
         {
             if (capability.Equals("CONDSTORE", StringComparison.OrdinalIgnoreCase))
             {
-                _condStore = true;
+                condStore = true;
                 w.WriteRaw(" CONDSTORE"u8);
             }
             else if (capability.Equals("UTF8=ACCEPT", StringComparison.OrdinalIgnoreCase))
@@ -279,6 +280,12 @@ internal sealed partial class ImapSession
 
         w.WriteCrlf();
         w.Commit();
+        if (condStore)
+        {
+            // After the ENABLED line: EnableCondStore may write its own untagged response.
+            EnableCondStore();
+        }
+
         await OkAsync("ENABLE completed").ConfigureAwait(false);
     }
 

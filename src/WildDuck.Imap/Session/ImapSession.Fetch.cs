@@ -20,7 +20,7 @@ internal sealed partial class ImapSession
         var changedSince = command.ChangedSince is { } cs ? (long)System.Math.Min(cs, long.MaxValue) : (long?)null;
         if (changedSince is not null)
         {
-            _condStore = true;
+            EnableCondStore();
         }
 
         var fields = MessageFields.Basic;
@@ -47,7 +47,7 @@ internal sealed partial class ImapSession
                     break;
                 case FetchItemKind.ModSeq:
                     hasModSeq = true;
-                    _condStore = true;
+                    EnableCondStore();
                     break;
                 case FetchItemKind.BodySection or FetchItemKind.BinarySection or FetchItemKind.BinarySize
                     or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text:

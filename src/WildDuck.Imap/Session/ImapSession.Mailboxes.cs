@@ -328,7 +328,7 @@ internal sealed partial class ImapSession
         if ((command.Items & StatusItems.HighestModSeq) != 0)
         {
             // RFC 7162 §3.1: asking for HIGHESTMODSEQ is a CONDSTORE-enabling command.
-            _condStore = true;
+            EnableCondStore();
         }
 
         var w = new ImapResponseWriter(_output);

@@ -13,6 +13,30 @@ internal sealed partial class ImapSession
 {
     private SelectedMailbox Selected => _selected!;
 
+    /// <summary>
+    /// Records a CONDSTORE-enabling command (RFC 7162 §3.1). When it is the first one and a mailbox is selected, the
+    /// mailbox's HIGHESTMODSEQ is reported in an untagged OK before the command's own responses (RFC 7162 §3.1), so a
+    /// client that turns CONDSTORE on after SELECT learns where its MODSEQ bookkeeping starts. Call it before the
+    /// command writes anything.
+    /// </summary>
+    private void EnableCondStore()
+    {
+        if (_condStore)
+        {
+            return;
+        }
+
+        _condStore = true;
+        if (_selected is { } selected)
+        {
+            var w = new ImapResponseWriter(_output);
+            w.WriteRaw("* OK [HIGHESTMODSEQ "u8);
+            w.WriteNumber((ulong)selected.HighestModSeq);
+            w.WriteRaw("] Highest\r\n"u8);
+            w.Commit();
+        }
+    }
+
     private UidSet Resolve(ImapSequenceSet set, bool isUid)
     {
         if (!Selected.TryResolve(set, isUid, out var uids))
@@ -81,7 +105,7 @@ internal sealed partial class ImapSession
         var uids = Resolve(command.Set, command.IsUid);
         if (command.UnchangedSince is not null)
         {
-            _condStore = true;
+            EnableCondStore();
         }
 
         var result = await _server.Messages.UpdateFlagsAsync(
@@ -280,7 +304,7 @@ internal sealed partial class ImapSession
         var key = ResolveSearchKey(command.Key, ref usesModSeq);
         if (usesModSeq)
         {
-            _condStore = true;
+            EnableCondStore();
         }
 
         var found = await _server.Messages.SearchAsync(UserId, selected.Id, key).ConfigureAwait(false);
@@ -288,30 +312,34 @@ internal sealed partial class ImapSession
         // Only messages the client knows about have sequence numbers; the MODSEQ reported is the
         // highest among those returned (RFC 7162 §3.1.5), so unannounced matches stay out of it.
         var numbers = new List<uint>(found.Count);
-        var knownUids = usesModSeq ? new List<uint>(found.Count) : null;
+        var numberOfUid = usesModSeq ? new Dictionary<uint, uint>(found.Count) : null;
         foreach (var uid in found)
         {
             var sequence = selected.SequenceOf(uid);
             if (sequence > 0)
             {
-                numbers.Add(command.IsUid ? uid : (uint)sequence);
-                knownUids?.Add(uid);
+                var number = command.IsUid ? uid : (uint)sequence;
+                numbers.Add(number);
+                numberOfUid?.Add(uid, number);
             }
         }
 
-        long highestModSeq = 0;
-        if (knownUids is { Count: > 0 })
+        // The MODSEQ of every reported message, keyed by the number the response uses for it.
+        Dictionary<uint, long>? modSeqs = null;
+        if (numberOfUid is { Count: > 0 })
         {
-            await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, UidSet.FromUids(knownUids)).ConfigureAwait(false))
+            modSeqs = new Dictionary<uint, long>(numberOfUid.Count);
+            await foreach (var message in _server.Messages.ListMessagesAsync(UserId, selected.Id, UidSet.FromUids(numberOfUid.Keys)).ConfigureAwait(false))
             {
-                highestModSeq = Math.Max(highestModSeq, message.ModSeq);
+                modSeqs[numberOfUid[message.Uid]] = message.ModSeq;
             }
         }
 
+        numbers.Sort();
         var w = new ImapResponseWriter(_output);
         if (command.HasReturn)
         {
-            WriteEsearch(ref w, command, numbers, highestModSeq);
+            WriteEsearch(ref w, command, numbers, EsearchModSeq(command.Return, numbers, modSeqs));
         }
         else
         {
@@ -322,10 +350,10 @@ internal sealed partial class ImapSession
                 w.WriteNumber(n);
             }
 
-            if (usesModSeq && numbers.Count > 0)
+            if (modSeqs is { Count: > 0 })
             {
                 w.WriteRaw(" (MODSEQ "u8);
-                w.WriteNumber((ulong)highestModSeq);
+                w.WriteNumber((ulong)HighestOf(modSeqs.Values));
                 w.WriteByte((byte)')');
             }
 
@@ -336,7 +364,48 @@ internal sealed partial class ImapSession
         await OkAsync("SEARCH completed", allowExpunge: command.IsUid).ConfigureAwait(false);
     }
 
-    private void WriteEsearch(ref ImapResponseWriter w, SearchCommand command, List<uint> numbers, long highestModSeq)
+    /// <summary>
+    /// The MODSEQ an ESEARCH response reports (RFC 4731 §3.2): when only MIN and/or MAX are returned, the mod-sequence
+    /// of the message(s) returned; otherwise the highest mod-sequence of all matching messages. 0 when none applies.
+    /// </summary>
+    private static long EsearchModSeq(SearchReturnOptions options, List<uint> sortedNumbers, Dictionary<uint, long>? modSeqs)
+    {
+        if (modSeqs is null || sortedNumbers.Count == 0)
+        {
+            return 0;
+        }
+
+        if ((options & (SearchReturnOptions.All | SearchReturnOptions.Count)) != 0 || (options & (SearchReturnOptions.Min | SearchReturnOptions.Max)) == 0)
+        {
+            return HighestOf(modSeqs.Values);
+        }
+
+        long modSeq = 0;
+        if ((options & SearchReturnOptions.Min) != 0)
+        {
+            modSeq = modSeqs.GetValueOrDefault(sortedNumbers[0]);
+        }
+
+        if ((options & SearchReturnOptions.Max) != 0)
+        {
+            modSeq = Math.Max(modSeq, modSeqs.GetValueOrDefault(sortedNumbers[^1]));
+        }
+
+        return modSeq;
+    }
+
+    private static long HighestOf(IEnumerable<long> values)
+    {
+        long highest = 0;
+        foreach (var value in values)
+        {
+            highest = Math.Max(highest, value);
+        }
+
+        return highest;
+    }
+
+    private void WriteEsearch(ref ImapResponseWriter w, SearchCommand command, List<uint> numbers, long modSeq)
     {
         // RFC 4731 §3.1: * ESEARCH (TAG "t") [UID] MIN n MAX n COUNT n ALL set
         w.WriteRaw("* ESEARCH (TAG "u8);
@@ -350,7 +419,6 @@ internal sealed partial class ImapSession
         var options = command.Return == SearchReturnOptions.None ? SearchReturnOptions.All : command.Return;
         if (numbers.Count > 0)
         {
-            numbers.Sort();
             if ((options & SearchReturnOptions.Min) != 0)
             {
                 w.WriteRaw(" MIN "u8);
@@ -376,10 +444,10 @@ internal sealed partial class ImapSession
             w.WriteSequenceSet(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(numbers));
         }
 
-        if (highestModSeq > 0)
+        if (modSeq > 0)
         {
             w.WriteRaw(" MODSEQ "u8);
-            w.WriteNumber((ulong)highestModSeq);
+            w.WriteNumber((ulong)modSeq);
         }
 
         w.WriteCrlf();

@@ -85,6 +85,8 @@ public sealed class ImapTestScriptRunner
     public static async Task<ImapTestScriptRunner> RunFileAsync(string directory, string name, Options? options = null)
     {
         var text = await File.ReadAllTextAsync(Path.Combine(directory, name));
+        var unsupported = UnsupportedSyntax(text);
+        Skip.If(unsupported is not null, $"{name}: uses {unsupported}, which only imaptest itself runs (set WILDDUCK_IMAPTEST_BIN, docs/compliance.md)");
         var mboxPath = Path.Combine(directory, name + ".mbox");
         if (!File.Exists(mboxPath))
         {
@@ -95,6 +97,19 @@ public sealed class ImapTestScriptRunner
         var runner = new ImapTestScriptRunner(name, messages, options ?? new Options());
         await runner.RunAsync(text);
         return runner;
+    }
+
+    /// <summary>Script syntax this runner does not implement, or null.</summary>
+    private static string? UnsupportedSyntax(string script)
+    {
+        if (script.Contains("{{{", StringComparison.Ordinal))
+        {
+            return "multiline literals ({{{ ... }}})";
+        }
+
+        return System.Text.RegularExpressions.Regex.IsMatch(script, @"(?m)^(\d+ )?tag\d+ ", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+            ? "pipelined tagged commands (method 3)"
+            : null;
     }
 
     // ---------------------------------------------------------------- script parsing
