@@ -79,8 +79,15 @@ public static class MessageLayoutSerializer
     /// </summary>
     internal static MessageLayout DeserializeLazy(ReadOnlySpan<byte> data) => Read(data, lazyTree: true);
 
-    /// <summary>Decodes a tree kept encoded by <see cref="DeserializeLazy"/>.</summary>
-    internal static MimePartNode DecodeTree(byte[] encodedTree)
+    /// <summary>
+    /// As <see cref="DeserializeLazy(ReadOnlySpan{byte})"/>, but the encoded tree is not copied: the
+    /// layout refers to it in <paramref name="pooledData"/>, a pooled buffer of the content that will
+    /// own the layout (which calls <see cref="MessageLayout.ReleaseEncodedTree"/> before returning it).
+    /// </summary>
+    internal static MessageLayout DeserializeLazyInPlace(ReadOnlyMemory<byte> pooledData) => Read(pooledData.Span, lazyTree: true, pooledData);
+
+    /// <summary>Decodes a tree kept encoded by <see cref="DeserializeLazy(ReadOnlySpan{byte})"/>.</summary>
+    internal static MimePartNode DecodeTree(ReadOnlySpan<byte> encodedTree)
     {
         var reader = new Reader(encodedTree);
         MimePartNode root = ReadNode(ref reader, 0);
@@ -92,7 +99,7 @@ public static class MessageLayoutSerializer
         return root;
     }
 
-    private static MessageLayout Read(ReadOnlySpan<byte> data, bool lazyTree)
+    private static MessageLayout Read(ReadOnlySpan<byte> data, bool lazyTree, ReadOnlyMemory<byte> pooledData = default)
     {
         var reader = new Reader(data);
         byte version = reader.ReadByte();
@@ -155,7 +162,9 @@ public static class MessageLayoutSerializer
 
         return root is not null
             ? new MessageLayout(root, segments, size)
-            : new MessageLayout(data[treeStart..treeEnd].ToArray(), message.HeaderOffset, message.HeaderLength, message.BodyLength, segments, size);
+            : pooledData.IsEmpty
+                ? new MessageLayout(data[treeStart..treeEnd].ToArray(), borrowed: false, message.HeaderOffset, message.HeaderLength, message.BodyLength, segments, size)
+                : new MessageLayout(pooledData[treeStart..treeEnd], borrowed: true, message.HeaderOffset, message.HeaderLength, message.BodyLength, segments, size);
     }
 
     private static void WriteNode(ArrayBufferWriter<byte> writer, MimePartNode node, int depth)
