@@ -317,17 +317,33 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     private SqliteReadConnection RentReader()
     {
-        lock (_idleReaders)
+        while (true)
         {
-            if (_idleReaderCount > 0)
+            SqliteReadConnection? reader = null;
+            lock (_idleReaders)
             {
-                var reader = _idleReaders[--_idleReaderCount]!;
-                _idleReaders[_idleReaderCount] = null;
+                if (_idleReaderCount > 0)
+                {
+                    reader = _idleReaders[--_idleReaderCount]!;
+                    _idleReaders[_idleReaderCount] = null;
+                }
+            }
+
+            if (reader is null)
+            {
+                return new SqliteReadConnection(OpenRaw());
+            }
+
+            if (!reader.FileHasMoved())
+            {
                 return reader;
             }
-        }
 
-        return new SqliteReadConnection(OpenRaw());
+            // The file at the path was replaced (restored from a backup, or swapped by an admin):
+            // a kept connection would go on reading the old one. Close it (not back to the
+            // Microsoft.Data.Sqlite pool) and open the path afresh, which then reports what is there.
+            reader.Dispose(closeHandle: true);
+        }
     }
 
     private void ReturnReader(SqliteReadConnection reader)

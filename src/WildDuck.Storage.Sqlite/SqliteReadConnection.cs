@@ -47,8 +47,14 @@ internal sealed class SqliteReadConnection : IDisposable
         return new SqliteRawStatement(statement, Handle, finalizeAfterUse: false);
     }
 
+    /// <summary>True when the database file this connection has open is no longer the one at its path.</summary>
+    public bool FileHasMoved() => SqliteNativeMethods.HasMoved(Handle);
+
     /// <summary>Finalizes the kept statements, ends a transaction left open, and closes the connection.</summary>
-    public void Dispose()
+    public void Dispose() => Dispose(closeHandle: false);
+
+    /// <summary>As <see cref="Dispose()"/>; <paramref name="closeHandle"/> closes the SQLite handle instead of pooling it.</summary>
+    public void Dispose(bool closeHandle)
     {
         foreach (var statement in _statements.Values)
         {
@@ -60,6 +66,11 @@ internal sealed class SqliteReadConnection : IDisposable
         {
             // Only after a failure half-way: the pooled handle must not carry a transaction.
             raw.sqlite3_exec(handle, "ROLLBACK");
+        }
+
+        if (closeHandle)
+        {
+            SqliteConnection.ClearPool(_connection);
         }
 
         _connection.Dispose();
