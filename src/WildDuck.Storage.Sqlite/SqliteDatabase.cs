@@ -51,6 +51,14 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _preparedHandles = new();
     private static readonly object PreparedMarker = new();
 
+    // Kept read connections for the hot read paths (see SqliteReadConnection): a FETCH reads a
+    // message, or an attachment chunk, without opening a connection. Bounded: a burst of
+    // concurrent readers beyond this many opens (pooled) connections that are closed after use.
+    private const int MaxIdleReaders = 16;
+    private readonly SqliteReadConnection?[] _idleReaders = new SqliteReadConnection?[MaxIdleReaders];
+    private int _idleReaderCount;
+    private bool _readersClosed;
+
     public SqliteDatabase(SqliteStorageOptions options, ILogger logger)
     {
         _options = options;
@@ -264,6 +272,107 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a read on a kept read connection (<see cref="SqliteReadConnection"/>), passing
+    /// <paramref name="state"/> through so that a static lambda allocates nothing. The work's
+    /// statements must form one consistent read themselves (one statement, or a statement kept
+    /// stepping while the next runs); no transaction is opened around them.
+    /// </summary>
+    public T ReadRaw<TState, T>(TState state, Func<SqliteReadConnection, TState, T> work)
+    {
+        try
+        {
+            EnsureInitialized();
+            var reader = RentReader();
+            var reusable = false;
+            try
+            {
+                var result = work(reader, state);
+                reusable = reader.IsIdle;
+                return result;
+            }
+            catch (StorageException)
+            {
+                // The work's own verdict (e.g. a missing row); its statements were reset.
+                reusable = reader.IsIdle;
+                throw;
+            }
+            finally
+            {
+                if (reusable)
+                {
+                    ReturnReader(reader);
+                }
+                else
+                {
+                    reader.Dispose();
+                }
+            }
+        }
+        catch (SqliteException ex) when (SqliteFaults.IsUnavailable(ex))
+        {
+            throw SqliteFaults.Translate(ex, Path);
+        }
+    }
+
+    private SqliteReadConnection RentReader()
+    {
+        while (true)
+        {
+            SqliteReadConnection? reader = null;
+            lock (_idleReaders)
+            {
+                if (_idleReaderCount > 0)
+                {
+                    reader = _idleReaders[--_idleReaderCount]!;
+                    _idleReaders[_idleReaderCount] = null;
+                }
+            }
+
+            if (reader is null)
+            {
+                return new SqliteReadConnection(OpenRaw());
+            }
+
+            if (!reader.FileHasMoved())
+            {
+                return reader;
+            }
+
+            // The file at the path was replaced (restored from a backup, or swapped by an admin):
+            // a kept connection would go on reading the old one. Close it (not back to the
+            // Microsoft.Data.Sqlite pool) and open the path afresh, which then reports what is there.
+            reader.Dispose(closeHandle: true);
+        }
+    }
+
+    private void ReturnReader(SqliteReadConnection reader)
+    {
+        lock (_idleReaders)
+        {
+            if (!_readersClosed && _idleReaderCount < MaxIdleReaders)
+            {
+                _idleReaders[_idleReaderCount++] = reader;
+                return;
+            }
+        }
+
+        reader.Dispose();
+    }
+
+    private void CloseReaders()
+    {
+        lock (_idleReaders)
+        {
+            _readersClosed = true;
+            while (_idleReaderCount > 0)
+            {
+                _idleReaders[--_idleReaderCount]!.Dispose();
+                _idleReaders[_idleReaderCount] = null;
+            }
+        }
+    }
+
     /// <summary>As <see cref="Read{T}"/>, for the asynchronous contracts (SQLite reads run synchronously).</summary>
     public Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
@@ -278,6 +387,7 @@ internal sealed partial class SqliteDatabase : IDisposable
     public void Dispose()
     {
         _searchIndexTimer.Dispose();
+        CloseReaders();
         lock (_writeQueue)
         {
             _disposed = true;

@@ -17,11 +17,11 @@ public sealed partial class SqliteMailStore
 
     private const int ListBatchSize = 1000;
 
+    private const string OpenContentSql =
+        "SELECT m.layout, m.inline_content FROM messages m JOIN mailboxes b ON b.rid = m.mailbox_rid WHERE b.id = ?1 AND b.user_id = ?2 AND m.uid = ?3";
+
     /// <summary>Rows per batch when content is read along (bounded further by <see cref="MaxBatchContentBytes"/>).</summary>
     private const int ContentBatchSize = 256;
-
-    /// <summary>Attachments up to this size are read along with a content batch.</summary>
-    private const long MaxPrefetchedAttachment = 1024 * 1024;
 
     /// <summary>Inline bytes one content batch may hold before it ends early.</summary>
     private const long MaxBatchContentBytes = 16L * 1024 * 1024;
@@ -86,10 +86,11 @@ public sealed partial class SqliteMailStore
         }
 
         var withContent = (fields & MessageFields.Content) != 0;
-        var columns = MessageColumns
+        var sql = "SELECT " + MessageColumns
             + ((fields & MessageFields.Envelope) != 0 ? ", envelope" : ", NULL")
             + ((fields & MessageFields.Structure) != 0 ? ", bodystructure, body" : ", NULL, NULL")
-            + (withContent ? ", layout, inline_content" : string.Empty);
+            + (withContent ? ", layout, inline_content" : string.Empty)
+            + " FROM messages WHERE mailbox_rid = ?1 AND uid > ?2 AND uid <= ?3 ORDER BY uid LIMIT ?4";
         var batchSize = withContent ? ContentBatchSize : ListBatchSize;
 
         // Few ranges: one bounded scan per range. Many ranges (e.g. "1,3,5,..."): one scan over
@@ -102,85 +103,81 @@ public sealed partial class SqliteMailStore
 
         foreach (var range in ranges)
         {
-            long after = (long)range.First - 1;
+            var query = new ListQuery(sql, mailboxRid.Value, mailbox, uids, (long)range.First - 1, range.Last, batchSize, withContent);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = await _db.ReadAsync<(List<MessageRecord> list, bool more)>(
-                    (c, t) =>
-                    {
-                        using var command = Command(c, t, "SELECT " + columns + " FROM messages WHERE mailbox_rid = $m AND uid > $after AND uid <= $last ORDER BY uid LIMIT $n");
-                        command.Parameters.AddWithValue("$m", mailboxRid.Value);
-                        command.Parameters.AddWithValue("$after", after);
-                        command.Parameters.AddWithValue("$last", (long)range.Last);
-                        command.Parameters.AddWithValue("$n", batchSize);
-                        var list = new List<MessageRecord>();
-                        long contentBytes = 0;
-                        var full = false;
-                        var prefetch = withContent ? new PrefetchedAttachmentSource(_attachmentSource) : null;
-                        HashSet<ContentHash>? external = null;
-                        using (var reader = command.ExecuteReader())
-                        {
-                        while (reader.Read())
-                        {
-                            var record = ReadMessage(reader, mailbox);
-                            if (withContent)
-                            {
-                                if (!uids.Contains(record.Uid))
-                                {
-                                    list.Add(record);
-                                    continue;
-                                }
-
-                                var content = ReadContent(reader, 18, prefetch!);
-                                contentBytes += content.InlineContent.Length;
-                                foreach (var segment in content.Layout.Segments)
-                                {
-                                    if (segment.IsExternal && segment.Length <= MaxPrefetchedAttachment)
-                                    {
-                                        (external ??= new HashSet<ContentHash>()).Add(segment.Hash);
-                                        contentBytes += segment.Length;
-                                    }
-                                }
-
-                                record = record with { Content = content };
-                            }
-
-                            list.Add(record);
-                            if (contentBytes >= MaxBatchContentBytes)
-                            {
-                                // Bound the memory one batch holds; the next batch continues after it.
-                                full = true;
-                                break;
-                            }
-                        }
-                        }
-
-                        if (external is not null)
-                        {
-                            PrefetchAttachments(c, t, external, prefetch!);
-                        }
-
-                        return (list, full || list.Count == batchSize);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                foreach (var message in batch.list)
+                var batch = _db.ReadRaw((Store: this, Query: query), static (reader, s) => s.Store.ReadMessageBatch(reader, s.Query));
+                foreach (var message in batch.Messages)
                 {
-                    if (uids.Contains(message.Uid))
-                    {
-                        yield return message;
-                    }
+                    yield return message;
                 }
 
-                if (!batch.more || batch.list.Count == 0)
+                if (!batch.More)
                 {
                     break;
                 }
 
-                after = batch.list[^1].Uid;
+                query = query with { After = batch.LastUid };
             }
         }
     }
+
+    /// <summary>
+    /// One batch of <see cref="ListMessagesAsync"/>: the rows after <see cref="ListQuery.After"/>,
+    /// the requested ones made records (with their content when asked). Per message this allocates
+    /// the record, its strings and the content view; the row's blobs are read in place.
+    /// </summary>
+    private (List<MessageRecord> Messages, long LastUid, bool More) ReadMessageBatch(SqliteReadConnection reader, ListQuery query)
+    {
+        using var statement = reader.Statement(query.Sql);
+        statement.Bind(1, query.MailboxRid);
+        statement.Bind(2, query.After);
+        statement.Bind(3, (long)query.Last);
+        statement.Bind(4, query.BatchSize);
+        var list = new List<MessageRecord>();
+        var rows = 0;
+        var last = query.After;
+        long contentBytes = 0;
+        SharedInlineBuffer? shared = null;
+        try
+        {
+            while (statement.Step())
+            {
+                rows++;
+                var uid = (uint)statement.Int64(2);
+                last = uid;
+                if (!query.Uids.Contains(uid))
+                {
+                    continue;
+                }
+
+                MessageContent? content = null;
+                if (query.WithContent)
+                {
+                    content = ReadBatchContent(statement, 18, ref shared);
+                    contentBytes += content.InlineContent.Length;
+                }
+
+                list.Add(ReadMessage(statement, query.Mailbox, content));
+                if (contentBytes >= MaxBatchContentBytes)
+                {
+                    // Bound the memory one batch holds; the next batch continues after it.
+                    return (list, last, true);
+                }
+            }
+        }
+        finally
+        {
+            // The batch's own reference: the buffer goes back once its messages are disposed.
+            shared?.Release();
+        }
+
+        return (list, last, rows == query.BatchSize);
+    }
+
+    /// <summary>The fixed part of a <see cref="ListMessagesAsync"/> scan over one UID range.</summary>
+    private sealed record ListQuery(string Sql, long MailboxRid, MailboxId Mailbox, UidSet Uids, long After, uint Last, int BatchSize, bool WithContent);
 
     /// <inheritdoc />
     public Task<MessageRecord?> GetMessageAsync(UserId user, MailboxId mailbox, uint uid, MessageFields fields = MessageFields.Basic, CancellationToken cancellationToken = default)
@@ -207,23 +204,23 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
-    public Task<MessageContent?> OpenContentAsync(UserId user, MailboxId mailbox, uint uid, CancellationToken cancellationToken = default) =>
-        _db.ReadAsync(
-            (c, t) =>
-            {
-                using var command = Command(c, t, "SELECT m.layout, m.inline_content FROM messages m JOIN mailboxes b ON b.rid = m.mailbox_rid WHERE b.id = $mb AND b.user_id = $u AND m.uid = $uid");
-                command.Parameters.AddWithValue("$mb", Blob(mailbox));
-                command.Parameters.AddWithValue("$u", Blob(user));
-                command.Parameters.AddWithValue("$uid", (long)uid);
-                using var reader = command.ExecuteReader();
-                if (!reader.Read())
-                {
-                    return null;
-                }
+    public Task<MessageContent?> OpenContentAsync(UserId user, MailboxId mailbox, uint uid, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
 
-                return ReadContent(reader, 0);
-            },
-            cancellationToken);
+        // A kept read connection and statement, a static lambda with its state passed through, and
+        // column bytes read in place: what is allocated is the content view itself (docs/benchmarks.md).
+        return Task.FromResult(_db.ReadRaw(
+            (Store: this, User: user, Mailbox: mailbox, Uid: uid),
+            static (reader, s) =>
+            {
+                using var statement = reader.Statement(OpenContentSql);
+                statement.Bind(1, s.Mailbox.Value);
+                statement.Bind(2, s.User.Value);
+                statement.Bind(3, s.Uid);
+                return statement.Step() ? s.Store.ReadContent(statement, 0) : null;
+            }));
+    }
 
     /// <inheritdoc />
     public async Task<FlagUpdateResult> UpdateFlagsAsync(UserId user, MailboxId mailbox, UidSet uids, FlagUpdate update, CancellationToken cancellationToken = default)
@@ -790,55 +787,69 @@ public sealed partial class SqliteMailStore
     }
 
     /// <summary>
-    /// Reads a layout and its inline bytes (at <paramref name="ordinal"/> and the next column) into a
-    /// content view whose inline bytes are rented from the array pool (returned on dispose).
+    /// Reads a layout (its MIME tree left encoded until a section needs it) and its inline bytes
+    /// (at <paramref name="ordinal"/> and the next column) into a content view. Both are copied
+    /// into one array rented from the pool (returned on dispose); the layout refers to its tree
+    /// there instead of copying it.
     /// </summary>
-    private MessageContent ReadContent(SqliteDataReader reader, int ordinal) => ReadContent(reader, ordinal, _attachmentSource);
-
-    private static MessageContent ReadContent(SqliteDataReader reader, int ordinal, IAttachmentContentSource attachments)
+    private MessageContent ReadContent(in SqliteRawStatement row, int ordinal)
     {
-        var layout = MessageLayoutSerializer.Deserialize(reader.GetFieldValue<byte[]>(ordinal));
-        var length = (int)reader.GetBytes(ordinal + 1, 0, null, 0, 0);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        var read = 0;
-        while (read < length)
-        {
-            var n = (int)reader.GetBytes(ordinal + 1, read, buffer, read, length - read);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            read += n;
-        }
-
-        return new MessageContent(layout, buffer, read, attachments);
+        var layoutBlob = row.Blob(ordinal);
+        var inline = row.Blob(ordinal + 1);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(inline.Length + layoutBlob.Length, 1));
+        inline.CopyTo(buffer);
+        layoutBlob.CopyTo(buffer.AsSpan(inline.Length));
+        var layout = MessageLayoutSerializer.DeserializeLazyInPlace(buffer.AsMemory(inline.Length, layoutBlob.Length));
+        return new MessageContent(layout, buffer, inline.Length, _attachmentSource);
     }
 
-    /// <summary>Reads the given (small) attachments in the current read transaction into <paramref name="into"/>.</summary>
-    private static void PrefetchAttachments(SqliteConnection c, SqliteTransaction t, HashSet<ContentHash> hashes, PrefetchedAttachmentSource into)
+    /// <summary>
+    /// As <see cref="ReadContent(in SqliteRawStatement, int)"/> for one message of a batch: small
+    /// messages share a pooled buffer with the batch's other messages (<paramref name="shared"/>,
+    /// replaced when full), so a batch rents a few buffers rather than one per message.
+    /// </summary>
+    private MessageContent ReadBatchContent(in SqliteRawStatement row, int ordinal, ref SharedInlineBuffer? shared)
     {
-        const int PerQuery = 64;
-        var pending = new List<ContentHash>(hashes);
-        for (var start = 0; start < pending.Count; start += PerQuery)
+        var layoutBlob = row.Blob(ordinal);
+        var inline = row.Blob(ordinal + 1);
+        var needed = inline.Length + layoutBlob.Length;
+        if (needed > SharedInlineBuffer.DefaultSize / 4)
         {
-            var count = Math.Min(PerQuery, pending.Count - start);
-            using var command = Command(c, t, string.Empty);
-            var names = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                names[i] = "$h" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(names[i], pending[start + i].ToByteArray());
-            }
-
-            command.CommandText = "SELECT hash, data FROM attachments WHERE hash IN (" + string.Join(", ", names) + ")";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                into.Add(ContentHash.FromBytes(reader.GetFieldValue<byte[]>(0)), reader.GetFieldValue<byte[]>(1));
-            }
+            return ReadContent(row, ordinal);
         }
+
+        if (shared is null || shared.Available < needed)
+        {
+            shared?.Release();
+            shared = new SharedInlineBuffer(SharedInlineBuffer.DefaultSize);
+        }
+
+        var inlineMemory = shared.Append(inline);
+        var layout = MessageLayoutSerializer.DeserializeLazyInPlace(shared.Append(layoutBlob));
+        return new MessageContent(layout, shared, inlineMemory, _attachmentSource);
     }
+
+    /// <summary>The columns of <see cref="MessageColumns"/> (and the optional ones after them) of a raw row.</summary>
+    private static MessageRecord ReadMessage(in SqliteRawStatement row, MailboxId mailbox, MessageContent? content) => new()
+    {
+        Id = new MessageId(row.Id(1)),
+        Mailbox = mailbox,
+        Uid = (uint)row.Int64(2),
+        ModSeq = row.Int64(3),
+        Flags = (MessageFlags)row.Int64(4),
+        Keywords = row.Blob(5).IsEmpty ? Array.Empty<string>() : SplitKeywords(row.String(5)),
+        InternalDate = FromUnixMs(row.Int64(6), row.Int64(7)),
+        HeaderDate = FromUnixMs(row.Int64(8), row.Int64(9)),
+        Size = row.Int64(10),
+        Thread = row.IsNull(11) ? EntityId.Empty : row.Id(11),
+        Subject = row.String(12),
+        MessageIdHeader = row.NullableString(13),
+        HasAttachments = row.Int64(14) != 0,
+        Envelope = row.NullableBytes(15),
+        BodyStructure = row.NullableBytes(16),
+        Body = row.NullableBytes(17),
+        Content = content,
+    };
 
     private static MessageRecord ReadMessage(SqliteDataReader reader, MailboxId mailbox) => new()
     {

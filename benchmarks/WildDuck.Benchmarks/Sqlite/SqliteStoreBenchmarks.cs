@@ -4,12 +4,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using WildDuck.Storage;
 using WildDuck.Storage.Mime;
-using WildDuck.Storage.Notifications;
-using WildDuck.Storage.Security;
 using WildDuck.Storage.Sqlite;
 
 namespace WildDuck.Benchmarks.Sqlite;
@@ -23,10 +19,7 @@ namespace WildDuck.Benchmarks.Sqlite;
 [MemoryDiagnoser]
 public class SqliteStoreBenchmarks
 {
-    private string _directory = null!;
-    private SqliteMailStore _store = null!;
-    private UserId _user;
-    private MailboxId _inbox;
+    private BenchmarkSqliteStore _bench = null!;
     private byte[] _message = null!;
     private uint _storedUid;
 
@@ -42,28 +35,13 @@ public class SqliteStoreBenchmarks
     public void Setup()
     {
         _message = Pick(Message);
-        _directory = Path.Combine(Path.GetTempPath(), "wildduck-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-        var options = new WildDuckOptions { Hostname = "bench.test" };
-        _store = new SqliteMailStore(
-            Options.Create(new SqliteStorageOptions { Path = Path.Combine(_directory, "wildduck.db"), Durability = SqliteDurability.Normal }),
-            Options.Create(options),
-            new InProcessChangeNotifier(),
-            new PasswordHasher(Options.Create(options)),
-            TimeProvider.System);
-        _user = _store.CreateUserAsync(new CreateUserRequest { Username = "bench", PasswordHash = "x" }).GetAwaiter().GetResult().Id;
-        _inbox = _store.FindMailboxAsync(_user, "INBOX").GetAwaiter().GetResult()!.Id;
+        _bench = new BenchmarkSqliteStore();
         _storedUid = AppendAsync().GetAwaiter().GetResult().Uid;
         Console.WriteLine($"// sqlite {Message}: message {_message.Length} bytes");
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _store.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Cleanup() => _bench.Dispose();
 
     [Benchmark(Description = "SQLite APPEND (Durability=Normal)")]
     public Task<AppendResult> Append() => AppendAsync();
@@ -71,15 +49,15 @@ public class SqliteStoreBenchmarks
     [Benchmark(Description = "SQLite OpenContent + WriteToAsync")]
     public async Task<long> OpenAndRead()
     {
-        var content = (await _store.OpenContentAsync(_user, _inbox, _storedUid).ConfigureAwait(false))!;
+        using var content = (await _bench.Store.OpenContentAsync(_bench.User, _bench.Inbox, _storedUid).ConfigureAwait(false))!;
         await content.WriteToAsync(Stream.Null, 0, content.Size).ConfigureAwait(false);
         return content.Size;
     }
 
     private Task<AppendResult> AppendAsync() =>
-        _store.AppendAsync(_user, _inbox, new AppendRequest { Content = _message, EnforceQuota = false });
+        _bench.Store.AppendAsync(_bench.User, _bench.Inbox, new AppendRequest { Content = _message, EnforceQuota = false });
 
-    private static byte[] Pick(string which)
+    internal static byte[] Pick(string which)
     {
         var indexer = new MessageIndexer(new MessageLimits());
         var candidates = new List<byte[]>();

@@ -32,6 +32,14 @@ public sealed partial class MessageContent
     public async ValueTask<SectionContent> ResolveSectionAsync(SectionSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Part.Count == 0)
+        {
+            // The message itself: its top-level offsets suffice, so a lazily read layout never
+            // decodes its MIME tree for BODY[], BINARY[], HEADER, TEXT or HEADER.FIELDS (what a
+            // FETCH of whole messages asks for). Same results as the tree walk below.
+            return await ResolveMessageSectionAsync(spec, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!TryResolvePart(Layout.Root, spec.Part, out MimePartNode? node, out bool isMessage))
         {
             return SectionContent.NotFound;
@@ -72,9 +80,32 @@ public sealed partial class MessageContent
                 return SectionContent.FromRange(this, message.BodyOffset, message.BodyLength, spec);
             case SectionKind.HeaderFields:
             case SectionKind.HeaderFieldsNot:
-                return await ResolveHeaderFieldsAsync(message, spec, cancellationToken).ConfigureAwait(false);
+                return await ResolveHeaderFieldsAsync(message.HeaderOffset, message.HeaderLength, spec, cancellationToken).ConfigureAwait(false);
             default:
                 return SectionContent.NotFound;
+        }
+    }
+
+    /// <summary>
+    /// A section of the top-level message (empty part path), from the layout's message offsets.
+    /// RFC 3501 §6.4.5: BODY[] (and BINARY[]) is the whole message; MIME needs a part number.
+    /// </summary>
+    private ValueTask<SectionContent> ResolveMessageSectionAsync(SectionSpec spec, CancellationToken cancellationToken)
+    {
+        MessageLayout layout = Layout;
+        switch (spec.Kind)
+        {
+            case SectionKind.Full:
+                return ValueTask.FromResult(SectionContent.FromRange(this, layout.MessageHeaderOffset, layout.MessageBodyOffset + layout.MessageBodyLength - layout.MessageHeaderOffset, spec));
+            case SectionKind.Header:
+                return ValueTask.FromResult(SectionContent.FromRange(this, layout.MessageHeaderOffset, layout.MessageHeaderLength, spec));
+            case SectionKind.Text:
+                return ValueTask.FromResult(SectionContent.FromRange(this, layout.MessageBodyOffset, layout.MessageBodyLength, spec));
+            case SectionKind.HeaderFields:
+            case SectionKind.HeaderFieldsNot:
+                return ResolveHeaderFieldsAsync(layout.MessageHeaderOffset, layout.MessageHeaderLength, spec, cancellationToken);
+            default:
+                return ValueTask.FromResult(SectionContent.NotFound);
         }
     }
 
@@ -170,13 +201,13 @@ public sealed partial class MessageContent
         }
     }
 
-    private async ValueTask<SectionContent> ResolveHeaderFieldsAsync(MimePartNode message, SectionSpec spec, CancellationToken cancellationToken)
+    private async ValueTask<SectionContent> ResolveHeaderFieldsAsync(long headerOffset, long headerLength, SectionSpec spec, CancellationToken cancellationToken)
     {
-        int length = (int)message.HeaderLength;
+        int length = (int)headerLength;
         byte[] header = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            await ReadAsync(message.HeaderOffset, header.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            await ReadAsync(headerOffset, header.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             var output = new byte[length + 4];
             int written = FilterHeaderFields(header.AsSpan(0, length), spec.FieldNames, spec.Kind == SectionKind.HeaderFields, output);
             return SectionContent.FromBytes(output, written, spec);

@@ -15,6 +15,8 @@ public sealed partial class MessageContent
     /// <summary>Largest chunk written (and flushed) at once, and the pooled buffer size for external reads.</summary>
     internal const int ChunkSize = 64 * 1024;
 
+    private static readonly long[] SingleSegmentStarts = [0];
+
     private long[]? _segmentStarts;
 
     /// <summary>
@@ -185,7 +187,8 @@ public sealed partial class MessageContent
             return cached;
         }
 
-        var starts = new long[Layout.Segments.Count];
+        // Most stored messages are one segment: its start table is the same for all of them.
+        var starts = Layout.Segments.Count == 1 ? SingleSegmentStarts : new long[Layout.Segments.Count];
         long position = 0;
         for (int i = 0; i < starts.Length; i++)
         {

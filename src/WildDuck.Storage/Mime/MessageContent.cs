@@ -10,7 +10,8 @@ namespace WildDuck.Storage.Mime;
 /// </summary>
 public sealed partial class MessageContent : IDisposable
 {
-    private byte[]? _pooled;
+    // What Dispose gives back: an array rented for this view alone, or a share of a batch's buffer.
+    private object? _pooled;
 
     /// <summary>Creates the view.</summary>
     public MessageContent(MessageLayout layout, ReadOnlyMemory<byte> inlineContent, IAttachmentContentSource attachments)
@@ -39,6 +40,14 @@ public sealed partial class MessageContent : IDisposable
     internal MessageContent(MessageLayout layout, byte[] pooledInline, int length, IAttachmentContentSource attachments)
         : this(layout, new ReadOnlyMemory<byte>(pooledInline, 0, length), attachments) => _pooled = pooledInline;
 
+    /// <summary>A view whose inline bytes are a share of <paramref name="buffer"/> (released on dispose).</summary>
+    internal MessageContent(MessageLayout layout, SharedInlineBuffer buffer, ReadOnlyMemory<byte> inline, IAttachmentContentSource attachments)
+        : this(layout, inline, attachments)
+    {
+        buffer.Retain();
+        _pooled = buffer;
+    }
+
     /// <summary>
     /// Returns pooled buffers (if the backend used any). Optional: an undisposed view is simply
     /// collected. Do not use the view, or sections resolved from it, after disposing it.
@@ -48,7 +57,18 @@ public sealed partial class MessageContent : IDisposable
         var pooled = System.Threading.Interlocked.Exchange(ref _pooled, null);
         if (pooled is not null)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+            // The layout's encoded tree may live in the buffer that goes back now.
+            Layout.ReleaseEncodedTree();
+        }
+
+        switch (pooled)
+        {
+            case byte[] array:
+                System.Buffers.ArrayPool<byte>.Shared.Return(array);
+                break;
+            case SharedInlineBuffer shared:
+                shared.Release();
+                break;
         }
     }
 

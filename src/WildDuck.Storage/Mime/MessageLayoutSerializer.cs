@@ -70,7 +70,36 @@ public static class MessageLayoutSerializer
     /// <param name="data">The blob.</param>
     /// <returns>The layout.</returns>
     /// <exception cref="InvalidDataException">Unknown version, truncated or inconsistent data.</exception>
-    public static MessageLayout Deserialize(ReadOnlySpan<byte> data)
+    public static MessageLayout Deserialize(ReadOnlySpan<byte> data) => Read(data, lazyTree: false);
+
+    /// <summary>
+    /// As <see cref="Deserialize"/>, with the same validation, but the MIME tree stays encoded
+    /// until <see cref="MessageLayout.Root"/> is used: streaming BODY[] (and the message's own
+    /// HEADER, TEXT and HEADER.FIELDS) needs only the segments and the top-level offsets.
+    /// </summary>
+    internal static MessageLayout DeserializeLazy(ReadOnlySpan<byte> data) => Read(data, lazyTree: true);
+
+    /// <summary>
+    /// As <see cref="DeserializeLazy(ReadOnlySpan{byte})"/>, but the encoded tree is not copied: the
+    /// layout refers to it in <paramref name="pooledData"/>, a pooled buffer of the content that will
+    /// own the layout (which calls <see cref="MessageLayout.ReleaseEncodedTree"/> before returning it).
+    /// </summary>
+    internal static MessageLayout DeserializeLazyInPlace(ReadOnlyMemory<byte> pooledData) => Read(pooledData.Span, lazyTree: true, pooledData);
+
+    /// <summary>Decodes a tree kept encoded by <see cref="DeserializeLazy(ReadOnlySpan{byte})"/>.</summary>
+    internal static MimePartNode DecodeTree(ReadOnlySpan<byte> encodedTree)
+    {
+        var reader = new Reader(encodedTree);
+        MimePartNode root = ReadNode(ref reader, 0);
+        if (!reader.AtEnd)
+        {
+            throw new InvalidDataException("Trailing bytes after the message tree.");
+        }
+
+        return root;
+    }
+
+    private static MessageLayout Read(ReadOnlySpan<byte> data, bool lazyTree, ReadOnlyMemory<byte> pooledData = default)
     {
         var reader = new Reader(data);
         byte version = reader.ReadByte();
@@ -80,7 +109,19 @@ public static class MessageLayoutSerializer
         }
 
         long size = reader.ReadLength();
-        MimePartNode root = ReadNode(ref reader, 0);
+        int treeStart = reader.Position;
+        MimePartNode? root = null;
+        (long HeaderOffset, long HeaderLength, long BodyLength) message = default;
+        if (lazyTree)
+        {
+            message = SkipNode(ref reader, 0);
+        }
+        else
+        {
+            root = ReadNode(ref reader, 0);
+        }
+
+        int treeEnd = reader.Position;
         long segmentCount = reader.ReadLength();
         if (segmentCount > reader.Remaining)
         {
@@ -119,7 +160,11 @@ public static class MessageLayoutSerializer
             throw new InvalidDataException("Message layout segments do not add up to the message size.");
         }
 
-        return new MessageLayout(root, segments, size);
+        return root is not null
+            ? new MessageLayout(root, segments, size)
+            : pooledData.IsEmpty
+                ? new MessageLayout(data[treeStart..treeEnd].ToArray(), borrowed: false, message.HeaderOffset, message.HeaderLength, message.BodyLength, segments, size)
+                : new MessageLayout(pooledData[treeStart..treeEnd], borrowed: true, message.HeaderOffset, message.HeaderLength, message.BodyLength, segments, size);
     }
 
     private static void WriteNode(ArrayBufferWriter<byte> writer, MimePartNode node, int depth)
@@ -217,6 +262,60 @@ public static class MessageLayoutSerializer
         return node;
     }
 
+    /// <summary>
+    /// Walks a node as <see cref="ReadNode"/> does, with the same checks, without building it;
+    /// returns its offsets.
+    /// </summary>
+    private static (long HeaderOffset, long HeaderLength, long BodyLength) SkipNode(ref Reader reader, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new InvalidDataException("Message layout nesting is too deep.");
+        }
+
+        byte flags = reader.ReadByte();
+        long headerOffset = reader.ReadLength();
+        long headerLength = reader.ReadLength();
+        long bodyLength = reader.ReadLength();
+        if (reader.ReadLength() > int.MaxValue)
+        {
+            throw new InvalidDataException("Invalid body line count in message layout.");
+        }
+
+        // mediaType, mediaSubtype, transferEncoding, then charset, disposition, fileName, contentId.
+        for (int i = 0; i < 3; i++)
+        {
+            reader.ReadBytes(reader.ReadLength());
+        }
+
+        for (int i = 0; i < 4; i++)
+        {
+            long length = reader.ReadLength();
+            if (length > 0)
+            {
+                reader.ReadBytes(length - 1);
+            }
+        }
+
+        long childCount = reader.ReadLength();
+        if (childCount > reader.Remaining)
+        {
+            throw Truncated();
+        }
+
+        for (long i = 0; i < childCount; i++)
+        {
+            SkipNode(ref reader, depth + 1);
+        }
+
+        if ((flags & FlagMessage) != 0)
+        {
+            SkipNode(ref reader, depth + 1);
+        }
+
+        return (headerOffset, headerLength, bodyLength);
+    }
+
     private static void WriteByte(ArrayBufferWriter<byte> writer, byte value)
     {
         writer.GetSpan(1)[0] = value;
@@ -275,6 +374,8 @@ public static class MessageLayoutSerializer
         public readonly int Remaining => _data.Length - _position;
 
         public readonly bool AtEnd => _position == _data.Length;
+
+        public readonly int Position => _position;
 
         public byte ReadByte()
         {
