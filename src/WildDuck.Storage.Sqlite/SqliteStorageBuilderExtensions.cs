@@ -35,6 +35,8 @@ public static class SqliteStorageBuilderExtensions
         services.TryAddSingleton<IOutboundQueue>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IAccessTokenStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IAspStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IAuthLogStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteJournalWatcher>());
         return builder;
