@@ -42,7 +42,10 @@ public static class ApiBuilderExtensions
             sp.GetRequiredService<IPasswordHasher>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<IAccessTokenStore>()));
+            sp.GetService<IAccessTokenStore>(),
+            sp.GetService<IAspStore>(),
+            sp.GetService<IAuthLogStore>(),
+            sp.GetService<IAuthenticationLog>()));
         return builder;
     }
 

@@ -59,11 +59,8 @@ internal static class AuthEndpoints
             throw ApiException.Validation("token", "tokens are issued for the master scope only");
         }
 
-        // Only a trusted caller (a webmail server logging its users in) may say which IP the login
-        // comes from; anyone else would use it to dodge the per-IP failure limit.
-        var connection = call.Http.Connection.RemoteIpAddress?.ToString();
-        var remote = call.Caller.Role is ApiRole.Root or ApiRole.Webmail ? input.String("ip") ?? connection : connection;
-        var result = await call.Services.Authenticator.AuthenticateAsync(input.String("username")!, input.String("password")!, new AuthenticationContext(scope, remote), call.Aborted).ConfigureAwait(false);
+        var context = new AuthenticationContext(scope, SecurityEvents.ClientIp(call), input.String("protocol") ?? "API", input.String("sess"));
+        var result = await call.Services.Authenticator.AuthenticateAsync(input.String("username")!, input.String("password")!, context, call.Aborted).ConfigureAwait(false);
         switch (result.Failure)
         {
             case AuthenticationFailure.None:
@@ -72,6 +69,11 @@ internal static class AuthEndpoints
                 throw new ApiException(429, "RateLimitedError", "Authentication was rate limited") { RetryAfter = result.RetryAfter };
             case AuthenticationFailure.ScopeDisabled:
                 throw new ApiException(403, "InvalidAuthScope", "Access to requested service disabled");
+            case AuthenticationFailure.InvalidScope:
+                // The password was right (a temporary or application password outside its scope): WildDuck says so.
+                throw new ApiException(403, "InvalidAuthScope", "Password is not valid for the requested scope");
+            case AuthenticationFailure.TemporaryPasswordNotYetValid:
+                throw new ApiException(403, "TempPasswordNotYetValid", "Temporary password is not yet activated");
             default:
                 // Unknown user, wrong password, disabled and suspended look the same to the caller.
                 throw new ApiException(403, "AuthFailed", "Authentication failed");
@@ -84,8 +86,8 @@ internal static class AuthEndpoints
             ["username"] = user.Username,
             ["address"] = user.Address,
             ["scope"] = scope,
-            ["require2fa"] = false,
-            ["requirePasswordChange"] = false,
+            ["require2fa"] = result.RequireTwoFactor.Count == 0 ? false : ApiJson.Strings(result.RequireTwoFactor),
+            ["requirePasswordChange"] = result.RequirePasswordChange,
         };
 
         if (wantToken)

@@ -15,6 +15,7 @@ internal static class ApiRoutes
         routes.AddRange(SystemEndpoints.Routes());
         routes.AddRange(AuthEndpoints.Routes());
         routes.AddRange(UserEndpoints.Routes());
+        routes.AddRange(SecurityEndpoints.Routes());
         routes.AddRange(AddressEndpoints.Routes());
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());

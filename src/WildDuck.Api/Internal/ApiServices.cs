@@ -24,7 +24,10 @@ internal sealed class ApiServices
         IPasswordHasher passwordHasher,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IAccessTokenStore? tokens = null)
+        IAccessTokenStore? tokens = null,
+        IAspStore? asps = null,
+        IAuthLogStore? authLog = null,
+        IAuthenticationLog? securityLog = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -35,6 +38,9 @@ internal sealed class ApiServices
         PasswordHasher = passwordHasher;
         Time = time;
         Tokens = tokens;
+        Asps = asps;
+        AuthLog = authLog;
+        SecurityLog = securityLog;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
     }
@@ -56,6 +62,15 @@ internal sealed class ApiServices
     public TimeProvider Time { get; }
 
     public IAccessTokenStore? Tokens { get; }
+
+    /// <summary>Application-specific passwords; null when the backend has none (the routes answer 503).</summary>
+    public IAspStore? Asps { get; }
+
+    /// <summary>The stored authentication log, for reading; null when the backend has none.</summary>
+    public IAuthLogStore? AuthLog { get; }
+
+    /// <summary>Where security-relevant changes are recorded (best effort); null records nothing.</summary>
+    public IAuthenticationLog? SecurityLog { get; }
 
     public ILogger Logger { get; }
 
