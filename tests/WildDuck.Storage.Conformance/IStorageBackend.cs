@@ -43,4 +43,10 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>API access tokens; null when the backend does not implement them (the tests skip).</summary>
     IAccessTokenStore? AccessTokens => null;
+
+    /// <summary>Application-specific passwords; null when the backend does not implement them (the tests skip).</summary>
+    IAspStore? Asps => null;
+
+    /// <summary>The authentication log; null when the backend does not implement it (the tests skip).</summary>
+    IAuthLogStore? AuthLog => null;
 }

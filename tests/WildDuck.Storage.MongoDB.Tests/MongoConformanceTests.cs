@@ -70,6 +70,10 @@ public class MongoConformanceTests : StorageConformanceTests
 
         public IAccessTokenStore AccessTokens => _store;
 
+        public IAspStore Asps => _store;
+
+        public IAuthLogStore AuthLog => _store;
+
         public async ValueTask DisposeAsync()
         {
             _store.Dispose();

@@ -43,6 +43,10 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
 
         public IAccessTokenStore AccessTokens => _store;
 
+        public IAspStore Asps => _store;
+
+        public IAuthLogStore AuthLog => _store;
+
         public ValueTask DisposeAsync()
         {
             _store.Dispose();
