@@ -263,7 +263,10 @@ public sealed partial class UserAuthenticator : IUserAuthenticator
     {
         LogFailed(attempt.LogName, attempt.Scope, attempt.Ip, failure);
         await RecordAsync(attempt, user, failure, source, asp, ct).ConfigureAwait(false);
-        return AuthenticationResult.Failed(failure, user);
+
+        // The user is exposed only where the account state itself refused the login (the result's contract).
+        bool stateRefusal = failure is AuthenticationFailure.Disabled or AuthenticationFailure.Suspended or AuthenticationFailure.ScopeDisabled;
+        return AuthenticationResult.Failed(failure, stateRefusal ? user : null);
     }
 
     private Task RecordAsync(Attempt attempt, UserRecord? user, AuthenticationFailure failure, string? source, AspRecord? asp, CancellationToken ct)
