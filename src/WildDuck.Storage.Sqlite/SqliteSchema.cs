@@ -289,7 +289,18 @@ internal static class SqliteSchema
         CREATE INDEX access_tokens_expires ON access_tokens(expires);
         """,
 
-        // Version 6: account security (reference §7.3, §7.5, §7.6). The temporary password of a
+        // Version 6: subscriptions that outlive their mailbox (RFC 3501 §6.3.6). A mailbox keeps its
+        // own flag (mailboxes.subscribed, as WildDuck); a subscribed name without a mailbox lives here
+        // until a mailbox takes the name again or UNSUBSCRIBE removes it.
+        """
+        CREATE TABLE orphan_subscriptions (
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (user_id, path)
+        ) WITHOUT ROWID;
+        """,
+
+        // Version 7: account security (reference §7.3, §7.5, §7.6). The temporary password of a
         // password reset (WildDuck users.tempPassword); application-specific passwords (WildDuck's asps,
         // deleted with the user); the authentication log (WildDuck's authlog). Log entries have no
         // foreign key: they outlive a deleted user until they expire, as in WildDuck. merge_key is the

@@ -119,6 +119,12 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>One entry per user and name; the shard key is <c>{user: 1}</c> like the mailboxes'.</summary>
+    public static IReadOnlyList<CreateIndexModel<OrphanSubscriptionDocument>> OrphanSubscriptions { get; } =
+    [
+        Index(Builders<OrphanSubscriptionDocument>.IndexKeys.Ascending("user").Ascending("path"), "user_path", unique: true),
+    ];
+
     /// <summary>WildDuck's <c>asps</c> indexes: by user, and the TTL index that drops expired passwords.</summary>
     public static IReadOnlyList<CreateIndexModel<AspDocument>> Asps { get; } =
     [
@@ -155,6 +161,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Asps, Asps, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AuthLog, AuthLog, cancellationToken).ConfigureAwait(false);
         try
