@@ -47,7 +47,10 @@ public static class ApiBuilderExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IAuthenticationRateLimiter>(),
             sp.GetService<IAccessTokenStore>(),
-            sp.GetService<ITwoFactorStore>()));
+            sp.GetService<ITwoFactorStore>(),
+            sp.GetService<IAspStore>(),
+            sp.GetService<IAuthLogStore>(),
+            sp.GetService<IAuthenticationLog>()));
         return builder;
     }
 

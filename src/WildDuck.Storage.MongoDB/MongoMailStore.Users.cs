@@ -283,6 +283,7 @@ public sealed partial class MongoMailStore
                 await _context.AccessTokens.DeleteManyWithAsync(session, AccessTokensOfUser(userId), ct).ConfigureAwait(false);
                 await _context.WebAuthnChallenges.DeleteManyWithAsync(session, WebAuthnChallengesOfUser(userId), ct).ConfigureAwait(false);
                 await _context.OrphanSubscriptions.DeleteManyWithAsync(session, OrphanSubscriptionsOfUser(userId), ct).ConfigureAwait(false);
+                await _context.Asps.DeleteManyWithAsync(usersSession, AspsOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
                 await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);
 
@@ -542,7 +543,18 @@ public sealed partial class MongoMailStore
 
         if (update.PasswordHash is not null)
         {
+            // A password change ends a reset: the temporary password stops working (reference §7.1).
             parts.Add(builder.Set(u => u.Password, update.PasswordHash));
+            parts.Add(builder.Set(u => u.TempPassword, null));
+        }
+        else if (update.TemporaryPassword is { } temporary)
+        {
+            parts.Add(builder.Set(u => u.TempPassword, new TempPasswordDocument
+            {
+                Password = temporary.Hash,
+                Created = MongoMapping.ToBsonDate(temporary.Created),
+                ValidAfter = MongoMapping.ToBsonDate(temporary.ValidAfter),
+            }));
         }
 
         if (update.Suspended is not null || update.PasswordHash is not null)
@@ -580,6 +592,9 @@ public sealed partial class MongoMailStore
         Name = document.Name,
         Address = document.Address,
         PasswordHash = document.Password ?? string.Empty,
+        TemporaryPassword = document.TempPassword is { } temporary
+            ? new TemporaryPassword(temporary.Password, MongoMapping.FromBsonDate(temporary.Created), MongoMapping.FromBsonDate(temporary.ValidAfter))
+            : null,
         Quota = document.Quota,
         StorageUsed = document.StorageUsed,
         Disabled = document.Disabled,

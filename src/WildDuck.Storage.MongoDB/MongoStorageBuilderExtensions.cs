@@ -42,6 +42,8 @@ public static class MongoStorageBuilderExtensions
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IAccessTokenStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<ITwoFactorStore>(static sp => sp.GetRequiredService<MongoMailStore>());
+        services.TryAddSingleton<IAspStore>(static sp => sp.GetRequiredService<MongoMailStore>());
+        services.TryAddSingleton<IAuthLogStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoJournalWatcher>());
         return builder;

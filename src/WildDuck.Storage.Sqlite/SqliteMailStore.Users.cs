@@ -13,6 +13,9 @@ public sealed partial class SqliteMailStore
     private const string UserColumns =
         "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets, enabled_2fa";
 
+    /// <summary>What a user read selects: the inserted columns plus those set only by updates (the temporary password).</summary>
+    private const string UserReadColumns = UserColumns + ", temp_password_hash, temp_password_created, temp_password_valid_after";
+
     private const int SqliteConstraint = 19;
 
     /// <inheritdoc />
@@ -94,7 +97,7 @@ public sealed partial class SqliteMailStore
             (view, ct) => _db.ReadAsync(
                 (c, t) =>
                 {
-                    using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE username_view = $v");
+                    using var command = Command(c, t, "SELECT " + UserReadColumns + " FROM users WHERE username_view = $v");
                     command.Parameters.AddWithValue("$v", view);
                     using var reader = command.ExecuteReader();
                     return reader.Read() ? ReadUser(reader) : null;
@@ -107,7 +110,7 @@ public sealed partial class SqliteMailStore
         _db.ReadAsync<IReadOnlyList<UserRecord>>(
             (c, t) =>
             {
-                using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE username > $after ORDER BY username LIMIT $limit");
+                using var command = Command(c, t, "SELECT " + UserReadColumns + " FROM users WHERE username > $after ORDER BY username LIMIT $limit");
                 command.Parameters.AddWithValue("$after", afterUsername ?? string.Empty);
                 command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
                 using var reader = command.ExecuteReader();
@@ -188,9 +191,18 @@ public sealed partial class SqliteMailStore
 
                 if (update.PasswordHash is not null)
                 {
+                    // A password change ends a reset: the temporary password stops working (reference §7.1).
                     sets.Add("password_hash = $hash");
                     sets.Add("auth_version = auth_version + 1");
+                    sets.Add("temp_password_hash = NULL, temp_password_created = NULL, temp_password_valid_after = NULL");
                     command.Parameters.AddWithValue("$hash", update.PasswordHash);
+                }
+                else if (update.TemporaryPassword is { } temporary)
+                {
+                    sets.Add("temp_password_hash = $temp, temp_password_created = $tempCreated, temp_password_valid_after = $tempValid");
+                    command.Parameters.AddWithValue("$temp", temporary.Hash);
+                    command.Parameters.AddWithValue("$tempCreated", temporary.Created.ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$tempValid", temporary.ValidAfter.ToUnixTimeMilliseconds());
                 }
 
                 if (sets.Count > 0)
@@ -439,7 +451,7 @@ public sealed partial class SqliteMailStore
 
     private static UserRecord? ReadUser(SqliteConnection c, SqliteTransaction t, UserId id)
     {
-        using var command = Command(c, t, "SELECT " + UserColumns + " FROM users WHERE id = $id");
+        using var command = Command(c, t, "SELECT " + UserReadColumns + " FROM users WHERE id = $id");
         command.Parameters.AddWithValue("$id", Blob(id));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadUser(reader) : null;
@@ -465,6 +477,9 @@ public sealed partial class SqliteMailStore
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
         ForwardTargets = reader.GetString(16).Length == 0 ? Array.Empty<string>() : reader.GetString(16).Split('\n'),
         Enabled2fa = reader.GetString(17).Length == 0 ? Array.Empty<string>() : reader.GetString(17).Split(','),
+        TemporaryPassword = reader.IsDBNull(18)
+            ? null
+            : new TemporaryPassword(reader.GetString(18), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(19)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(20))),
     };
 
     private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)

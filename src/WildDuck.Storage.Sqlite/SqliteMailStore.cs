@@ -23,7 +23,7 @@ namespace WildDuck.Storage.Sqlite;
 /// <see cref="IChangeNotifier"/> after the commit.
 /// </remarks>
 public sealed partial class SqliteMailStore :
-    IUserStore, IMailboxStore, IMessageStore, IJournal, IAttachmentStore, IFilterStore, IAutoreplyStore, IOutboundQueue, IStoreMaintenance, IAccessTokenStore, ITwoFactorStore, IDisposable
+    IUserStore, IMailboxStore, IMessageStore, IJournal, IAttachmentStore, IFilterStore, IAutoreplyStore, IOutboundQueue, IStoreMaintenance, IAccessTokenStore, ITwoFactorStore, IAspStore, IAuthLogStore, IDisposable
 {
     private readonly SqliteDatabase _db;
     private readonly WildDuckOptions _options;

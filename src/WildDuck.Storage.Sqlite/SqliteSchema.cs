@@ -339,5 +339,54 @@ internal static class SqliteSchema
         CREATE INDEX webauthn_challenges_user ON webauthn_challenges(user_id);
         CREATE INDEX webauthn_challenges_expires ON webauthn_challenges(expires);
         """,
+
+        // Version 8: account security (reference §7.3, §7.5, §7.6). The temporary password of a
+        // password reset (WildDuck users.tempPassword); application-specific passwords (WildDuck's asps,
+        // deleted with the user); the authentication log (WildDuck's authlog). Log entries have no
+        // foreign key: they outlive a deleted user until they expire, as in WildDuck. merge_key is the
+        // hash of the fields whose repeats within the merge window are counted in one entry.
+        """
+        ALTER TABLE users ADD COLUMN temp_password_hash TEXT;
+        ALTER TABLE users ADD COLUMN temp_password_created INTEGER;
+        ALTER TABLE users ADD COLUMN temp_password_valid_after INTEGER;
+
+        CREATE TABLE asps (
+            id BLOB PRIMARY KEY,
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            description TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            selector TEXT NOT NULL DEFAULT '',
+            created INTEGER NOT NULL,
+            last_use INTEGER,
+            last_ip TEXT,
+            ttl_ms INTEGER,
+            expires INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX asps_user ON asps(user_id);
+
+        CREATE TABLE authlog (
+            id BLOB PRIMARY KEY,
+            user_id BLOB,
+            action TEXT NOT NULL,
+            result TEXT NOT NULL,
+            reason TEXT,
+            protocol TEXT,
+            session TEXT,
+            ip TEXT,
+            required_scope TEXT,
+            source TEXT,
+            asp_id BLOB,
+            asp_name TEXT,
+            merge_key BLOB NOT NULL,
+            events INTEGER NOT NULL DEFAULT 1,
+            created INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            expires INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX authlog_user ON authlog(user_id, id);
+        CREATE INDEX authlog_merge ON authlog(user_id, merge_key, created);
+        CREATE INDEX authlog_expires ON authlog(expires);
+        """,
     };
 }

@@ -36,6 +36,8 @@ public static class SqliteStorageBuilderExtensions
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IAccessTokenStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<ITwoFactorStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IAspStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IAuthLogStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteJournalWatcher>());
         return builder;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System.Collections.Generic;
 using System.Net.Http;
+using Microsoft.Extensions.DependencyInjection;
 using WildDuck.Api.Internal;
 using WildDuck.Storage;
 
@@ -30,7 +31,7 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         ApiRoutes.All.Where(r => r.Access == RouteAccess.UserData).Select(r => new object[] { r.Method, r.Pattern });
 
     public static IEnumerable<object[]> ObjectRoutes() =>
-        ApiRoutes.All.Where(r => r.Access == RouteAccess.UserData && (r.Pattern.Contains("{mailbox}", StringComparison.Ordinal) || r.Pattern.Contains("{address}", StringComparison.Ordinal)))
+        ApiRoutes.All.Where(r => r.Access == RouteAccess.UserData && new[] { "{mailbox}", "{address}", "{asp}", "{event}" }.Any(p => r.Pattern.Contains(p, StringComparison.Ordinal)))
             .Select(r => new object[] { r.Method, r.Pattern });
 
     public static IEnumerable<object[]> RootRoutes() =>
@@ -39,7 +40,7 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
     public static IEnumerable<object[]> ServiceRoutes() =>
         ApiRoutes.All.Where(r => r.Access == RouteAccess.Service).Select(r => new object[] { r.Method, r.Pattern });
 
-    private sealed record Victim(UserRecord User, MailboxRecord Inbox, uint Uid, string AddressId, byte[] Message);
+    private sealed record Victim(UserRecord User, MailboxRecord Inbox, uint Uid, string AddressId, byte[] Message, string AspId, string EventId);
 
     private async Task<Victim> CreateVictimAsync()
     {
@@ -47,7 +48,10 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         var message = TestMessages.Multipart();
         var stored = await _api.DeliverAsync(user, message);
         var address = await _api.Users.AddAddressAsync(user.Id, _api.NewName("alias") + "@example.org");
-        return new Victim(user, await _api.InboxAsync(user), stored.Uid, address.Id.ToString(), message);
+        var (status, asp) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/asps", json: new JsonObject { ["description"] = "victim's phone" });
+        status.Should().Be(HttpStatusCode.OK, asp.ToJsonString());
+        var log = await _api.Services.GetRequiredService<IAuthLogStore>().ListAuthEventsAsync(user.Id, new AuthEventQuery(), DateTimeOffset.UtcNow);
+        return new Victim(user, await _api.InboxAsync(user), stored.Uid, address.Id.ToString(), message, (string)asp["id"]!, log.Events[0].Id.ToString());
     }
 
     private static string Fill(string pattern, string user, Victim victim) => pattern
@@ -55,7 +59,9 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         .Replace("{mailbox}", victim.Inbox.Id.ToString(), StringComparison.Ordinal)
         .Replace("{message}", victim.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{address}", victim.AddressId, StringComparison.Ordinal)
-        .Replace("{attachment}", "ATT00001", StringComparison.Ordinal);
+        .Replace("{attachment}", "ATT00001", StringComparison.Ordinal)
+        .Replace("{asp}", victim.AspId, StringComparison.Ordinal)
+        .Replace("{event}", victim.EventId, StringComparison.Ordinal);
 
     private static JsonObject? Body(string method, string pattern)
     {
@@ -74,6 +80,7 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         var message = (await _api.Messages.GetMessageAsync(victim.User.Id, victim.Inbox.Id, victim.Uid))!;
         message.Flags.Should().Be(MessageFlags.None);
         (await _api.Mailboxes.GetMailboxAsync(victim.User.Id, victim.Inbox.Id))!.MessageCount.Should().Be(1);
+        (await _api.Services.GetRequiredService<IAspStore>().ListAspsAsync(victim.User.Id, DateTimeOffset.UtcNow)).Select(a => a.Id.ToString()).Should().Equal(victim.AspId);
     }
 
     [Theory]
@@ -102,7 +109,7 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         // The attacker's own user, the victim's object ids.
         var (status, body) = await _api.CallAsync(new HttpMethod(method), Fill(pattern, "me", victim), token, Body(method, pattern));
         status.Should().Be(HttpStatusCode.NotFound, body.ToJsonString());
-        ((string)body["code"]!).Should().BeOneOf("NoSuchMailbox", "AddressNotFound");
+        ((string)body["code"]!).Should().BeOneOf("NoSuchMailbox", "AddressNotFound", "AspNotFound", "AuthlogNotFound");
         await ShouldBeUntouchedAsync(victim);
     }
 

@@ -264,7 +264,7 @@ public sealed class TotpTests : IClassFixture<TwoFactorHost>
         await _api.EnableTotpAsync(user);
         var (status, body) = await _api.CallAsync(HttpMethod.Post, "/authenticate", token: null, json: new JsonObject { ["username"] = user.Username, ["password"] = ApiHost.Password, ["scope"] = "imap" });
         status.Should().Be(HttpStatusCode.Forbidden);
-        ((string)body["code"]!).Should().Be("AuthFailed");
+        ((string)body["code"]!).Should().Be("InvalidAuthScope", "reference §7.2 step 8: the password is right but 2FA limits it to the master scope");
     }
 }
 

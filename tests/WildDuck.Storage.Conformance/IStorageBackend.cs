@@ -46,4 +46,10 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>2FA state; null when the backend does not implement it (the tests skip).</summary>
     ITwoFactorStore? TwoFactor => null;
+
+    /// <summary>Application-specific passwords; null when the backend does not implement them (the tests skip).</summary>
+    IAspStore? Asps => null;
+
+    /// <summary>The authentication log; null when the backend does not implement it (the tests skip).</summary>
+    IAuthLogStore? AuthLog => null;
 }

@@ -86,7 +86,7 @@ public sealed class DocumentMappingTests
         var back = RoundTrip(document, out var bson);
 
         back.Should().BeEquivalentTo(document);
-        bson.Names.Should().Equal("_id", "username", "unameview", "name", "address", "password", "quota", "storageUsed", "disabled", "suspended", "disabledScopes", "retention", "spamLevel", "language", "authVersion", "enabled2fa", "targets", "autoreply", "lastUidValidity", "created");
+        bson.Names.Should().Equal("_id", "username", "unameview", "name", "address", "password", "tempPassword", "quota", "storageUsed", "disabled", "suspended", "disabledScopes", "retention", "spamLevel", "language", "authVersion", "enabled2fa", "targets", "autoreply", "lastUidValidity", "created");
         bson["targets"][0].AsBsonDocument.Names.Should().Equal("id", "type", "value");
         bson["created"].BsonType.Should().Be(BsonType.DateTime);
     }

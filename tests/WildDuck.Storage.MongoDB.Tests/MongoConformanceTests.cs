@@ -76,6 +76,10 @@ public class MongoConformanceTests : StorageConformanceTests
 
         public ITwoFactorStore TwoFactor => _store;
 
+        public IAspStore Asps => _store;
+
+        public IAuthLogStore AuthLog => _store;
+
         public async ValueTask DisposeAsync()
         {
             _store.Dispose();

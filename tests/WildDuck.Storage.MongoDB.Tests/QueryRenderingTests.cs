@@ -41,7 +41,7 @@ public sealed class QueryRenderingTests
         Update(update).ShouldBe(Json("""
             {
               $set: { name: 'Alice', quota: NumberLong(0), disabled: true, suspended: true, retention: NumberLong(86400000),
-                      spamLevel: 100, language: 'et', disabledScopes: ['pop3'], password: '$pbkdf2-sha256$x' },
+                      spamLevel: 100, language: 'et', disabledScopes: ['pop3'], password: '$pbkdf2-sha256$x', tempPassword: false },
               $inc: { authVersion: 1 }
             }
             """));

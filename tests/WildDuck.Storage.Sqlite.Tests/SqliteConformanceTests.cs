@@ -45,6 +45,10 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
 
         public ITwoFactorStore TwoFactor => _store;
 
+        public IAspStore Asps => _store;
+
+        public IAuthLogStore AuthLog => _store;
+
         public ValueTask DisposeAsync()
         {
             _store.Dispose();

@@ -62,11 +62,8 @@ internal static class AuthEndpoints
             throw ApiException.Validation("token", "tokens are issued for the master scope only");
         }
 
-        // Only a trusted caller (a webmail server logging its users in) may say which IP the login
-        // comes from; anyone else would use it to dodge the per-IP failure limit.
-        var connection = call.Http.Connection.RemoteIpAddress?.ToString();
-        var remote = call.Caller.Role is ApiRole.Root or ApiRole.Webmail ? input.String("ip") ?? connection : connection;
-        var result = await call.Services.Authenticator.AuthenticateAsync(input.String("username")!, input.String("password")!, new AuthenticationContext(scope, remote), call.Aborted).ConfigureAwait(false);
+        var context = new AuthenticationContext(scope, SecurityEvents.ClientIp(call), input.String("protocol") ?? "API", input.String("sess"));
+        var result = await call.Services.Authenticator.AuthenticateAsync(input.String("username")!, input.String("password")!, context, call.Aborted).ConfigureAwait(false);
         switch (result.Failure)
         {
             case AuthenticationFailure.None:
@@ -75,6 +72,11 @@ internal static class AuthEndpoints
                 throw new ApiException(429, "RateLimitedError", "Authentication was rate limited") { RetryAfter = result.RetryAfter };
             case AuthenticationFailure.ScopeDisabled:
                 throw new ApiException(403, "InvalidAuthScope", "Access to requested service disabled");
+            case AuthenticationFailure.InvalidScope or AuthenticationFailure.TwoFactorRequired:
+                // The password was right (a temporary or application password outside its scope): WildDuck says so.
+                throw new ApiException(403, "InvalidAuthScope", "Password is not valid for the requested scope");
+            case AuthenticationFailure.TemporaryPasswordNotYetValid:
+                throw new ApiException(403, "TempPasswordNotYetValid", "Temporary password is not yet activated");
             default:
                 // Unknown user, wrong password, disabled and suspended look the same to the caller.
                 throw new ApiException(403, "AuthFailed", "Authentication failed");
@@ -84,7 +86,7 @@ internal static class AuthEndpoints
 
         // With 2FA the login is only half done (reference §7.2 step 8, §7.4): the client must pass one
         // of these methods through the 2FA routes, and a token issued now opens nothing else until then.
-        var require2fa = result.Require2fa;
+        var require2fa = result.RequireTwoFactor;
         var body = new JsonObject
         {
             ["id"] = user.Id.ToString(),
@@ -92,7 +94,7 @@ internal static class AuthEndpoints
             ["address"] = user.Address,
             ["scope"] = scope,
             ["require2fa"] = Require2fa(require2fa),
-            ["requirePasswordChange"] = false,
+            ["requirePasswordChange"] = result.RequirePasswordChange,
         };
 
         if (wantToken)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using WildDuck.Api.Internal;
@@ -38,7 +39,7 @@ internal static class UserEndpoints
         yield return new ApiRoute("POST", "/users", "createUser", "Users", "Creates a user with the default mailboxes", RouteAccess.Root, CreateAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = Concat(
+            Body = FieldSpecs.Concat(
                 new FieldSpec[]
                 {
                     new("username", FieldType.String, "Username (lowercase letters, digits, dots; or an address)") { Required = true, MaxLength = 128 },
@@ -57,7 +58,7 @@ internal static class UserEndpoints
         yield return new ApiRoute("PUT", "/users/{user}", "updateUser", "Users", "Updates a user; quota, disabled, suspended and disabledScopes need root", RouteAccess.UserData, UpdateAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = Concat(
+            Body = FieldSpecs.Concat(
                 new FieldSpec[]
                 {
                     new("password", FieldType.String, "New password (revokes the user's tokens)") { MinLength = 1, MaxLength = 256 },
@@ -68,18 +69,20 @@ internal static class UserEndpoints
                     new("disabledScopes", FieldType.StringArray, "Protocols the user may not use; root only") { Allowed = Scopes, MaxItems = 3 },
                     new("disable2fa", FieldType.Boolean, "true turns every 2FA method off (as DELETE /users/:user/2fa)"),
                 },
-                ProfileFields),
+                ProfileFields,
+                SecurityEvents.LogFields),
+        };
+
+        yield return new ApiRoute("POST", "/users/{user}/password/reset", "resetUserPassword", "Users",
+            "Issues a temporary password for the master scope (valid for a day, from validAfter); a password change clears it", RouteAccess.Root, ResetPasswordAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = FieldSpecs.Concat(
+                new FieldSpec[] { new("validAfter", FieldType.String, "ISO 8601 time from which the password works (default: now)") { MaxLength = 64 } },
+                SecurityEvents.LogFields),
         };
 
         yield return new ApiRoute("DELETE", "/users/{user}", "deleteUser", "Users", "Deletes a user with all its mail", RouteAccess.Root, DeleteAsync);
-    }
-
-    private static FieldSpec[] Concat(FieldSpec[] first, FieldSpec[] second)
-    {
-        var all = new FieldSpec[first.Length + second.Length];
-        first.CopyTo(all, 0);
-        second.CopyTo(all, first.Length);
-        return all;
     }
 
     private static async Task ListAsync(ApiCall call)
@@ -257,7 +260,58 @@ internal static class UserEndpoints
             _ = await SecondFactor.Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
         }
 
+        await RecordChangesAsync(call, user, update).ConfigureAwait(false);
         await call.OkAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Records the security-relevant parts of an update in the authentication log (reference §7.5).</summary>
+    private static async Task RecordChangesAsync(ApiCall call, UserRecord before, UserUpdate update)
+    {
+        if (update.PasswordHash is not null)
+        {
+            await SecurityEvents.RecordAsync(call, before.Id, AuthEventAction.PasswordChange).ConfigureAwait(false);
+        }
+
+        if (update.Disabled is { } disabled && disabled != before.Disabled)
+        {
+            await SecurityEvents.RecordAsync(call, before.Id, disabled ? AuthEventAction.DisableAccount : AuthEventAction.EnableAccount).ConfigureAwait(false);
+        }
+
+        if (update.Suspended is { } suspended && suspended != before.Suspended)
+        {
+            await SecurityEvents.RecordAsync(call, before.Id, suspended ? AuthEventAction.SuspendAccount : AuthEventAction.UnsuspendAccount).ConfigureAwait(false);
+        }
+
+        if (update.DisabledScopes is { } scopes && !new HashSet<string>(scopes, StringComparer.OrdinalIgnoreCase).SetEquals(before.DisabledScopes))
+        {
+            await SecurityEvents.RecordAsync(call, before.Id, AuthEventAction.UpdateDisabledScopes).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ResetPasswordAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var now = call.Services.Time.GetUtcNow();
+        var validAfter = now;
+        if (call.Input.String("validAfter") is { } text)
+        {
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out validAfter))
+            {
+                throw ApiException.Validation("validAfter", "must be an ISO 8601 date and time");
+            }
+
+            if (validAfter - now >= call.Services.WildDuck.Authentication.TemporaryPasswordLifetime)
+            {
+                throw ApiException.Validation("validAfter", "must be earlier than the temporary password's lifetime from now");
+            }
+        }
+
+        // WildDuck's 12 letters and digits (reference §7.6); stored hashed, shown once.
+        var password = AccountPasswords.NewTemporaryPassword();
+        var update = new UserUpdate { TemporaryPassword = new TemporaryPassword(call.Services.PasswordHasher.Hash(password), now, validAfter) };
+        _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.PasswordReset).ConfigureAwait(false);
+        await call.OkAsync(new JsonObject { ["password"] = password, ["validAfter"] = ApiJson.Date(validAfter) }).ConfigureAwait(false);
     }
 
     private static async Task DeleteAsync(ApiCall call)

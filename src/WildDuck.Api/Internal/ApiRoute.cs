@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 
 namespace WildDuck.Api.Internal;
@@ -77,6 +78,21 @@ internal sealed record FieldSpec(string Name, FieldType Type, string Description
 
     /// <summary>The accepted values of a string, when it is an enumeration.</summary>
     public string[]? Allowed { get; init; }
+}
+
+/// <summary>Building field lists from shared parts.</summary>
+internal static class FieldSpecs
+{
+    public static FieldSpec[] Concat(params FieldSpec[][] parts)
+    {
+        var all = new List<FieldSpec>();
+        foreach (var part in parts)
+        {
+            all.AddRange(part);
+        }
+
+        return all.ToArray();
+    }
 }
 
 /// <summary>A route of the API: method, pattern, access, inputs, handler and its documentation.</summary>

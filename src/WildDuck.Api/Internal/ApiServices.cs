@@ -29,7 +29,10 @@ internal sealed class ApiServices
         ILoggerFactory loggerFactory,
         IAuthenticationRateLimiter rateLimiter,
         IAccessTokenStore? tokens = null,
-        ITwoFactorStore? twoFactor = null)
+        ITwoFactorStore? twoFactor = null,
+        IAspStore? asps = null,
+        IAuthLogStore? authLog = null,
+        IAuthenticationLog? securityLog = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -46,6 +49,9 @@ internal sealed class ApiServices
         RateLimiter = rateLimiter;
         Sealer = new SecretSealer(Options.TwoFactor.SecretEncryptionKey);
         WebAuthn = new WebAuthnService(Options.TwoFactor, WildDuck.Hostname);
+        Asps = asps;
+        AuthLog = authLog;
+        SecurityLog = securityLog;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
     }
@@ -84,6 +90,15 @@ internal sealed class ApiServices
 
     /// <summary>The WebAuthn relying party.</summary>
     public WebAuthnService WebAuthn { get; }
+
+    /// <summary>Application-specific passwords; null when the backend has none (the routes answer 503).</summary>
+    public IAspStore? Asps { get; }
+
+    /// <summary>The stored authentication log, for reading; null when the backend has none.</summary>
+    public IAuthLogStore? AuthLog { get; }
+
+    /// <summary>Where security-relevant changes are recorded (best effort); null records nothing.</summary>
+    public IAuthenticationLog? SecurityLog { get; }
 
     public ILogger Logger { get; }
 

@@ -228,7 +228,7 @@ internal sealed partial class ImapSession
     private async ValueTask LogInAsync(string username, string password)
     {
         var remote = _connection.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : null;
-        var result = await _server.Authenticator.AuthenticateAsync(username, password, new AuthenticationContext(AuthenticationScope.Imap, remote)).ConfigureAwait(false);
+        var result = await _server.Authenticator.AuthenticateAsync(username, password, new AuthenticationContext(AuthenticationScope.Imap, remote, "IMAP", _connection.Id)).ConfigureAwait(false);
         if (!result.Succeeded || result.User is null)
         {
             var (code, text) = result.Failure switch

@@ -250,7 +250,7 @@ internal sealed partial class Pop3Session
     private async ValueTask LogInAsync(string username, string password)
     {
         var remote = _connection.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : null;
-        var result = await _server.Authenticator.AuthenticateAsync(username, password, new AuthenticationContext(AuthenticationScope.Pop3, remote)).ConfigureAwait(false);
+        var result = await _server.Authenticator.AuthenticateAsync(username, password, new AuthenticationContext(AuthenticationScope.Pop3, remote, "POP3", _connection.Id)).ConfigureAwait(false);
         if (!result.Succeeded || result.User is null)
         {
             Pop3Log.LoginFailed(_server.Logger, _connection.Id, result.Failure);

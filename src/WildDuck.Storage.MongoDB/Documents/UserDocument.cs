@@ -35,6 +35,11 @@ internal sealed class UserDocument
     [BsonElement("password")]
     public string Password { get; set; } = string.Empty;
 
+    /// <summary>The temporary password of a reset, or <c>false</c> when none (as WildDuck writes it).</summary>
+    [BsonElement("tempPassword")]
+    [BsonSerializer(typeof(TempPasswordOrFalseSerializer))]
+    public TempPasswordDocument? TempPassword { get; set; }
+
     [BsonElement("quota")]
     public long Quota { get; set; }
 
@@ -172,6 +177,21 @@ internal sealed class WebAuthnCredentialDocument
     [BsonElement("authenticatorAttachment")]
     [BsonIgnoreIfNull]
     public string? AuthenticatorAttachment { get; set; }
+
+    [BsonElement("created")]
+    public DateTime Created { get; set; }
+}
+
+/// <summary>A temporary password from a password reset (WildDuck <c>tempPassword</c>).</summary>
+[BsonIgnoreExtraElements]
+internal sealed class TempPasswordDocument
+{
+    /// <summary>The hash.</summary>
+    [BsonElement("password")]
+    public string Password { get; set; } = string.Empty;
+
+    [BsonElement("validAfter")]
+    public DateTime ValidAfter { get; set; }
 
     [BsonElement("created")]
     public DateTime Created { get; set; }

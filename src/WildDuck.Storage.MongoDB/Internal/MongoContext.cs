@@ -37,6 +37,8 @@ internal sealed class MongoContext : IDisposable
     public const string AccessTokensCollection = "accesstokens";
     public const string WebAuthnChallengesCollection = "webauthnchallenges";
     public const string OrphanSubscriptionsCollection = "orphansubscriptions";
+    public const string AspsCollection = "asps";
+    public const string AuthLogCollection = "authlog";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -58,6 +60,8 @@ internal sealed class MongoContext : IDisposable
         Users = UsersDatabase.GetCollection<UserDocument>(UsersCollection);
         Addresses = UsersDatabase.GetCollection<AddressDocument>(AddressesCollection);
         DomainAliases = UsersDatabase.GetCollection<DomainAliasDocument>(DomainAliasesCollection);
+        Asps = UsersDatabase.GetCollection<AspDocument>(AspsCollection);
+        AuthLog = UsersDatabase.GetCollection<AuthLogDocument>(AuthLogCollection);
         Mailboxes = Database.GetCollection<MailboxDocument>(MailboxesCollection);
         Messages = Database.GetCollection<MessageDocument>(MessagesCollection);
         Threads = Database.GetCollection<ThreadDocument>(ThreadsCollection);
@@ -103,6 +107,12 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<AddressDocument> Addresses { get; }
 
     public IMongoCollection<DomainAliasDocument> DomainAliases { get; }
+
+    /// <summary>Application-specific passwords (users database, as WildDuck).</summary>
+    public IMongoCollection<AspDocument> Asps { get; }
+
+    /// <summary>The authentication log (users database, as WildDuck).</summary>
+    public IMongoCollection<AuthLogDocument> AuthLog { get; }
 
     public IMongoCollection<MailboxDocument> Mailboxes { get; }
 

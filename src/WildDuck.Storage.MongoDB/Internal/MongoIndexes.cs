@@ -137,6 +137,29 @@ internal static partial class MongoIndexes
         Index(Builders<OrphanSubscriptionDocument>.IndexKeys.Ascending("user").Ascending("path"), "user_path", unique: true),
     ];
 
+    /// <summary>WildDuck's <c>asps</c> indexes: by user, and the TTL index that drops expired passwords.</summary>
+    public static IReadOnlyList<CreateIndexModel<AspDocument>> Asps { get; } =
+    [
+        Index(Builders<AspDocument>.IndexKeys.Ascending("user"), "asps_user"),
+        new CreateIndexModel<AspDocument>(
+            Builders<AspDocument>.IndexKeys.Ascending("expires"),
+            new CreateIndexOptions { Name = "entry_autoexpire", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>
+    /// WildDuck's <c>authlog</c> indexes: a user's entries newest first (<c>user</c>), the merge lookup
+    /// (<c>insert</c>: user, created, key), a user's entries by IP (<c>user_by_ip</c>), and the TTL index.
+    /// </summary>
+    public static IReadOnlyList<CreateIndexModel<AuthLogDocument>> AuthLog { get; } =
+    [
+        Index(Builders<AuthLogDocument>.IndexKeys.Ascending("user").Descending("_id"), "user"),
+        Index(Builders<AuthLogDocument>.IndexKeys.Ascending("user").Ascending("created").Ascending("key"), "insert"),
+        Index(Builders<AuthLogDocument>.IndexKeys.Ascending("user").Ascending("ip").Descending("_id"), "user_by_ip"),
+        new CreateIndexModel<AuthLogDocument>(
+            Builders<AuthLogDocument>.IndexKeys.Ascending("expires"),
+            new CreateIndexOptions { Name = "entry_autoexpire", ExpireAfter = TimeSpan.Zero }),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -152,6 +175,8 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.WebAuthnChallenges, WebAuthnChallenges, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Asps, Asps, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.AuthLog, AuthLog, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);

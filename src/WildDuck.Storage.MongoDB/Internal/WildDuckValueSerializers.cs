@@ -83,3 +83,39 @@ internal sealed class MillisecondsOrFalseSerializer : SerializerBase<long?>
         }
     }
 }
+
+/// <summary>
+/// WildDuck's <c>tempPassword</c>: a document, or <c>false</c> (or null) for none; none is written as <c>false</c>.
+/// </summary>
+internal sealed class TempPasswordOrFalseSerializer : SerializerBase<Documents.TempPasswordDocument?>
+{
+    public override Documents.TempPasswordDocument? Deserialize(BsonDeserializationContext context, BsonDeserializationArgs args)
+    {
+        var reader = context.Reader;
+        switch (reader.GetCurrentBsonType())
+        {
+            case BsonType.Document:
+                return BsonSerializer.LookupSerializer<Documents.TempPasswordDocument>().Deserialize(context);
+            case BsonType.Boolean:
+                _ = reader.ReadBoolean();
+                return null;
+            case BsonType.Null:
+                reader.ReadNull();
+                return null;
+            default:
+                throw CreateCannotDeserializeFromBsonTypeException(reader.GetCurrentBsonType());
+        }
+    }
+
+    public override void Serialize(BsonSerializationContext context, BsonSerializationArgs args, Documents.TempPasswordDocument? value)
+    {
+        if (value is null)
+        {
+            context.Writer.WriteBoolean(false);
+        }
+        else
+        {
+            BsonSerializer.LookupSerializer<Documents.TempPasswordDocument>().Serialize(context, value);
+        }
+    }
+}

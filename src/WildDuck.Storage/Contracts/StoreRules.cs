@@ -310,4 +310,43 @@ internal static class StoreRules
 
         return await findByUsernameView(AddressNormalizer.UsernameView(UsernameRules.Normalize(name)), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Checks an application password before it is stored: its scopes in canonical form (<c>["*"]</c> or a sorted
+    /// subset of imap, pop3, smtp; never master), a description and a hash. <see cref="StorageError.Invalid"/> otherwise.
+    /// </summary>
+    public static void ValidateAsp(AspRecord asp)
+    {
+        ArgumentNullException.ThrowIfNull(asp);
+        var canonical = Security.AccountPasswords.NormalizeApplicationScopes(asp.Scopes);
+        if (asp.Scopes.Count == 0 || canonical is null || !canonical.SequenceEqual(asp.Scopes, StringComparer.Ordinal))
+        {
+            throw new StorageException(StorageError.Invalid, "Invalid application password scopes.");
+        }
+
+        if (string.IsNullOrEmpty(asp.PasswordHash) || asp.Description is null || asp.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+        {
+            throw new StorageException(StorageError.Invalid, "Invalid application password.");
+        }
+    }
+
+    /// <summary>
+    /// The merge key of an authentication log entry (WildDuck's <c>key</c>, an MD5 of protocol, IP, action, result
+    /// and target): 16 bytes of the SHA-256 of the fields whose repeats are counted in one entry.
+    /// </summary>
+    public static byte[] AuthEventMergeKey(AuthEventRecord entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var text = string.Join(
+            '\u001f',
+            entry.Action,
+            entry.Result,
+            entry.Reason ?? string.Empty,
+            entry.Protocol ?? string.Empty,
+            entry.RemoteAddress ?? string.Empty,
+            entry.Source ?? string.Empty,
+            entry.Asp?.ToString() ?? string.Empty,
+            entry.RequiredScope ?? string.Empty);
+        return System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16];
+    }
 }

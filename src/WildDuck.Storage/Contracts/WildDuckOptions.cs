@@ -141,6 +141,30 @@ public sealed class AuthenticationOptions
 
     /// <summary>The per-IP window. Default 300 seconds.</summary>
     public TimeSpan IpFailureWindow { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// How long authentication log entries are kept after their latest occurrence. Default 30 days (WildDuck
+    /// <c>const:authlog:time</c>); <see cref="TimeSpan.Zero"/> turns the log off.
+    /// </summary>
+    public TimeSpan AuthLogRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Repeats of the same event within this window are one log entry with a count. Default 6 hours (WildDuck);
+    /// bounds the writes a password-guessing client causes. Zero records every event separately.
+    /// </summary>
+    public TimeSpan AuthLogMergeWindow { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How often expired log entries are purged (after a write). Default 1 hour.</summary>
+    public TimeSpan AuthLogPurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a temporary password from a password reset works after it is issued. Default 24 hours (WildDuck).</summary>
+    public TimeSpan TemporaryPasswordLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Most application-specific passwords per user. Default 50 (WildDuck <c>const:asp:limit</c>); bounds the hashes
+    /// a login may have to check.
+    /// </summary>
+    public int MaxApplicationPasswords { get; set; } = 50;
 }
 
 /// <summary>Transport security policy (configuration section <c>WildDuck:Security</c>).</summary>

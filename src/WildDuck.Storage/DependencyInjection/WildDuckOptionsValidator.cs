@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +50,22 @@ internal sealed class WildDuckOptionsValidator : IValidateOptions<WildDuckOption
         if (options.Passwords.Pbkdf2Iterations < 100_000)
         {
             failures.Add("WildDuck:Passwords:Pbkdf2Iterations must be at least 100000.");
+        }
+
+        var a = options.Authentication;
+        if (a.AuthLogRetention < TimeSpan.Zero || a.AuthLogMergeWindow < TimeSpan.Zero || a.AuthLogPurgeInterval <= TimeSpan.Zero)
+        {
+            failures.Add("WildDuck:Authentication:AuthLogRetention and AuthLogMergeWindow must not be negative, AuthLogPurgeInterval must be positive.");
+        }
+
+        if (a.TemporaryPasswordLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("WildDuck:Authentication:TemporaryPasswordLifetime must be positive.");
+        }
+
+        if (a.MaxApplicationPasswords is < 1 or > 1000)
+        {
+            failures.Add("WildDuck:Authentication:MaxApplicationPasswords must be between 1 and 1000.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -19,7 +19,9 @@ public static class WildDuckServiceCollectionExtensions
     /// <see cref="TimeProvider.System"/>, the password hasher, the failed-login rate limiter, the
     /// in-process <see cref="IConnectionCounter"/> (per-user connection limits), the in-process
     /// <see cref="IForwardCounter"/> (the daily forward limit) and the
-    /// <see cref="IUserAuthenticator"/> (which needs a backend's <see cref="IUserStore"/>). Every default is registered with <c>TryAdd</c> so an
+    /// <see cref="IUserAuthenticator"/> (which needs a backend's <see cref="IUserStore"/>, and uses its
+    /// <see cref="IAspStore"/> and <see cref="IAuthLogStore"/> when it has them), the <see cref="IAuthenticationLog"/>
+    /// and an <see cref="ITwoFactorPolicy"/> under which no user has second factors. Every default is registered with <c>TryAdd</c> so an
     /// embedder can replace it by registering its own first (or a backend package can).
     /// Choose a storage backend next, e.g. <c>.UseSqliteStorage(o => o.Path = "data/wildduck.db")</c>.
     /// </summary>
@@ -46,12 +48,22 @@ public static class WildDuckServiceCollectionExtensions
         services.TryAddSingleton<IAuthenticationRateLimiter>(static sp => new InMemoryAuthenticationRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IConnectionCounter, InMemoryConnectionCounter>();
         services.TryAddSingleton<IForwardCounter>(static sp => new InMemoryForwardCounter(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITwoFactorPolicy, UserRecordTwoFactorPolicy>();
+        services.TryAddSingleton<IAuthenticationLog>(static sp => new AuthenticationLog(
+            sp.GetService<IAuthLogStore>(),
+            sp.GetRequiredService<IOptions<WildDuckOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuthenticationLog>>()));
         services.TryAddSingleton<IUserAuthenticator>(static sp => new UserAuthenticator(
             sp.GetRequiredService<IUserStore>(),
             sp.GetRequiredService<IPasswordHasher>(),
             sp.GetRequiredService<IAuthenticationRateLimiter>(),
             sp.GetRequiredService<IOptions<WildDuckOptions>>(),
-            sp.GetRequiredService<ILogger<UserAuthenticator>>()));
+            sp.GetRequiredService<ILogger<UserAuthenticator>>(),
+            sp.GetService<IAspStore>(),
+            sp.GetRequiredService<IAuthenticationLog>(),
+            sp.GetRequiredService<ITwoFactorPolicy>(),
+            sp.GetRequiredService<TimeProvider>()));
         return new WildDuckBuilder(services);
     }
 

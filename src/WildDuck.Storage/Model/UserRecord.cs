@@ -25,6 +25,12 @@ public sealed record UserRecord
     /// <summary>Password hash (PHC or crypt string), or empty when password login is disabled.</summary>
     public string PasswordHash { get; init; } = string.Empty;
 
+    /// <summary>
+    /// A temporary password set by a password reset (WildDuck <c>tempPassword</c>, reference §7.6); null when none.
+    /// Cleared when the password changes.
+    /// </summary>
+    public TemporaryPassword? TemporaryPassword { get; init; }
+
     /// <summary>Storage quota in bytes; 0 means the configured default.</summary>
     public long Quota { get; init; }
 
@@ -130,12 +136,28 @@ public sealed record UserUpdate
     /// <summary>New disabled scopes.</summary>
     public IReadOnlyList<string>? DisabledScopes { get; init; }
 
-    /// <summary>New password hash (already hashed); bumps <see cref="UserRecord.AuthVersion"/>.</summary>
+    /// <summary>
+    /// New password hash (already hashed); bumps <see cref="UserRecord.AuthVersion"/> and clears
+    /// <see cref="UserRecord.TemporaryPassword"/>.
+    /// </summary>
     public string? PasswordHash { get; init; }
+
+    /// <summary>
+    /// A new temporary password (password reset); ignored when <see cref="PasswordHash"/> is also set, since a
+    /// password change clears the temporary password.
+    /// </summary>
+    public TemporaryPassword? TemporaryPassword { get; init; }
 
     /// <summary>New forwarding targets (an empty list removes them).</summary>
     public IReadOnlyList<string>? ForwardTargets { get; init; }
 }
+
+/// <summary>A temporary password (WildDuck <c>tempPassword</c>): usable for the master scope from
+/// <paramref name="ValidAfter"/> until a day after <paramref name="Created"/> (reference §7.2 step 7).</summary>
+/// <param name="Hash">The password hash.</param>
+/// <param name="Created">When it was set.</param>
+/// <param name="ValidAfter">When it starts to work.</param>
+public sealed record TemporaryPassword(string Hash, DateTimeOffset Created, DateTimeOffset ValidAfter);
 
 /// <summary>An address owned by a user (WildDuck's <c>addresses</c> document).</summary>
 public sealed record AddressRecord

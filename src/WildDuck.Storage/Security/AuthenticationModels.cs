@@ -20,10 +20,28 @@ public static class AuthenticationScope
     public const string Smtp = "smtp";
 }
 
+/// <summary>Which secret a login used (the authentication log's <c>source</c>, reference §7.5).</summary>
+public static class AuthenticationSource
+{
+    /// <summary>The account password.</summary>
+    public const string Master = "master";
+
+    /// <summary>A temporary password from a password reset.</summary>
+    public const string Temporary = "temporary";
+
+    /// <summary>An application-specific password.</summary>
+    public const string Asp = "asp";
+
+    /// <summary>An API access token.</summary>
+    public const string Token = "token";
+}
+
 /// <summary>Where a login attempt comes from.</summary>
 /// <param name="Scope">The required scope, one of <see cref="AuthenticationScope"/> ("imap", "pop3", "smtp", "master").</param>
 /// <param name="RemoteAddress">The client IP address, when known; used for the per-IP rate limit and logging.</param>
-public sealed record AuthenticationContext(string Scope, string? RemoteAddress = null);
+/// <param name="Protocol">The protocol for the authentication log ("IMAP", "POP3", "API"); derived from the scope when null.</param>
+/// <param name="Session">The client's session or connection id, for the authentication log.</param>
+public sealed record AuthenticationContext(string Scope, string? RemoteAddress = null, string? Protocol = null, string? Session = null);
 
 /// <summary>Why a login failed.</summary>
 public enum AuthenticationFailure
@@ -51,6 +69,15 @@ public enum AuthenticationFailure
     /// (reference §7.2 step 8); IMAP, POP3 and SMTP need an application-specific password.
     /// </summary>
     TwoFactorRequired,
+
+    /// <summary>
+    /// The password is right but not valid for the required scope (WildDuck <c>InvalidAuthScope</c>): an
+    /// application-specific password without that scope, or a temporary password outside the master scope.
+    /// </summary>
+    InvalidScope,
+
+    /// <summary>A temporary password used before the time it becomes valid (WildDuck <c>TempPasswordNotYetValid</c>).</summary>
+    TemporaryPasswordNotYetValid,
 }
 
 /// <summary>The outcome of <see cref="IUserAuthenticator.AuthenticateAsync"/>.</summary>
@@ -67,19 +94,29 @@ public sealed record AuthenticationResult
     /// <summary>The failure reason, <see cref="AuthenticationFailure.None"/> on success.</summary>
     public AuthenticationFailure Failure { get; init; }
 
-    /// <summary>
-    /// On a successful <c>master</c> login of a user with 2FA: the methods the client must pass next
-    /// (<see cref="TwoFactorMethod"/>); empty otherwise.
-    /// </summary>
-    public IReadOnlyList<string> Require2fa => Succeeded && User is not null ? User.Enabled2fa : Array.Empty<string>();
 
     /// <summary>For <see cref="AuthenticationFailure.RateLimited"/>: when another attempt may be made.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>On success, which secret matched (<see cref="AuthenticationSource"/>).</summary>
+    public string? Source { get; init; }
+
+    /// <summary>On success with an application-specific password, that password.</summary>
+    public AspRecord? Asp { get; init; }
+
+    /// <summary>True after a login with a temporary password: the client should make the user choose a new password.</summary>
+    public bool RequirePasswordChange { get; init; }
+
+    /// <summary>
+    /// The user's second factors (e.g. <c>totp</c>) still to be checked after a master-scope login with the account
+    /// or temporary password; empty when none. Protocols other than the API never see a success that needs them.
+    /// </summary>
+    public IReadOnlyList<string> RequireTwoFactor { get; init; } = Array.Empty<string>();
+
     /// <summary>A successful result.</summary>
     /// <param name="user">The user.</param>
     /// <returns>The result.</returns>
-    public static AuthenticationResult Success(UserRecord user) => new() { User = user };
+    public static AuthenticationResult Success(UserRecord user) => new() { User = user, Source = AuthenticationSource.Master };
 
     /// <summary>A failed result.</summary>
     /// <param name="failure">The reason.</param>

@@ -151,15 +151,15 @@ public sealed class UserAuthenticatorTests
             AuthenticationResult refused = await authenticator.AuthenticateAsync("john", Password, new AuthenticationContext(scope));
             refused.Failure.Should().Be(AuthenticationFailure.TwoFactorRequired, scope);
             refused.User.Should().BeNull("nothing about the account is handed to a protocol layer");
-            refused.Require2fa.Should().BeEmpty();
+            refused.RequireTwoFactor.Should().BeEmpty();
         }
 
         AuthenticationResult master = await authenticator.AuthenticateAsync("john", Password, new AuthenticationContext(AuthenticationScope.Master));
         master.Succeeded.Should().BeTrue();
-        master.Require2fa.Should().Equal(TwoFactorMethod.Totp, TwoFactorMethod.WebAuthn);
+        master.RequireTwoFactor.Should().Equal(TwoFactorMethod.Totp, TwoFactorMethod.WebAuthn);
 
         _store.Add("jane", CurrentHash);
-        (await authenticator.AuthenticateAsync("jane", Password, new AuthenticationContext(AuthenticationScope.Master))).Require2fa.Should().BeEmpty();
+        (await authenticator.AuthenticateAsync("jane", Password, new AuthenticationContext(AuthenticationScope.Master))).RequireTwoFactor.Should().BeEmpty();
     }
 
     [Fact]
