@@ -214,6 +214,10 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
 
         public ITwoFactorStore TwoFactor => _store;
 
+        public IAspStore Asps => _store;
+
+        public IAuthLogStore AuthLog => _store;
+
         public IStoreMaintenance Maintenance => _store;
 
         public async ValueTask DisposeAsync()
