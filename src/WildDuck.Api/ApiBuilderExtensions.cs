@@ -38,6 +38,7 @@ public static class ApiBuilderExtensions
             sp.GetRequiredService<IUserStore>(),
             sp.GetRequiredService<IMailboxStore>(),
             sp.GetRequiredService<IMessageStore>(),
+            sp.GetRequiredService<IOutboundQueue>(),
             sp.GetRequiredService<IUserAuthenticator>(),
             sp.GetRequiredService<IPasswordHasher>(),
             sp.GetRequiredService<TimeProvider>(),

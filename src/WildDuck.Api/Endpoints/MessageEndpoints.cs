@@ -25,13 +25,15 @@ internal static class MessageEndpoints
         new("draft", FieldType.Boolean, "Store with \\Draft"),
     };
 
-    private static readonly FieldSpec[] AddressFields =
+    /// <summary>An address object of the compose fields (also used by submission).</summary>
+    internal static readonly FieldSpec[] AddressFields =
     {
         new("name", FieldType.String, "Display name") { MaxLength = 256 },
         new("address", FieldType.String, "Email address") { Required = true, MaxLength = 256 },
     };
 
-    private static readonly FieldSpec[] AttachmentFields =
+    /// <summary>An attachment object of the compose fields (also used by submission).</summary>
+    internal static readonly FieldSpec[] AttachmentFields =
     {
         new("filename", FieldType.String, "File name") { MaxLength = 256 },
         new("contentType", FieldType.String, "Content type (default application/octet-stream)") { MaxLength = 256 },

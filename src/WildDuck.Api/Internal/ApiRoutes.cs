@@ -19,6 +19,7 @@ internal static class ApiRoutes
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());
         routes.AddRange(SearchEndpoints.Routes());
+        routes.AddRange(SubmitEndpoints.Routes());
         return routes;
     }
 }

@@ -3,6 +3,7 @@ using System;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildDuck.Storage;
+using WildDuck.Storage.Counters;
 using WildDuck.Storage.Mime;
 using WildDuck.Storage.Security;
 
@@ -20,6 +21,7 @@ internal sealed class ApiServices
         IUserStore users,
         IMailboxStore mailboxes,
         IMessageStore messages,
+        IOutboundQueue outbound,
         IUserAuthenticator authenticator,
         IPasswordHasher passwordHasher,
         TimeProvider time,
@@ -31,12 +33,14 @@ internal sealed class ApiServices
         Users = users;
         Mailboxes = mailboxes;
         Messages = messages;
+        Outbound = outbound;
         Authenticator = authenticator;
         PasswordHasher = passwordHasher;
         Time = time;
         Tokens = tokens;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
+        SubmittedRecipients = new InMemoryForwardCounter(time);
     }
 
     public ApiOptions Options { get; }
@@ -48,6 +52,12 @@ internal sealed class ApiServices
     public IMailboxStore Mailboxes { get; }
 
     public IMessageStore Messages { get; }
+
+    /// <summary>The outbound queue that submissions go through (reference §6.7).</summary>
+    public IOutboundQueue Outbound { get; }
+
+    /// <summary>Recipients submitted per user per day (WildDuck's <c>wdr:&lt;user&gt;</c> counter), in this process.</summary>
+    public InMemoryForwardCounter SubmittedRecipients { get; }
 
     public IUserAuthenticator Authenticator { get; }
 
