@@ -43,6 +43,9 @@ public sealed partial class MongoMailStore
             Retention = MongoMapping.RetentionMs(retention),
             SpamLevel = Math.Clamp(request.SpamLevel, 0, 100),
             Language = request.Language,
+            PubKey = string.IsNullOrEmpty(request.PublicKey) ? null : request.PublicKey,
+            EncryptMessages = request.EncryptMessages,
+            EncryptForwarded = request.EncryptForwarded,
             AuthVersion = 1,
             LastUidValidity = uidValidity + StoreRules.DefaultMailboxes.Count - 1,
             Created = now,
@@ -509,6 +512,21 @@ public sealed partial class MongoMailStore
             parts.Add(builder.Set(u => u.Targets, ToTargetDocuments(update.ForwardTargets)));
         }
 
+        if (update.PublicKey is not null)
+        {
+            parts.Add(update.PublicKey.Length == 0 ? builder.Unset(u => u.PubKey) : builder.Set(u => u.PubKey, update.PublicKey));
+        }
+
+        if (update.EncryptMessages is { } encrypt)
+        {
+            parts.Add(builder.Set(u => u.EncryptMessages, encrypt));
+        }
+
+        if (update.EncryptForwarded is { } encryptForwarded)
+        {
+            parts.Add(builder.Set(u => u.EncryptForwarded, encryptForwarded));
+        }
+
         if (update.PasswordHash is not null)
         {
             parts.Add(builder.Set(u => u.Password, update.PasswordHash));
@@ -556,6 +574,9 @@ public sealed partial class MongoMailStore
         Language = document.Language,
         AuthVersion = document.AuthVersion,
         ForwardTargets = document.Targets?.Select(t => t.Value).ToArray() ?? Array.Empty<string>(),
+        PublicKey = string.IsNullOrEmpty(document.PubKey) ? null : document.PubKey,
+        EncryptMessages = document.EncryptMessages,
+        EncryptForwarded = document.EncryptForwarded,
         Created = MongoMapping.FromBsonDate(document.Created),
     };
 

@@ -288,5 +288,13 @@ internal static class SqliteSchema
         CREATE INDEX access_tokens_user ON access_tokens(user_id);
         CREATE INDEX access_tokens_expires ON access_tokens(expires);
         """,
+
+        // Version 6: OpenPGP at-rest encryption settings (WildDuck's users.pubKey, encryptMessages,
+        // encryptForwarded; reference §7.9). NULL pub_key means no key.
+        """
+        ALTER TABLE users ADD COLUMN pub_key TEXT;
+        ALTER TABLE users ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN encrypt_forwarded INTEGER NOT NULL DEFAULT 0;
+        """,
     };
 }

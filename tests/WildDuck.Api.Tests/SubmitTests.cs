@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System.IO;
 using System.Net.Http;
-using System.Threading;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using WildDuck.Storage;
@@ -30,13 +29,6 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
     private async Task<MailboxRecord> SpecialAsync(UserRecord user, SpecialUse use) =>
         (await _api.Mailboxes.ListMailboxesAsync(user.Id)).Single(m => m.SpecialUse == use);
 
-    private async Task<byte[]> StoredBytesAsync(UserRecord user, MailboxId mailbox, uint uid)
-    {
-        using var content = (await _api.Messages.OpenContentAsync(user.Id, mailbox, uid))!;
-        using var stream = new MemoryStream();
-        await content.WriteToAsync(stream, 0, content.Size, CancellationToken.None);
-        return stream.ToArray();
-    }
 
     [Fact]
     public async Task Submit_queues_without_bcc_and_stores_the_same_bytes_with_bcc_in_sent_mail()
@@ -67,7 +59,7 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
         var uid = (uint)(long)body["message"]!["id"]!;
         var record = (await _api.Messages.GetMessageAsync(user.Id, sent.Id, uid))!;
         record.Flags.Should().HaveFlag(MessageFlags.Seen);
-        var stored = await StoredBytesAsync(user, sent.Id, uid);
+        var stored = await _api.StoredBytesAsync(user, sent.Id, uid);
         Encoding.ASCII.GetString(stored).Should().Contain("Bcc: hidden@example.net\r\n");
         var withoutBcc = Encoding.ASCII.GetString(stored).Replace("Bcc: hidden@example.net\r\n", string.Empty, StringComparison.Ordinal);
         Encoding.ASCII.GetBytes(withoutBcc).Should().Equal(queued, "the Sent copy is the transmitted message plus its Bcc field");
@@ -157,7 +149,7 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
         record.Flags.Should().HaveFlag(MessageFlags.Answered);
         record.Keywords.Should().Contain("$Forwarded");
         var sent = await SpecialAsync(user, SpecialUse.Sent);
-        var copy = MimeMessage.Load(new MemoryStream(await StoredBytesAsync(user, sent.Id, (uint)(long)body["message"]!["id"]!)));
+        var copy = MimeMessage.Load(new MemoryStream(await _api.StoredBytesAsync(user, sent.Id, (uint)(long)body["message"]!["id"]!)));
         copy.Subject.Should().Be("Fwd: Quarterly report");
     }
 
@@ -202,7 +194,7 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
         var entry = (await Queue.GetEntryAsync(queueId))!;
         entry.Entry.Recipients.Should().Equal("later@example.com");
         var sent = await SpecialAsync(user, SpecialUse.Sent);
-        var copy = await StoredBytesAsync(user, sent.Id, (uint)(long)body["message"]!["id"]!);
+        var copy = await _api.StoredBytesAsync(user, sent.Id, (uint)(long)body["message"]!["id"]!);
         copy.Should().Equal(entry.Content.ToArray(), "the draft has no Bcc, so the Sent copy is exactly what was queued");
         (await _api.Messages.GetMessageAsync(user.Id, drafts.Id, draftUid)).Should().BeNull();
     }

@@ -11,6 +11,7 @@ using MimeKit;
 using MimeKit.Utils;
 using WildDuck.Api.Internal;
 using WildDuck.Storage;
+using WildDuck.Storage.Mime;
 
 namespace WildDuck.Api.Endpoints;
 
@@ -202,7 +203,7 @@ internal static partial class SubmitEndpoints
                 throw new ApiException(403, "RateLimitedError", "You reached a daily sending limit for your account");
             }
 
-            var queued = HeaderFieldRemover.Remove(stored, "Bcc"u8);
+            var queued = HeaderFields.Remove(stored, "Bcc");
             var queueId = await StorageCalls.MapAsync(
                 () => call.Services.Outbound.EnqueueAsync(
                     new OutboundMessage
@@ -226,8 +227,9 @@ internal static partial class SubmitEndpoints
 
         try
         {
+            // The Sent copy is encrypted like any stored mail when the user asks for it (reference §7.9).
             var appended = await call.Services.Messages.AppendAsync(
-                user.Id, target.Id, new AppendRequest { Content = stored, Flags = flags, Source = "API" }, call.Aborted).ConfigureAwait(false);
+                user.Id, target.Id, new AppendRequest { Content = StoredMessageEncryption.ForUser(user, stored, flags), Flags = flags, Source = "API" }, call.Aborted).ConfigureAwait(false);
             result["id"] = appended.Uid;
             result["size"] = appended.Size;
         }
