@@ -92,6 +92,11 @@ public sealed class EncryptionSettingsTests : IClassFixture<ApiHost>
         var stored = await _api.StoredBytesAsync(user, inbox.Id, (uint)(long)body["message"]!["id"]!);
         Encoding.ASCII.GetString(stored).Should().Contain("multipart/encrypted").And.NotContain("Body of uploaded secret");
         Encoding.ASCII.GetString(Keys.Value.DecryptArmoredBlock(stored)).Should().Be("\r\nBody of uploaded secret\r\n", "a message without content fields encrypts a blank line and its body");
+        var (_, message) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/mailboxes/" + inbox.Id + "/messages/" + (long)body["message"]!["id"]!);
+        ((bool)message["encrypted"]!).Should().BeTrue();
+        ((string)message["subject"]!).Should().Be("uploaded secret", "header fields stay outside the encrypted part");
+        var (_, list) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/mailboxes/" + inbox.Id + "/messages");
+        ((bool)list["results"]![0]!["encrypted"]!).Should().BeTrue();
 
         (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
         {

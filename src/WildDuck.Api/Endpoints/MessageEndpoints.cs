@@ -220,6 +220,7 @@ internal static class MessageEndpoints
             ["size"] = record.Size,
             ["attachments"] = record.HasAttachments,
             ["modseq"] = record.ModSeq,
+            ["encrypted"] = headers?.IsEncrypted ?? false,
         };
         return Flags(record.Flags, record.Keywords, item);
     }
@@ -324,6 +325,7 @@ internal static class MessageEndpoints
             ["text"] = metadata.Text ?? string.Empty,
             ["html"] = ApiJson.Strings(metadata.Html),
             ["attachments"] = attachments,
+            ["encrypted"] = headers.IsEncrypted,
         };
         if (headers["List-ID"] is { } listId || headers["List-Unsubscribe"] is not null)
         {

@@ -348,27 +348,18 @@ internal static partial class SubmitEndpoints
 
         var uid = (uint)reference.Integer("id")!.Value;
         var action = reference.String("action")!;
-        HeaderList headers;
+        MessageHeaders headers;
         using (var content = await call.Services.Messages.OpenContentAsync(user.Id, mailboxId, uid, call.Aborted).ConfigureAwait(false)
             ?? throw new ApiException(404, "ReferenceNotFound", "The referenced message does not exist"))
         {
-            var section = await content.ResolveSectionAsync(new Storage.Mime.SectionSpec { Kind = Storage.Mime.SectionKind.Header }, call.Aborted).ConfigureAwait(false);
-            using var stream = new MemoryStream(await section.ToArrayAsync(call.Aborted).ConfigureAwait(false), writable: false);
-            try
-            {
-                headers = await HeaderList.LoadAsync(stream, call.Aborted).ConfigureAwait(false);
-            }
-            catch (FormatException)
-            {
-                headers = new HeaderList();
-            }
+            headers = await MessageHeaders.ReadAsync(content, call.Aborted).ConfigureAwait(false);
         }
 
         bool forward = action == "forward";
-        if (headers[HeaderId.MessageId] is { } rawId && MimeUtils.EnumerateReferences(rawId).FirstOrDefault() is { } originalId)
+        if (headers["Message-ID"] is { } rawId && MimeUtils.EnumerateReferences(rawId).FirstOrDefault() is { } originalId)
         {
             var references = new List<string>();
-            if (headers[HeaderId.References] is { } rawReferences)
+            if (headers["References"] is { } rawReferences)
             {
                 references.AddRange(MimeUtils.EnumerateReferences(rawReferences));
             }
@@ -386,7 +377,8 @@ internal static partial class SubmitEndpoints
 
         if (!explicitSubject)
         {
-            var subject = headers[HeaderId.Subject] is { } raw ? Rfc2047.DecodeText(System.Text.Encoding.UTF8.GetBytes(raw)).Trim() : string.Empty;
+            // MimeKit decodes encoded words (RFC 2047) in the header value.
+            var subject = headers["Subject"]?.Trim() ?? string.Empty;
             var prefix = forward ? "Fwd: " : "Re: ";
             message.Subject = subject.StartsWith(prefix.TrimEnd(), StringComparison.OrdinalIgnoreCase) ? subject : prefix + subject;
         }
@@ -399,12 +391,12 @@ internal static partial class SubmitEndpoints
                 own.Add(address.Address);
             }
 
-            var replyTo = Parse(headers[HeaderId.ReplyTo]);
-            AddOthers(message.To, replyTo.Count > 0 ? replyTo : Parse(headers[HeaderId.From]), own);
+            var replyTo = Parse(headers["Reply-To"]);
+            AddOthers(message.To, replyTo.Count > 0 ? replyTo : Parse(headers["From"]), own);
             if (action == "replyAll")
             {
-                AddOthers(message.To, Parse(headers[HeaderId.To]), own);
-                AddOthers(message.Cc, Parse(headers[HeaderId.Cc]), own);
+                AddOthers(message.To, Parse(headers["To"]), own);
+                AddOthers(message.Cc, Parse(headers["Cc"]), own);
             }
         }
 
