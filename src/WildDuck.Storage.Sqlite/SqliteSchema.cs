@@ -289,7 +289,18 @@ internal static class SqliteSchema
         CREATE INDEX access_tokens_expires ON access_tokens(expires);
         """,
 
-        // Version 6: OpenPGP at-rest encryption settings (WildDuck's users.pubKey, encryptMessages,
+        // Version 6: subscriptions that outlive their mailbox (RFC 3501 §6.3.6). A mailbox keeps its
+        // own flag (mailboxes.subscribed, as WildDuck); a subscribed name without a mailbox lives here
+        // until a mailbox takes the name again or UNSUBSCRIBE removes it.
+        """
+        CREATE TABLE orphan_subscriptions (
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (user_id, path)
+        ) WITHOUT ROWID;
+        """,
+
+        // Version 7: OpenPGP at-rest encryption settings (WildDuck's users.pubKey, encryptMessages,
         // encryptForwarded; reference §7.9). NULL pub_key means no key.
         """
         ALTER TABLE users ADD COLUMN pub_key TEXT;

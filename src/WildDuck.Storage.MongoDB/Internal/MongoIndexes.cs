@@ -119,6 +119,12 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>One entry per user and name; the shard key is <c>{user: 1}</c> like the mailboxes'.</summary>
+    public static IReadOnlyList<CreateIndexModel<OrphanSubscriptionDocument>> OrphanSubscriptions { get; } =
+    [
+        Index(Builders<OrphanSubscriptionDocument>.IndexKeys.Ascending("user").Ascending("path"), "user_path", unique: true),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -132,6 +138,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);
