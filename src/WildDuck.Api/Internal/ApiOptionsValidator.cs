@@ -45,6 +45,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:MaxRecipientsPerMessage must be positive and MaxRecipientsPerDay not negative.");
         }
 
+        if (options.UpdatesKeepAliveInterval <= TimeSpan.Zero || options.UpdatesKeepAliveInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("WildDuck:Api:UpdatesKeepAliveInterval must be positive and at most one hour.");
+        }
+
         if (options.Port is < 0 or > 65535)
         {
             failures.Add("WildDuck:Api:Port must be between 0 and 65535.");

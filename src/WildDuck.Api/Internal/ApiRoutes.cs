@@ -20,6 +20,7 @@ internal static class ApiRoutes
         routes.AddRange(MessageEndpoints.Routes());
         routes.AddRange(SearchEndpoints.Routes());
         routes.AddRange(SubmitEndpoints.Routes());
+        routes.AddRange(UpdateEndpoints.Routes());
         return routes;
     }
 }

@@ -22,6 +22,8 @@ internal sealed class ApiServices
         IMailboxStore mailboxes,
         IMessageStore messages,
         IOutboundQueue outbound,
+        IJournal journal,
+        IChangeNotifier notifier,
         IUserAuthenticator authenticator,
         IPasswordHasher passwordHasher,
         TimeProvider time,
@@ -34,6 +36,8 @@ internal sealed class ApiServices
         Mailboxes = mailboxes;
         Messages = messages;
         Outbound = outbound;
+        Journal = journal;
+        Notifier = notifier;
         Authenticator = authenticator;
         PasswordHasher = passwordHasher;
         Time = time;
@@ -58,6 +62,10 @@ internal sealed class ApiServices
 
     /// <summary>Recipients submitted per user per day (WildDuck's <c>wdr:&lt;user&gt;</c> counter), in this process.</summary>
     public InMemoryForwardCounter SubmittedRecipients { get; }
+    public IJournal Journal { get; }
+
+    /// <summary>The wake-ups of IMAP IDLE, which also drive the EventSource stream.</summary>
+    public IChangeNotifier Notifier { get; }
 
     public IUserAuthenticator Authenticator { get; }
 
