@@ -39,6 +39,7 @@ public static class ApiBuilderExtensions
             sp.GetRequiredService<IUserStore>(),
             sp.GetRequiredService<IMailboxStore>(),
             sp.GetRequiredService<IMessageStore>(),
+            sp.GetRequiredService<IOutboundQueue>(),
             sp.GetRequiredService<IJournal>(),
             sp.GetRequiredService<IChangeNotifier>(),
             sp.GetRequiredService<IUserAuthenticator>(),

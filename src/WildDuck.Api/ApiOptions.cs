@@ -65,4 +65,17 @@ public sealed class ApiOptions
 
     /// <summary>Port of the self-hosted API server; 0 picks a free port. Default 8080 (WildDuck).</summary>
     public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// Most envelope recipients one <c>POST /users/:user/submit</c> may have; more get 400.
+    /// Default 400 (WildDuck's <c>const:max:rcpt_to</c>, reference §6.9).
+    /// </summary>
+    public int MaxRecipientsPerMessage { get; set; } = 400;
+
+    /// <summary>
+    /// Most recipients a user may send to through the submit API per 24 hours, counted in this
+    /// process; over it the submission gets 403 <c>RateLimitedError</c>. Default 2000 (WildDuck's
+    /// <c>const:max:recipients</c>, reference §6.9 and §7.7).
+    /// </summary>
+    public int MaxRecipientsPerDay { get; set; } = 2000;
 }

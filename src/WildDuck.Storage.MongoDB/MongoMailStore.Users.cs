@@ -43,6 +43,9 @@ public sealed partial class MongoMailStore
             Retention = MongoMapping.RetentionMs(retention),
             SpamLevel = Math.Clamp(request.SpamLevel, 0, 100),
             Language = request.Language,
+            PubKey = string.IsNullOrEmpty(request.PublicKey) ? null : request.PublicKey,
+            EncryptMessages = request.EncryptMessages,
+            EncryptForwarded = request.EncryptForwarded,
             AuthVersion = 1,
             LastUidValidity = uidValidity + StoreRules.DefaultMailboxes.Count - 1,
             Created = now,
@@ -541,6 +544,21 @@ public sealed partial class MongoMailStore
             parts.Add(builder.Set(u => u.Targets, ToTargetDocuments(update.ForwardTargets)));
         }
 
+        if (update.PublicKey is not null)
+        {
+            parts.Add(update.PublicKey.Length == 0 ? builder.Unset(u => u.PubKey) : builder.Set(u => u.PubKey, update.PublicKey));
+        }
+
+        if (update.EncryptMessages is { } encrypt)
+        {
+            parts.Add(builder.Set(u => u.EncryptMessages, encrypt));
+        }
+
+        if (update.EncryptForwarded is { } encryptForwarded)
+        {
+            parts.Add(builder.Set(u => u.EncryptForwarded, encryptForwarded));
+        }
+
         if (update.PasswordHash is not null)
         {
             // A password change ends a reset: the temporary password stops working (reference §7.1).
@@ -606,6 +624,9 @@ public sealed partial class MongoMailStore
         AuthVersion = document.AuthVersion,
         ForwardTargets = document.Targets?.Select(t => t.Value).ToArray() ?? Array.Empty<string>(),
         Enabled2fa = ToMethods(document.Enabled2fa),
+        PublicKey = string.IsNullOrEmpty(document.PubKey) ? null : document.PubKey,
+        EncryptMessages = document.EncryptMessages,
+        EncryptForwarded = document.EncryptForwarded,
         Created = MongoMapping.FromBsonDate(document.Created),
     };
 

@@ -11,7 +11,7 @@ namespace WildDuck.Storage.Sqlite;
 public sealed partial class SqliteMailStore
 {
     private const string UserColumns =
-        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets, enabled_2fa";
+        "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets, enabled_2fa, pub_key, encrypt_messages, encrypt_forwarded";
 
     /// <summary>What a user read selects: the inserted columns plus those set only by updates (the temporary password).</summary>
     private const string UserReadColumns = UserColumns + ", temp_password_hash, temp_password_created, temp_password_valid_after";
@@ -37,6 +37,9 @@ public sealed partial class SqliteMailStore
             Retention = request.Retention is { } r && r > TimeSpan.Zero ? r : null,
             SpamLevel = Math.Clamp(request.SpamLevel, 0, 100),
             Language = request.Language,
+            PublicKey = string.IsNullOrEmpty(request.PublicKey) ? null : request.PublicKey,
+            EncryptMessages = request.EncryptMessages,
+            EncryptForwarded = request.EncryptForwarded,
             Created = DateTimeOffset.FromUnixTimeMilliseconds(now),
         };
 
@@ -52,7 +55,7 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', 0)"))
+                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', $pubkey, $encrypt, $encryptfwd, 0)"))
                 {
                     insert.Parameters.AddWithValue("$id", Blob(id));
                     insert.Parameters.AddWithValue("$username", user.Username);
@@ -65,6 +68,9 @@ public sealed partial class SqliteMailStore
                     insert.Parameters.AddWithValue("$spam", user.SpamLevel);
                     insert.Parameters.AddWithValue("$language", (object?)user.Language ?? DBNull.Value);
                     insert.Parameters.AddWithValue("$created", now);
+                    insert.Parameters.AddWithValue("$pubkey", (object?)user.PublicKey ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("$encrypt", user.EncryptMessages);
+                    insert.Parameters.AddWithValue("$encryptfwd", user.EncryptForwarded);
                     insert.ExecuteNonQuery();
                 }
 
@@ -187,6 +193,24 @@ public sealed partial class SqliteMailStore
                     // One target per line: URLs may contain commas but never line breaks.
                     sets.Add("forward_targets = $targets");
                     command.Parameters.AddWithValue("$targets", string.Join('\n', update.ForwardTargets));
+                }
+
+                if (update.PublicKey is not null)
+                {
+                    sets.Add("pub_key = $pubkey");
+                    command.Parameters.AddWithValue("$pubkey", update.PublicKey.Length == 0 ? DBNull.Value : update.PublicKey);
+                }
+
+                if (update.EncryptMessages is { } encrypt)
+                {
+                    sets.Add("encrypt_messages = $encrypt");
+                    command.Parameters.AddWithValue("$encrypt", encrypt);
+                }
+
+                if (update.EncryptForwarded is { } encryptForwarded)
+                {
+                    sets.Add("encrypt_forwarded = $encryptfwd");
+                    command.Parameters.AddWithValue("$encryptfwd", encryptForwarded);
                 }
 
                 if (update.PasswordHash is not null)
@@ -477,9 +501,12 @@ public sealed partial class SqliteMailStore
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
         ForwardTargets = reader.GetString(16).Length == 0 ? Array.Empty<string>() : reader.GetString(16).Split('\n'),
         Enabled2fa = reader.GetString(17).Length == 0 ? Array.Empty<string>() : reader.GetString(17).Split(','),
-        TemporaryPassword = reader.IsDBNull(18)
+        PublicKey = reader.IsDBNull(18) ? null : reader.GetString(18),
+        EncryptMessages = reader.GetInt64(19) != 0,
+        EncryptForwarded = reader.GetInt64(20) != 0,
+        TemporaryPassword = reader.IsDBNull(21)
             ? null
-            : new TemporaryPassword(reader.GetString(18), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(19)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(20))),
+            : new TemporaryPassword(reader.GetString(21), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(22)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(23))),
     };
 
     private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)

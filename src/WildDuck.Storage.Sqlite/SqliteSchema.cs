@@ -388,5 +388,13 @@ internal static class SqliteSchema
         CREATE INDEX authlog_merge ON authlog(user_id, merge_key, created);
         CREATE INDEX authlog_expires ON authlog(expires);
         """,
+
+        // Version 9: OpenPGP at-rest encryption settings (WildDuck's users.pubKey, encryptMessages,
+        // encryptForwarded; reference §7.9). NULL pub_key means no key.
+        """
+        ALTER TABLE users ADD COLUMN pub_key TEXT;
+        ALTER TABLE users ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN encrypt_forwarded INTEGER NOT NULL DEFAULT 0;
+        """,
     };
 }

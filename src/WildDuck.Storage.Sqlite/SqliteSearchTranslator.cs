@@ -170,6 +170,9 @@ internal sealed class SqliteSearchTranslator
             case ModSeqKey modseq:
                 _sql.Append("m.modseq >= ").Append(Bind(modseq.ModSeq));
                 break;
+            case AttachmentKey attachment:
+                _sql.Append(attachment.HasAttachments ? "m.has_attachments != 0" : "m.has_attachments = 0");
+                break;
             default:
                 throw new StorageException(StorageError.Invalid, "Unsupported search key " + key.GetType().Name + ".");
         }

@@ -143,6 +143,15 @@ public class ApiHost : IAsyncLifetime
 
     public async Task<MailboxRecord> InboxAsync(UserRecord user) => (await Mailboxes.FindMailboxAsync(user.Id, "INBOX"))!;
 
+    /// <summary>The stored bytes of a message.</summary>
+    public async Task<byte[]> StoredBytesAsync(UserRecord user, MailboxId mailbox, uint uid)
+    {
+        using var content = (await Messages.OpenContentAsync(user.Id, mailbox, uid))!;
+        using var stream = new MemoryStream();
+        await content.WriteToAsync(stream, 0, content.Size, System.Threading.CancellationToken.None);
+        return stream.ToArray();
+    }
+
     /// <summary>Delivers a message through the real store (as LMTP does).</summary>
     public async Task<AppendResult> DeliverAsync(UserRecord user, byte[] message, string mailbox = "INBOX", MessageFlags flags = MessageFlags.None)
     {

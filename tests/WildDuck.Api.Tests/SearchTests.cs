@@ -83,7 +83,71 @@ public sealed class SearchTests : IClassFixture<ApiHost>
         (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?mailbox=" + MailboxId.NewId());
         status.Should().Be(HttpStatusCode.NotFound);
         ((string)body["code"]!).Should().Be("NoSuchMailbox");
-        (status, _) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?q=from:x");
-        status.Should().Be(HttpStatusCode.BadRequest, "the q language is not implemented yet");
+    }
+
+    [Fact]
+    public async Task The_q_language_runs_against_stored_messages()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        await _api.DeliverAsync(user, TestMessages.Multipart("Quarterly numbers"));
+        await _api.DeliverAsync(user, TestMessages.Simple("Lunch plans"), flags: MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Answered);
+        await _api.DeliverAsync(user, TestMessages.Simple("Old quarterly draft"), "Trash");
+        await _api.DeliverAsync(user, TestMessages.Simple("Sent lunch recap"), "Sent Mail", MessageFlags.Seen);
+
+        async Task<string[]> Q(string q)
+        {
+            var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?q=" + Uri.EscapeDataString(q), token);
+            status.Should().Be(HttpStatusCode.OK, q + ": " + body.ToJsonString());
+            return Subjects(body).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        (await Q("quarterly")).Should().Equal("Old quarterly draft", "Quarterly numbers");
+        (await Q("quarterly -draft")).Should().Equal("Quarterly numbers");
+        (await Q("from:carol@example.com")).Should().Equal("Quarterly numbers");
+        (await Q("to:dave@example.com")).Should().Equal(new[] { "Quarterly numbers" }, "to: matches Cc too");
+        (await Q("subject:\"lunch plans\"")).Should().Equal("Lunch plans");
+        (await Q("\"numbers are in\"")).Should().Equal("Quarterly numbers");
+        (await Q("has:attachment")).Should().Equal("Quarterly numbers");
+        (await Q("-has:attachment is:unseen")).Should().Equal("Old quarterly draft");
+        (await Q("is:flagged")).Should().Equal("Lunch plans");
+        (await Q("is:answered OR has:attachment")).Should().Equal("Lunch plans", "Quarterly numbers");
+        (await Q("(lunch OR quarterly) -is:seen")).Should().Equal("Old quarterly draft", "Quarterly numbers");
+        (await Q("larger:1K")).Should().Equal("Quarterly numbers");
+        (await Q("smaller:1K lunch")).Should().Equal("Lunch plans", "Sent lunch recap");
+        (await Q("before:2000-01-01")).Should().BeEmpty();
+        (await Q("after:2000/01/01 lunch")).Should().Equal("Lunch plans", "Sent lunch recap");
+        (await Q("in:Trash")).Should().Equal("Old quarterly draft");
+        (await Q("in:sent lunch")).Should().Equal("Sent lunch recap");
+        (await Q("in:inbox lunch")).Should().Equal("Lunch plans");
+        (await Q("in:\"Sent Mail\"")).Should().Equal("Sent lunch recap");
+        var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
+        (await Q("in:" + trash.Id + " quarterly")).Should().Equal("Old quarterly draft");
+    }
+
+    [Theory]
+    [InlineData("from:", "from: needs a value at position 5")]
+    [InlineData("(a OR b", "'(' is not closed at position 0")]
+    [InlineData("is:important", "at position 3")]
+    [InlineData("in:Nowhere OR a", "in: cannot be part of OR at position 0")]
+    public async Task A_malformed_q_is_400_with_the_position(string q, string message)
+    {
+        var user = await _api.CreateUserAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?q=" + Uri.EscapeDataString(q));
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        ((string)body["code"]!).Should().Be("InputValidationError");
+        ((string)body["details"]!["q"]!).Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task In_names_an_existing_mailbox_and_excludes_the_mailbox_parameter()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var (status, _) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?q=in:Nowhere");
+        status.Should().Be(HttpStatusCode.NotFound);
+        (status, var body) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/search?q=in:Trash&mailbox=" + inbox.Id);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        ((string)body["details"]!["q"]!).Should().Contain("mailbox");
     }
 }

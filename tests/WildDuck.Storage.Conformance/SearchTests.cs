@@ -244,6 +244,17 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Search_by_attachment_presence()
+    {
+        SkipIfUnavailable();
+        var (user, inbox, _) = await SeedSearchMailboxAsync();
+
+        await ShouldFindAsync(user, inbox, new AttachmentKey(true), 8);
+        await ShouldFindAsync(user, inbox, new AttachmentKey(false), 1, 2, 3, 4, 5, 6, 7);
+        await ShouldFindAsync(user, inbox, new NotKey(new AttachmentKey(true)), 1, 2, 3, 4, 5, 6, 7);
+    }
+
+    [SkippableFact]
     public async Task Search_by_UID_set()
     {
         SkipIfUnavailable();

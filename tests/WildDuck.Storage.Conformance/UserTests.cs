@@ -280,4 +280,34 @@ public abstract partial class StorageConformanceTests
         (await Users.ResolveAddressAsync("alice@alias.example")).Should().BeNull();
         (await Users.DeleteDomainAliasAsync("alias.example")).Should().BeFalse();
     }
+
+    [SkippableFact]
+    public async Task Encryption_settings_are_created_updated_and_cleared()
+    {
+        SkipIfUnavailable();
+        const string Key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBF...\n-----END PGP PUBLIC KEY BLOCK-----\n";
+        var plain = await CreateUserAsync("plain");
+        plain.PublicKey.Should().BeNull();
+        plain.EncryptMessages.Should().BeFalse();
+        plain.EncryptForwarded.Should().BeFalse();
+
+        var created = await Users.CreateUserAsync(new CreateUserRequest { Username = "secret", Password = "pw", PublicKey = Key, EncryptMessages = true, EncryptForwarded = true });
+        var read = (await Users.GetUserAsync(created.Id))!;
+        read.PublicKey.Should().Be(Key);
+        read.EncryptMessages.Should().BeTrue();
+        read.EncryptForwarded.Should().BeTrue();
+
+        var updated = (await Users.UpdateUserAsync(created.Id, new UserUpdate { EncryptMessages = false }))!;
+        updated.EncryptMessages.Should().BeFalse();
+        updated.PublicKey.Should().Be(Key, "fields not named in the update stay");
+        updated.EncryptForwarded.Should().BeTrue();
+
+        updated = (await Users.UpdateUserAsync(created.Id, new UserUpdate { PublicKey = string.Empty, EncryptForwarded = false }))!;
+        updated.PublicKey.Should().BeNull();
+        updated.EncryptForwarded.Should().BeFalse();
+        (await Users.GetUserAsync(created.Id))!.PublicKey.Should().BeNull();
+
+        (await Users.UpdateUserAsync(plain.Id, new UserUpdate { PublicKey = Key, EncryptMessages = true }))!.PublicKey.Should().Be(Key);
+        (await Users.GetUserAsync(plain.Id))!.EncryptMessages.Should().BeTrue();
+    }
 }

@@ -48,6 +48,14 @@ public sealed class QueryRenderingTests
     }
 
     [Fact]
+    public void Encryption_settings_map_to_pubKey_encryptMessages_and_encryptForwarded()
+    {
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { PublicKey = "KEY", EncryptMessages = true, EncryptForwarded = false })!)
+            .ShouldBe(Json("{ $set: { pubKey: 'KEY', encryptMessages: true, encryptForwarded: false } }"));
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { PublicKey = string.Empty })!).ShouldBe(Json("{ $unset: { pubKey: 1 } }"));
+    }
+
+    [Fact]
     public void A_user_update_unsets_a_zero_retention_and_is_null_when_nothing_changes()
     {
         Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { Retention = TimeSpan.Zero })!).ShouldBe(Json("{ $unset: { retention: 1 } }"));

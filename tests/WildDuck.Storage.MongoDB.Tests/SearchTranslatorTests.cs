@@ -200,6 +200,13 @@ public sealed class SearchTranslatorTests
     }
 
     [Fact]
+    public void Attachment_presence_uses_the_ha_field()
+    {
+        Compile(new AttachmentKey(true)).ShouldRenderAs("{ ha: true }");
+        Compile(new AttachmentKey(false)).ShouldRenderAs("{ ha: { $ne: true } }");
+    }
+
+    [Fact]
     public void UID_sets_become_equalities_ranges_and_one_IN_list()
     {
         Compile(new UidKey(UidSet.FromUids(new uint[] { 4 }))).ShouldRenderAs("{ uid: NumberLong(4) }");

@@ -25,13 +25,15 @@ internal static class MessageEndpoints
         new("draft", FieldType.Boolean, "Store with \\Draft"),
     };
 
-    private static readonly FieldSpec[] AddressFields =
+    /// <summary>An address object of the compose fields (also used by submission).</summary>
+    internal static readonly FieldSpec[] AddressFields =
     {
         new("name", FieldType.String, "Display name") { MaxLength = 256 },
         new("address", FieldType.String, "Email address") { Required = true, MaxLength = 256 },
     };
 
-    private static readonly FieldSpec[] AttachmentFields =
+    /// <summary>An attachment object of the compose fields (also used by submission).</summary>
+    internal static readonly FieldSpec[] AttachmentFields =
     {
         new("filename", FieldType.String, "File name") { MaxLength = 256 },
         new("contentType", FieldType.String, "Content type (default application/octet-stream)") { MaxLength = 256 },
@@ -218,6 +220,7 @@ internal static class MessageEndpoints
             ["size"] = record.Size,
             ["attachments"] = record.HasAttachments,
             ["modseq"] = record.ModSeq,
+            ["encrypted"] = headers?.IsEncrypted ?? false,
         };
         return Flags(record.Flags, record.Keywords, item);
     }
@@ -322,6 +325,7 @@ internal static class MessageEndpoints
             ["text"] = metadata.Text ?? string.Empty,
             ["html"] = ApiJson.Strings(metadata.Html),
             ["attachments"] = attachments,
+            ["encrypted"] = headers.IsEncrypted,
         };
         if (headers["List-ID"] is { } listId || headers["List-Unsubscribe"] is not null)
         {
@@ -593,6 +597,7 @@ internal static class MessageEndpoints
             flags |= MessageFlags.Draft;
         }
 
+        raw = StoredMessageEncryption.ForUser(user, raw, flags);
         var result = await StorageCalls.MapAsync(
             () => call.Services.Messages.AppendAsync(user.Id, mailbox.Id, new AppendRequest { Content = raw, Flags = flags, Source = "API" }, call.Aborted),
             static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);

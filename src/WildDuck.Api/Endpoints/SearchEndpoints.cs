@@ -10,7 +10,7 @@ using WildDuck.Storage.Search;
 
 namespace WildDuck.Api.Endpoints;
 
-/// <summary><c>GET /users/:user/search</c> with WildDuck's flat parameters (reference §8.5).</summary>
+/// <summary><c>GET /users/:user/search</c> with WildDuck's flat parameters and the <c>q</c> language (reference §8.5).</summary>
 internal static class SearchEndpoints
 {
     private const string SearchCursor = "search";
@@ -25,6 +25,8 @@ internal static class SearchEndpoints
             {
                 new("mailbox", FieldType.String, "Only this mailbox (id); default every mailbox") { MaxLength = 24 },
                 new("searchable", FieldType.Boolean, "Without mailbox: leave out Junk and Trash"),
+                new("q", FieldType.String, "Gmail-like query: from: to: cc: bcc: subject: has:attachment is: in: larger: smaller: before: after: since:, \"phrases\", -negation, OR, (groups); other words are text") { MinLength = 1, MaxLength = 1024 },
+                new("attachments", FieldType.Boolean, "true: only messages with attachments; false: only without"),
                 new("query", FieldType.String, "Text anywhere in the headers or body (substring)") { MinLength = 1, MaxLength = 256 },
                 new("from", FieldType.String, "Substring of From") { MinLength = 1, MaxLength = 256 },
                 new("to", FieldType.String, "Substring of To or Cc") { MinLength = 1, MaxLength = 256 },
@@ -39,9 +41,19 @@ internal static class SearchEndpoints
         };
     }
 
-    private static SearchKey BuildQuery(ApiInput input)
+    private static SearchKey BuildQuery(ApiInput input, SearchQuery? parsed)
     {
         var keys = new List<SearchKey>();
+        if (parsed is not null && parsed.Key is not AllKey)
+        {
+            keys.Add(parsed.Key);
+        }
+
+        if (input.Boolean("attachments") is { } attachments)
+        {
+            keys.Add(new AttachmentKey(attachments));
+        }
+
         if (input.String("query") is { } text)
         {
             keys.Add(new TextKey(text, IncludeHeaders: true));
@@ -100,6 +112,42 @@ internal static class SearchEndpoints
         };
     }
 
+    /// <summary>
+    /// The mailbox of <c>in:</c> (reference §8.5): a mailbox id, a special-use name (Inbox, Sent,
+    /// Drafts, Trash, Junk or Spam, Archive; any case) or a path. 404 when there is none.
+    /// </summary>
+    private static async Task<MailboxRecord> ResolveInAsync(ApiCall call, UserRecord user, string value)
+    {
+        if (MailboxId.TryParse(value, out var id))
+        {
+            return await call.Services.Mailboxes.GetMailboxAsync(user.Id, id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.MailboxNotFound();
+        }
+
+        SpecialUse use = value.ToLowerInvariant() switch
+        {
+            "sent" => SpecialUse.Sent,
+            "drafts" => SpecialUse.Drafts,
+            "trash" => SpecialUse.Trash,
+            "junk" or "spam" => SpecialUse.Junk,
+            "archive" => SpecialUse.Archive,
+            _ => SpecialUse.None,
+        };
+        if (use != SpecialUse.None)
+        {
+            foreach (var mailbox in await call.Services.Mailboxes.ListMailboxesAsync(user.Id, call.Aborted).ConfigureAwait(false))
+            {
+                if (mailbox.SpecialUse == use)
+                {
+                    return mailbox;
+                }
+            }
+        }
+
+        // "INBOX" is case-insensitive (RFC 3501 §5.1); other paths are not.
+        var path = string.Equals(value, "INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : value;
+        return await call.Services.Mailboxes.FindMailboxAsync(user.Id, path, call.Aborted).ConfigureAwait(false) ?? throw ApiException.MailboxNotFound();
+    }
+
     private static DateOnly ParseDate(string text, string field) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
@@ -115,9 +163,31 @@ internal static class SearchEndpoints
     private static async Task SearchAsync(ApiCall call)
     {
         var user = await call.UserAsync().ConfigureAwait(false);
-        var query = BuildQuery(call.Input);
+        SearchQuery? parsed = null;
+        if (call.Input.String("q") is { } q)
+        {
+            try
+            {
+                parsed = SearchQueryParser.Parse(q);
+            }
+            catch (SearchQueryException ex)
+            {
+                throw ApiException.Validation("q", ex.Message);
+            }
+        }
+
+        var query = BuildQuery(call.Input, parsed);
         IReadOnlyList<MailboxRecord> mailboxes;
-        if (call.Input.String("mailbox") is { } mailboxText)
+        if (parsed?.Mailbox is { } inMailbox)
+        {
+            if (call.Input.Has("mailbox"))
+            {
+                throw ApiException.Validation("q", "in: cannot be combined with the mailbox parameter");
+            }
+
+            mailboxes = new[] { await ResolveInAsync(call, user, inMailbox).ConfigureAwait(false) };
+        }
+        else if (call.Input.String("mailbox") is { } mailboxText)
         {
             if (!MailboxId.TryParse(mailboxText, out var id))
             {

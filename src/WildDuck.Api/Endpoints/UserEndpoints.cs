@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using WildDuck.Api.Internal;
 using WildDuck.Api.Internal.TwoFactor;
 using WildDuck.Storage;
+using WildDuck.Storage.Mime;
 using WildDuck.Storage.Security;
 
 namespace WildDuck.Api.Endpoints;
@@ -30,6 +31,9 @@ internal static class UserEndpoints
         new("language", FieldType.String, "Language code for default folder names") { MaxLength = 20 },
         new("retention", FieldType.Integer, "Default retention for new mailboxes in ms (0 = none)") { Min = 0, Max = 100L * 365 * 24 * 3600 * 1000 },
         new("spamLevel", FieldType.Integer, "Spam threshold 0-100") { Min = 0, Max = 100 },
+        new("pubKey", FieldType.String, "ASCII-armoured OpenPGP public key for encryptMessages (\"\" removes it)") { MaxLength = 65536 },
+        new("encryptMessages", FieldType.Boolean, "Store incoming mail encrypted to pubKey (PGP/MIME)"),
+        new("encryptForwarded", FieldType.Boolean, "Encrypt forwarded copies to pubKey"),
     };
 
     public static IEnumerable<ApiRoute> Routes()
@@ -138,7 +142,11 @@ internal static class UserEndpoints
             Retention = StorageCalls.Retention(input.Integer("retention")),
             SpamLevel = (int)(input.Integer("spamLevel") ?? 50),
             Language = input.String("language"),
+            PublicKey = ValidatePublicKey(input),
+            EncryptMessages = input.Flag("encryptMessages"),
+            EncryptForwarded = input.Flag("encryptForwarded"),
         };
+        RequireKeyForEncryption(input, request.PublicKey);
 
         var user = await StorageCalls.MapAsync(
             () => call.Services.Users.CreateUserAsync(request, call.Aborted),
@@ -168,6 +176,12 @@ internal static class UserEndpoints
         body["targets"] = ApiJson.Strings(user.ForwardTargets);
         body["hasPasswordSet"] = user.PasswordHash.Length > 0;
         body["enabled2fa"] = ApiJson.Strings(user.Enabled2fa);
+        body["encryptMessages"] = user.EncryptMessages;
+        body["encryptForwarded"] = user.EncryptForwarded;
+        body["pubKey"] = user.PublicKey ?? string.Empty;
+        body["keyInfo"] = user.PublicKey is { } key && StoredMessageEncryption.TryReadPublicKey(key, out var info, out _)
+            ? new JsonObject { ["name"] = info!.Name, ["address"] = info.Address, ["fingerprint"] = info.Fingerprint }
+            : null;
         body["created"] = ApiJson.Date(user.Created);
         await call.OkAsync(body).ConfigureAwait(false);
     }
@@ -253,7 +267,11 @@ internal static class UserEndpoints
             Suspended = input.Boolean("suspended"),
             DisabledScopes = input.Strings("disabledScopes"),
             PasswordHash = passwordHash,
+            PublicKey = ValidatePublicKey(input),
+            EncryptMessages = input.Boolean("encryptMessages"),
+            EncryptForwarded = input.Boolean("encryptForwarded"),
         };
+        RequireKeyForEncryption(input, update.PublicKey ?? user.PublicKey);
         _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
         if (input.Flag("disable2fa"))
         {
@@ -312,6 +330,33 @@ internal static class UserEndpoints
         _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
         await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.PasswordReset).ConfigureAwait(false);
         await call.OkAsync(new JsonObject { ["password"] = password, ["validAfter"] = ApiJson.Date(validAfter) }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>pubKey</c> checked before it is stored (reference §7.9): one armoured public key with a
+    /// usable encryption key, else 400. "" stays "" (removes the key on update).
+    /// </summary>
+    private static string? ValidatePublicKey(ApiInput input)
+    {
+        var key = input.String("pubKey");
+        if (string.IsNullOrEmpty(key))
+        {
+            return key;
+        }
+
+        return StoredMessageEncryption.TryReadPublicKey(key, out _, out var error) ? key : throw ApiException.Validation("pubKey", error!);
+    }
+
+    /// <summary>encryptMessages (and encryptForwarded) set to true need a key to encrypt to.</summary>
+    private static void RequireKeyForEncryption(ApiInput input, string? key)
+    {
+        foreach (var field in new[] { "encryptMessages", "encryptForwarded" })
+        {
+            if (input.Boolean(field) == true && string.IsNullOrEmpty(key))
+            {
+                throw ApiException.Validation(field, "needs a pubKey");
+            }
+        }
     }
 
     private static async Task DeleteAsync(ApiCall call)

@@ -40,6 +40,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:DefaultPageSize must be between 1 and MaxPageSize.");
         }
 
+        if (options.MaxRecipientsPerMessage < 1 || options.MaxRecipientsPerDay < 0)
+        {
+            failures.Add("WildDuck:Api:MaxRecipientsPerMessage must be positive and MaxRecipientsPerDay not negative.");
+        }
+
         if (options.UpdatesKeepAliveInterval <= TimeSpan.Zero || options.UpdatesKeepAliveInterval > TimeSpan.FromHours(1))
         {
             failures.Add("WildDuck:Api:UpdatesKeepAliveInterval must be positive and at most one hour.");

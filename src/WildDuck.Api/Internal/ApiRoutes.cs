@@ -22,6 +22,7 @@ internal static class ApiRoutes
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());
         routes.AddRange(SearchEndpoints.Routes());
+        routes.AddRange(SubmitEndpoints.Routes());
         routes.AddRange(UpdateEndpoints.Routes());
         return routes;
     }

@@ -3,6 +3,7 @@ using System;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildDuck.Storage;
+using WildDuck.Storage.Counters;
 using WildDuck.Storage.Mime;
 using WildDuck.Storage.Security;
 using WildDuck.Api.Internal.TwoFactor;
@@ -21,6 +22,7 @@ internal sealed class ApiServices
         IUserStore users,
         IMailboxStore mailboxes,
         IMessageStore messages,
+        IOutboundQueue outbound,
         IJournal journal,
         IChangeNotifier notifier,
         IUserAuthenticator authenticator,
@@ -39,6 +41,7 @@ internal sealed class ApiServices
         Users = users;
         Mailboxes = mailboxes;
         Messages = messages;
+        Outbound = outbound;
         Journal = journal;
         Notifier = notifier;
         Authenticator = authenticator;
@@ -54,6 +57,7 @@ internal sealed class ApiServices
         SecurityLog = securityLog;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
+        SubmittedRecipients = new InMemoryForwardCounter(time);
     }
 
     public ApiOptions Options { get; }
@@ -66,6 +70,11 @@ internal sealed class ApiServices
 
     public IMessageStore Messages { get; }
 
+    /// <summary>The outbound queue that submissions go through (reference §6.7).</summary>
+    public IOutboundQueue Outbound { get; }
+
+    /// <summary>Recipients submitted per user per day (WildDuck's <c>wdr:&lt;user&gt;</c> counter), in this process.</summary>
+    public InMemoryForwardCounter SubmittedRecipients { get; }
     public IJournal Journal { get; }
 
     /// <summary>The wake-ups of IMAP IDLE, which also drive the EventSource stream.</summary>

@@ -16,7 +16,21 @@ namespace WildDuck.Api.Internal;
 /// </summary>
 internal static class MessageComposer
 {
-    public static byte[] Compose(ApiInput input, UserRecord user, string hostname, DateTimeOffset now)
+    public static byte[] Compose(ApiInput input, UserRecord user, string hostname, DateTimeOffset now) =>
+        Write(Build(input, user, hostname, now));
+
+    /// <summary>The message as MimeKit writes it with CRLF line ends (the bytes the store keeps).</summary>
+    public static byte[] Write(MimeMessage message)
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        using var stream = new MemoryStream();
+        message.WriteTo(options, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Builds the message from the compose fields; 400 with per-field details on bad input.</summary>
+    public static MimeMessage Build(ApiInput input, UserRecord user, string hostname, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var message = new MimeMessage();
@@ -85,11 +99,7 @@ internal static class MessageComposer
         }
 
         message.Body = body.ToMessageBody();
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
-        return stream.ToArray();
+        return message;
     }
 
     private static void AddAddresses(InternetAddressList list, IReadOnlyList<ApiInput>? addresses, string key, Dictionary<string, string> errors)

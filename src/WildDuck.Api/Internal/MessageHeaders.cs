@@ -38,6 +38,10 @@ internal sealed class MessageHeaders
 
     public string? this[string field] => _headers[field];
 
+    /// <summary>True for a PGP/MIME message (top-level <c>multipart/encrypted</c>, RFC 3156): WildDuck's <c>encrypted</c> (reference §8.4).</summary>
+    public bool IsEncrypted =>
+        _headers[HeaderId.ContentType] is { } value && ContentType.TryParse(value, out var type) && type.IsMimeType("multipart", "encrypted");
+
     public JsonArray Addresses(string field)
     {
         var array = new JsonArray();

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using WildDuck.Imap.Protocol;
 using WildDuck.Storage;
+using WildDuck.Storage.Mime;
 
 namespace WildDuck.Imap.Session;
 
@@ -135,6 +136,13 @@ internal sealed partial class ImapSession
 
     private async ValueTask StoreAppendAsync(AppendPrefix prefix, MailboxRecord mailbox, ReadOnlyMemory<byte> message)
     {
+        // At-rest encryption (reference §7.9) reads the user's current settings, so a key set
+        // through the API applies to sessions already logged in.
+        if (await _server.Users.GetUserAsync(UserId).ConfigureAwait(false) is { } user)
+        {
+            message = StoredMessageEncryption.ForUser(user, message, prefix.Flags);
+        }
+
         var result = await _server.Messages.AppendAsync(
             UserId,
             mailbox.Id,

@@ -239,13 +239,23 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
                 return new SmtpReply(451, "4.3.0", "Mailbox unavailable, try again later");
             }
 
+            // Filters ran on the plaintext; the store gets the encrypted form when the user asks for
+            // it (reference §7.9), indexed again because its MIME structure is a different one.
+            var storedContent = content;
+            var storedIndex = indexed;
+            if (StoredMessageEncryption.Applies(user, plan.Flags) && StoredMessageEncryption.Encrypt(content.Span, user.PublicKey!) is { } encrypted)
+            {
+                storedContent = encrypted;
+                storedIndex = _indexer.Index(storedContent);
+            }
+
             AppendResult stored;
             try
             {
                 stored = await _messages.AppendAsync(
                     user.Id,
                     mailbox.Value,
-                    new AppendRequest { Content = content, Indexed = indexed, Flags = plan.Flags, Source = Source },
+                    new AppendRequest { Content = storedContent, Indexed = storedIndex, Flags = plan.Flags, Source = Source },
                     cancellationToken).ConfigureAwait(false);
             }
             catch (StorageException ex) when (ex.Error == StorageError.OverQuota)
@@ -331,7 +341,10 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
 
         // The forwarded copy is the stored one, trace headers included: Delivered-To lets the next
         // hop detect loops. The envelope sender stays the original one (SRS is the MTA's job).
-        var bytes = content.ToArray();
+        // With encryptForwarded the copy is encrypted to the user's key too (reference §7.9).
+        var bytes = user.EncryptForwarded && !string.IsNullOrEmpty(user.PublicKey) && StoredMessageEncryption.Encrypt(content.Span, user.PublicKey) is { } encrypted
+            ? encrypted
+            : content.ToArray();
         if (mail.Count > 0)
         {
             await _outbound.EnqueueAsync(

@@ -107,6 +107,19 @@ internal sealed class UserDocument
     [BsonElement("targets")]
     public List<TargetDocument> Targets { get; set; } = new();
 
+    /// <summary>ASCII-armoured OpenPGP public key (WildDuck <c>pubKey</c>; WildDuck writes "" for none, read as none).</summary>
+    [BsonElement("pubKey")]
+    [BsonIgnoreIfNull]
+    public string? PubKey { get; set; }
+
+    /// <summary>WildDuck <c>encryptMessages</c> (reference §7.9).</summary>
+    [BsonElement("encryptMessages")]
+    public bool EncryptMessages { get; set; }
+
+    /// <summary>WildDuck <c>encryptForwarded</c>.</summary>
+    [BsonElement("encryptForwarded")]
+    public bool EncryptForwarded { get; set; }
+
     /// <summary>Whether an autoreply is enabled (WildDuck <c>autoreply</c>; the settings are in <c>autoreplies</c>).</summary>
     [BsonElement("autoreply")]
     public bool Autoreply { get; set; }

@@ -108,6 +108,9 @@ internal static class MongoSearchTranslator
                 return Uids(uid.Uids);
             case ModSeqKey modseq:
                 return new BsonDocument("modseq", new BsonDocument("$gte", modseq.ModSeq));
+            case AttachmentKey attachment:
+                // WildDuck's own field and index (mailbox, ha): documents without ha have none.
+                return attachment.HasAttachments ? new BsonDocument("ha", true) : new BsonDocument("ha", new BsonDocument("$ne", true));
             default:
                 throw new StorageException(StorageError.Invalid, "Unsupported search key " + key.GetType().Name + ".");
         }

@@ -71,6 +71,21 @@ public sealed record UserRecord
     /// </summary>
     public IReadOnlyList<string> ForwardTargets { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// ASCII-armoured OpenPGP public key (WildDuck <c>pubKey</c>); null for none. Validated by the
+    /// API before it is stored (see <see cref="Mime.StoredMessageEncryption"/>).
+    /// </summary>
+    public string? PublicKey { get; init; }
+
+    /// <summary>
+    /// Store incoming mail encrypted to <see cref="PublicKey"/> (WildDuck <c>encryptMessages</c>,
+    /// reference §7.9): LMTP deliveries, IMAP APPEND and API uploads, drafts excepted.
+    /// </summary>
+    public bool EncryptMessages { get; init; }
+
+    /// <summary>Encrypt copies forwarded to the user's targets (WildDuck <c>encryptForwarded</c>).</summary>
+    public bool EncryptForwarded { get; init; }
+
     /// <summary>Creation time.</summary>
     public DateTimeOffset Created { get; init; }
 }
@@ -107,6 +122,15 @@ public sealed record CreateUserRequest
 
     /// <summary>Language for the default folder names.</summary>
     public string? Language { get; init; }
+
+    /// <summary>ASCII-armoured OpenPGP public key; null for none.</summary>
+    public string? PublicKey { get; init; }
+
+    /// <summary>Store incoming mail encrypted (needs <see cref="PublicKey"/>).</summary>
+    public bool EncryptMessages { get; init; }
+
+    /// <summary>Encrypt forwarded copies.</summary>
+    public bool EncryptForwarded { get; init; }
 }
 
 /// <summary>A partial update of a user; null members are left unchanged.</summary>
@@ -150,6 +174,15 @@ public sealed record UserUpdate
 
     /// <summary>New forwarding targets (an empty list removes them).</summary>
     public IReadOnlyList<string>? ForwardTargets { get; init; }
+
+    /// <summary>New OpenPGP public key; an empty string removes it.</summary>
+    public string? PublicKey { get; init; }
+
+    /// <summary>New <see cref="UserRecord.EncryptMessages"/>.</summary>
+    public bool? EncryptMessages { get; init; }
+
+    /// <summary>New <see cref="UserRecord.EncryptForwarded"/>.</summary>
+    public bool? EncryptForwarded { get; init; }
 }
 
 /// <summary>A temporary password (WildDuck <c>tempPassword</c>): usable for the master scope from

@@ -149,3 +149,11 @@ public sealed record UidKey(UidSet Uids) : SearchKey;
 /// <summary>MODSEQ n (RFC 7162 §3.1.5): messages with MODSEQ ≥ n.</summary>
 /// <param name="ModSeq">The threshold.</param>
 public sealed record ModSeqKey(long ModSeq) : SearchKey;
+
+/// <summary>
+/// The message has attachments (WildDuck's <c>ha</c>: a part the indexer lists as an attachment;
+/// the API's <c>has:attachment</c> and <c>attachments</c> parameter, reference §8.5). No IMAP key
+/// produces it.
+/// </summary>
+/// <param name="HasAttachments">True to match messages with attachments, false without.</param>
+public sealed record AttachmentKey(bool HasAttachments) : SearchKey;

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+using System.IO;
+using System.Net.Http;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using WildDuck.Storage;
+
+namespace WildDuck.Api.Tests;
+
+public sealed class SubmitTests : IClassFixture<ApiHost>
+{
+    private readonly ApiHost _api;
+
+    public SubmitTests(ApiHost api) => _api = api;
+
+    private IOutboundQueue Queue => _api.Services.GetRequiredService<IOutboundQueue>();
+
+    private static JsonObject Address(string address, string? name = null)
+    {
+        var json = new JsonObject { ["address"] = address };
+        if (name is not null)
+        {
+            json["name"] = name;
+        }
+
+        return json;
+    }
+
+    private async Task<MailboxRecord> SpecialAsync(UserRecord user, SpecialUse use) =>
+        (await _api.Mailboxes.ListMailboxesAsync(user.Id)).Single(m => m.SpecialUse == use);
+
+
+    [Fact]
+    public async Task Submit_queues_without_bcc_and_stores_the_same_bytes_with_bcc_in_sent_mail()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/me/submit", token, new JsonObject
+        {
+            ["to"] = new JsonArray(Address("rcpt1@example.com", "Recipient One")),
+            ["cc"] = new JsonArray(Address("rcpt2@example.com")),
+            ["bcc"] = new JsonArray(Address("hidden@example.net")),
+            ["subject"] = "Lunch",
+            ["text"] = "See you at noon.",
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var sent = await SpecialAsync(user, SpecialUse.Sent);
+        ((string)body["message"]!["mailbox"]!).Should().Be(sent.Id.ToString());
+        EntityId.TryParse((string?)body["message"]!["queueId"], out var queueId).Should().BeTrue();
+
+        var entry = (await Queue.GetEntryAsync(queueId))!;
+        entry.Entry.Reason.Should().Be("submission");
+        entry.Entry.User.Should().Be(user.Id);
+        entry.Entry.ReturnPath.Should().Be(user.Address);
+        entry.Entry.Recipients.Should().Equal("rcpt1@example.com", "rcpt2@example.com", "hidden@example.net");
+        var queued = entry.Content.ToArray();
+        Encoding.ASCII.GetString(queued).Should().NotContainEquivalentOf("hidden@example.net").And.NotContainEquivalentOf("\nBcc:");
+
+        var uid = (uint)(long)body["message"]!["id"]!;
+        var record = (await _api.Messages.GetMessageAsync(user.Id, sent.Id, uid))!;
+        record.Flags.Should().HaveFlag(MessageFlags.Seen);
+        var stored = await _api.StoredBytesAsync(user, sent.Id, uid);
+        Encoding.ASCII.GetString(stored).Should().Contain("Bcc: hidden@example.net\r\n");
+        var withoutBcc = Encoding.ASCII.GetString(stored).Replace("Bcc: hidden@example.net\r\n", string.Empty, StringComparison.Ordinal);
+        Encoding.ASCII.GetBytes(withoutBcc).Should().Equal(queued, "the Sent copy is the transmitted message plus its Bcc field");
+
+        var parsed = MimeMessage.Load(new MemoryStream(queued));
+        parsed.From.Mailboxes.Single().Address.Should().Be(user.Address);
+        parsed.Subject.Should().Be("Lunch");
+        parsed.TextBody.Should().Contain("See you at noon.");
+        parsed.MessageId.Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_from_address_that_is_not_the_users_own_is_rewritten_to_the_main_address()
+    {
+        var user = await _api.CreateUserAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["from"] = Address("ceo@bank.example", "The CEO"),
+            ["to"] = new JsonArray(Address("victim@example.com")),
+            ["text"] = "wire money",
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        EntityId.TryParse((string?)body["message"]!["queueId"], out var queueId).Should().BeTrue();
+        var entry = (await Queue.GetEntryAsync(queueId))!;
+        entry.Entry.ReturnPath.Should().Be(user.Address);
+        var parsed = MimeMessage.Load(new MemoryStream(entry.Content.ToArray()));
+        parsed.From.Mailboxes.Single().Address.Should().Be(user.Address);
+    }
+
+    [Fact]
+    public async Task A_second_own_address_is_kept_as_from()
+    {
+        var user = await _api.CreateUserAsync();
+        var alias = user.Username + ".alias@example.test";
+        await _api.Users.AddAddressAsync(user.Id, alias);
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["from"] = Address(alias),
+            ["to"] = new JsonArray(Address("friend@example.com")),
+            ["text"] = "from my alias",
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        EntityId.TryParse((string?)body["message"]!["queueId"], out var queueId).Should().BeTrue();
+        var entry = (await Queue.GetEntryAsync(queueId))!;
+        entry.Entry.ReturnPath.Should().Be(alias);
+    }
+
+    [Fact]
+    public async Task A_reply_sets_threading_headers_and_answered_on_the_original()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var original = await _api.DeliverAsync(user, TestMessages.Multipart());
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["reference"] = new JsonObject { ["mailbox"] = inbox.Id.ToString(), ["id"] = original.Uid, ["action"] = "reply" },
+            ["text"] = "Thanks!",
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        EntityId.TryParse((string?)body["message"]!["queueId"], out var queueId).Should().BeTrue();
+        var entry = (await Queue.GetEntryAsync(queueId))!;
+        entry.Entry.Recipients.Should().Equal("replies@example.com");
+        var parsed = MimeMessage.Load(new MemoryStream(entry.Content.ToArray()));
+        parsed.InReplyTo.Should().Be("report-1@example.com");
+        parsed.References.Should().Equal("report-1@example.com");
+        parsed.Subject.Should().Be("Re: Quarterly report");
+
+        var flags = (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, original.Uid))!;
+        flags.Flags.Should().HaveFlag(MessageFlags.Answered);
+        flags.Keywords.Should().NotContain("$Forwarded");
+    }
+
+    [Fact]
+    public async Task A_forward_sets_answered_and_forwarded_on_the_original()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var original = await _api.DeliverAsync(user, TestMessages.Multipart());
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["reference"] = new JsonObject { ["mailbox"] = inbox.Id.ToString(), ["id"] = original.Uid, ["action"] = "forward" },
+            ["to"] = new JsonArray(Address("colleague@example.com")),
+            ["text"] = "FYI",
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var record = (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, original.Uid))!;
+        record.Flags.Should().HaveFlag(MessageFlags.Answered);
+        record.Keywords.Should().Contain("$Forwarded");
+        var sent = await SpecialAsync(user, SpecialUse.Sent);
+        var copy = MimeMessage.Load(new MemoryStream(await _api.StoredBytesAsync(user, sent.Id, (uint)(long)body["message"]!["id"]!)));
+        copy.Subject.Should().Be("Fwd: Quarterly report");
+    }
+
+    [Fact]
+    public async Task Reply_all_adds_the_original_recipients_except_the_users_own_address()
+    {
+        var user = await _api.CreateUserAsync("alice");
+        var inbox = await _api.InboxAsync(user);
+        var original = await _api.DeliverAsync(user, TestMessages.Multipart());
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["reference"] = new JsonObject { ["mailbox"] = inbox.Id.ToString(), ["id"] = original.Uid, ["action"] = "replyAll" },
+            ["text"] = "Thanks all",
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        EntityId.TryParse((string?)body["message"]!["queueId"], out var queueId).Should().BeTrue();
+        (await Queue.GetEntryAsync(queueId))!.Entry.Recipients.Should().Equal("replies@example.com", "bob@example.test", "dave@example.com");
+    }
+
+    [Fact]
+    public async Task Upload_only_and_drafts_are_stored_without_queueing()
+    {
+        var user = await _api.CreateUserAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["to"] = new JsonArray(Address("later@example.com")),
+            ["text"] = "not yet",
+            ["isDraft"] = true,
+        });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        body["message"]!["queueId"].Should().BeNull();
+        var drafts = await SpecialAsync(user, SpecialUse.Drafts);
+        ((string)body["message"]!["mailbox"]!).Should().Be(drafts.Id.ToString());
+        var draftUid = (uint)(long)body["message"]!["id"]!;
+        (await _api.Messages.GetMessageAsync(user.Id, drafts.Id, draftUid))!.Flags.Should().HaveFlag(MessageFlags.Draft);
+        (await Queue.ListEntriesAsync(new OutboundListRequest { User = user.Id })).Should().BeEmpty();
+
+        // Now send the stored draft: it is queued, lands in Sent Mail and leaves Drafts.
+        (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/mailboxes/" + drafts.Id + "/messages/" + draftUid + "/submit", json: new JsonObject());
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        EntityId.TryParse((string?)body["message"]!["queueId"], out var queueId).Should().BeTrue();
+        var entry = (await Queue.GetEntryAsync(queueId))!;
+        entry.Entry.Recipients.Should().Equal("later@example.com");
+        var sent = await SpecialAsync(user, SpecialUse.Sent);
+        var copy = await _api.StoredBytesAsync(user, sent.Id, (uint)(long)body["message"]!["id"]!);
+        copy.Should().Equal(entry.Content.ToArray(), "the draft has no Bcc, so the Sent copy is exactly what was queued");
+        (await _api.Messages.GetMessageAsync(user.Id, drafts.Id, draftUid)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_a_draft_cannot_be_submitted_as_one()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var stored = await _api.DeliverAsync(user, TestMessages.Simple("not a draft"));
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/mailboxes/" + inbox.Id + "/messages/" + stored.Uid + "/submit", json: new JsonObject());
+        status.Should().Be(HttpStatusCode.BadRequest);
+        ((string)body["code"]!).Should().Be("MessageNotDraft");
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"nobody\"}", "to")]
+    [InlineData("{\"to\":[{\"address\":\"not an address\"}],\"text\":\"x\"}", "to[0].address")]
+    [InlineData("{\"to\":[{\"address\":\"a@example.com\"}],\"sendTime\":\"tomorrow\"}", "sendTime")]
+    [InlineData("{\"reference\":{\"mailbox\":\"nope\",\"id\":1,\"action\":\"reply\"}}", "reference.mailbox")]
+    [InlineData("{\"reference\":{\"mailbox\":\"000000000000000000000001\",\"id\":1,\"action\":\"bounce\"}}", "reference.action")]
+    [InlineData("{\"envelope\":{\"to\":[\"bad\"]},\"text\":\"x\"}", "envelope.to")]
+    public async Task Bad_submissions_get_400_with_the_field(string json, string field)
+    {
+        var user = await _api.CreateUserAsync();
+        using var response = await _api.SendAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", content: new StringContent(json, Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["details"]!.AsObject().Select(p => p.Key).Should().Contain(field);
+        (await Queue.ListEntriesAsync(new OutboundListRequest { User = user.Id })).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_reference_to_a_missing_message_is_404()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: new JsonObject
+        {
+            ["reference"] = new JsonObject { ["mailbox"] = inbox.Id.ToString(), ["id"] = 99, ["action"] = "reply" },
+            ["text"] = "?",
+        });
+        status.Should().Be(HttpStatusCode.NotFound, body.ToJsonString());
+    }
+}
+
+/// <summary>A host with small recipient limits.</summary>
+public sealed class LimitedSubmitHost : ApiHost
+{
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.Configure<ApiOptions>(o =>
+        {
+            o.MaxRecipientsPerMessage = 2;
+            o.MaxRecipientsPerDay = 3;
+        });
+}
+
+public sealed class SubmitLimitTests : IClassFixture<LimitedSubmitHost>
+{
+    private readonly LimitedSubmitHost _api;
+
+    public SubmitLimitTests(LimitedSubmitHost api) => _api = api;
+
+    private static JsonObject Message(params string[] to) => new()
+    {
+        ["to"] = new JsonArray(to.Select(a => (JsonNode)new JsonObject { ["address"] = a }).ToArray()),
+        ["text"] = "hello",
+    };
+
+    [Fact]
+    public async Task Too_many_recipients_per_message_is_400_and_the_daily_limit_is_403()
+    {
+        var user = await _api.CreateUserAsync();
+        var path = "/users/" + user.Id + "/submit";
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: Message("a@example.com", "b@example.com", "c@example.com"));
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["details"]!["to"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: Message("a@example.com", "b@example.com"));
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: Message("c@example.com", "d@example.com"));
+        status.Should().Be(HttpStatusCode.Forbidden, body.ToJsonString());
+        ((string)body["code"]!).Should().Be("RateLimitedError");
+        (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: Message("c@example.com"));
+        status.Should().Be(HttpStatusCode.OK, "the refused submission counted nothing: " + body.ToJsonString());
+
+        var other = await _api.CreateUserAsync();
+        (status, _) = await _api.CallAsync(HttpMethod.Post, "/users/" + other.Id + "/submit", json: Message("a@example.com"));
+        status.Should().Be(HttpStatusCode.OK, "the limit is per user");
+    }
+}
