@@ -55,4 +55,7 @@ public sealed class ApiOptions
 
     /// <summary>Port of the self-hosted API server; 0 picks a free port. Default 8080 (WildDuck).</summary>
     public int Port { get; set; } = 8080;
+
+    /// <summary>Delivery of webhook events (<c>WildDuck:Api:Webhooks:*</c>).</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
 }

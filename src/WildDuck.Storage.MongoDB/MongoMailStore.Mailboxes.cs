@@ -81,6 +81,7 @@ public sealed partial class MongoMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxCreated(_events, record);
         return record;
     }
 
@@ -96,11 +97,13 @@ public sealed partial class MongoMailStore
         var target = StoreRules.ValidateMailboxPath(newPath, _options.Users);
         var userId = MongoIds.ToObjectId(user);
         var mailboxId = MongoIds.ToObjectId(mailbox);
+        string? previousPath = null;
         var result = await RunAsync(
             async (session, ct) =>
             {
                 var row = await _context.Mailboxes.FindWith(session, MailboxFilter(userId, mailboxId), UsersFind()).FirstOrDefaultAsync(ct).ConfigureAwait(false)
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                previousPath = row.Path;
                 if (string.Equals(target, "INBOX", StringComparison.Ordinal) || await MailboxExistsAsync(session, userId, target, ct).ConfigureAwait(false))
                 {
                     throw new StorageException(StorageError.AlreadyExists, "Target mailbox already exists.");
@@ -158,6 +161,7 @@ public sealed partial class MongoMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxRenamed(_events, result, previousPath);
         return result;
     }
 
@@ -172,6 +176,7 @@ public sealed partial class MongoMailStore
     {
         var userId = MongoIds.ToObjectId(user);
         var mailboxId = MongoIds.ToObjectId(mailbox);
+        string? path = null;
         await RunCompensatedAsync(
             async (session, undo, ct) =>
             {
@@ -186,10 +191,12 @@ public sealed partial class MongoMailStore
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 await DeleteMailboxMessagesAsync(session, undo, userId, mailboxId, ct).ConfigureAwait(false);
                 await AppendJournalAsync(session, [NewJournal(userId, mailboxId, deleted.ModifyIndex + 1, JournalCommand.Delete, path: deleted.Path)], ct).ConfigureAwait(false);
+                path = deleted.Path;
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxDeleted(_events, user, mailbox, path);
     }
 
     /// <inheritdoc />

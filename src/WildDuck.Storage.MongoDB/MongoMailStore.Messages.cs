@@ -491,11 +491,13 @@ public sealed partial class MongoMailStore
     {
         ArgumentNullException.ThrowIfNull(uids);
         var u = MongoIds.ToObjectId(user);
+        MailboxDocument? fromDocument = null, toDocument = null;
         var result = await RunCompensatedAsync(
             async (s, undo, ct) =>
             {
                 var from = await FindMailboxAsync(s, u, MongoIds.ToObjectId(source), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var to = await FindMailboxAsync(s, u, MongoIds.ToObjectId(target), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
+                (fromDocument, toDocument) = (from, to);
                 var messages = await ReadRowsAsync(s, from.Id, uids, onlyDeleted: false, ct).ConfigureAwait(false);
                 return messages.Count == 0
                     ? new CopyResult((uint)to.UidValidity, Array.Empty<uint>(), Array.Empty<uint>())
@@ -505,6 +507,7 @@ public sealed partial class MongoMailStore
         if (result.SourceUids.Count > 0)
         {
             await NotifyAsync(user).ConfigureAwait(false);
+            StoreEvents.JunkTransition(_events, user, ToMailboxRecord(fromDocument!), ToMailboxRecord(toDocument!), result);
         }
 
         return result;

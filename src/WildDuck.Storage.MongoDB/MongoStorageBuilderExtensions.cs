@@ -41,6 +41,7 @@ public static class MongoStorageBuilderExtensions
         services.TryAddSingleton<IOutboundQueue>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IAccessTokenStore>(static sp => sp.GetRequiredService<MongoMailStore>());
+        services.TryAddSingleton<IWebhookStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoJournalWatcher>());
         return builder;

@@ -288,5 +288,19 @@ internal static class SqliteSchema
         CREATE INDEX access_tokens_user ON access_tokens(user_id);
         CREATE INDEX access_tokens_expires ON access_tokens(expires);
         """,
+
+        // Version 6: webhooks (WildDuck's webhooks collection, reference §8.7). types is the list
+        // of event patterns joined by newlines; user_id NULL means every user's events. A user's
+        // webhooks go with the user.
+        """
+        CREATE TABLE webhooks (
+            id BLOB PRIMARY KEY,
+            user_id BLOB REFERENCES users(id) ON DELETE CASCADE,
+            types TEXT NOT NULL,
+            url TEXT NOT NULL,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX webhooks_user ON webhooks(user_id);
+        """,
     };
 }

@@ -35,6 +35,7 @@ public static class SqliteStorageBuilderExtensions
         services.TryAddSingleton<IOutboundQueue>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IStoreMaintenance>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IAccessTokenStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IWebhookStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteJournalWatcher>());
         return builder;

@@ -45,7 +45,8 @@ public class MongoConformanceTests : StorageConformanceTests
                 Options.Create(options),
                 Notifier,
                 new PasswordHasher(Options.Create(options)),
-                TimeProvider.System);
+                TimeProvider.System,
+                events: Events);
         }
 
         public IUserStore Users => _store;
@@ -69,6 +70,10 @@ public class MongoConformanceTests : StorageConformanceTests
         public IStoreMaintenance Maintenance => _store;
 
         public IAccessTokenStore AccessTokens => _store;
+
+        public IWebhookStore Webhooks => _store;
+
+        public RecordedEvents Events { get; } = new();
 
         public async ValueTask DisposeAsync()
         {

@@ -19,7 +19,7 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
         public SqliteBackend(WildDuckOptions options)
         {
             Notifier = new InProcessChangeNotifier();
-            _store = SqliteTestStore.Create(_dir.File("wildduck.db"), options, Notifier);
+            _store = SqliteTestStore.Create(_dir.File("wildduck.db"), options, Notifier, events: Events);
         }
 
         public IUserStore Users => _store;
@@ -42,6 +42,10 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
         public IStoreMaintenance Maintenance => _store;
 
         public IAccessTokenStore AccessTokens => _store;
+
+        public IWebhookStore Webhooks => _store;
+
+        public RecordedEvents Events { get; } = new();
 
         public ValueTask DisposeAsync()
         {

@@ -143,6 +143,7 @@ internal static class UserEndpoints
                 StorageError.Invalid => ApiException.Validation(request.Address is null ? "username" : "address", "is not a valid username or address"),
                 _ => null,
             }).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.UserCreated, user.Id, ("username", user.Username), ("address", user.Address));
         await call.OkAsync(new JsonObject { ["id"] = user.Id.ToString() }).ConfigureAwait(false);
     }
 
@@ -249,6 +250,12 @@ internal static class UserEndpoints
             PasswordHash = passwordHash,
         };
         _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        call.Services.Publish(WildDuckEventTypes.UserUpdated, user.Id, ("username", user.Username));
+        if (passwordHash is not null)
+        {
+            call.Services.Publish(WildDuckEventTypes.UserPasswordChanged, user.Id);
+        }
+
         await call.OkAsync().ConfigureAwait(false);
     }
 
@@ -260,6 +267,7 @@ internal static class UserEndpoints
             throw ApiException.UserNotFound();
         }
 
+        call.Services.Publish(WildDuckEventTypes.UserDeleted, id);
         await call.OkAsync().ConfigureAwait(false);
     }
 }

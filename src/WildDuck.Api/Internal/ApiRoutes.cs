@@ -19,6 +19,11 @@ internal static class ApiRoutes
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());
         routes.AddRange(SearchEndpoints.Routes());
+        routes.AddRange(FilterEndpoints.Routes());
+        routes.AddRange(AutoreplyEndpoints.Routes());
+        routes.AddRange(QuotaEndpoints.Routes());
+        routes.AddRange(DomainAliasEndpoints.Routes());
+        routes.AddRange(WebhookEndpoints.Routes());
         return routes;
     }
 }

@@ -24,7 +24,13 @@ internal sealed class ApiServices
         IPasswordHasher passwordHasher,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IAccessTokenStore? tokens = null)
+        IAccessTokenStore? tokens = null,
+        IWildDuckEvents? events = null,
+        IWebhookStore? webhooks = null,
+        IFilterStore? filters = null,
+        IAutoreplyStore? autoreplies = null,
+        IStoreMaintenance? maintenance = null,
+        IChangeNotifier? notifier = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -35,6 +41,12 @@ internal sealed class ApiServices
         PasswordHasher = passwordHasher;
         Time = time;
         Tokens = tokens;
+        Events = events;
+        Webhooks = webhooks;
+        Filters = filters;
+        Autoreplies = autoreplies;
+        Maintenance = maintenance;
+        Notifier = notifier;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
     }
@@ -56,6 +68,37 @@ internal sealed class ApiServices
     public TimeProvider Time { get; }
 
     public IAccessTokenStore? Tokens { get; }
+
+    /// <summary>Where the endpoints announce account changes (the webhook dispatcher by default).</summary>
+    public IWildDuckEvents? Events { get; }
+
+    public IWebhookStore? Webhooks { get; }
+
+    public IFilterStore? Filters { get; }
+
+    public IAutoreplyStore? Autoreplies { get; }
+
+    public IStoreMaintenance? Maintenance { get; }
+
+    public IChangeNotifier? Notifier { get; }
+
+    /// <summary>Announces an event; a failing subscriber never fails the call that changed something.</summary>
+    public void Publish(string type, UserId? user, params (string Name, string? Value)[] fields)
+    {
+        if (Events is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Events.Publish(WildDuckEvent.Of(type, user, fields));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Logger.LogWarning(ex, "Publishing event {Type} failed; the change itself is committed.", type);
+        }
+    }
 
     public ILogger Logger { get; }
 

@@ -35,6 +35,7 @@ internal sealed class MongoContext : IDisposable
     public const string OutboundCollection = "outbound";
     public const string CountersCollection = "counters";
     public const string AccessTokensCollection = "accesstokens";
+    public const string WebhooksCollection = "webhooks";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -66,6 +67,7 @@ internal sealed class MongoContext : IDisposable
         Outbound = Database.GetCollection<OutboundDocument>(OutboundCollection);
         Counters = Database.GetCollection<CounterDocument>(CountersCollection);
         AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
+        Webhooks = Database.GetCollection<WebhookDocument>(WebhooksCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
             BucketName = options.AttachmentBucket,
@@ -119,6 +121,8 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<CounterDocument> Counters { get; }
 
     public IMongoCollection<AccessTokenDocument> AccessTokens { get; }
+
+    public IMongoCollection<WebhookDocument> Webhooks { get; }
 
     /// <summary>The GridFS bucket of attachments (<c>_id</c> = the 32-byte SHA-256 of the encoded body).</summary>
     public GridFSBucket<byte[]> Attachments { get; }

@@ -119,6 +119,12 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>Webhooks are found by <c>user</c> (each event reads the global ones, user null, and its user's).</summary>
+    public static IReadOnlyList<CreateIndexModel<WebhookDocument>> Webhooks { get; } =
+    [
+        Index(Builders<WebhookDocument>.IndexKeys.Ascending("user"), "user"),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -132,6 +138,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Webhooks, Webhooks, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);
