@@ -160,4 +160,23 @@ public abstract partial class StorageConformanceTests
         (await ReloadAsync(user)).StorageUsed.Should().Be(used);
         (await ReloadAsync(other)).StorageUsed.Should().BeGreaterThan(0, "another user's usage is its own");
     }
+
+    [SkippableFact]
+    public async Task A_forced_logout_deletes_every_token_of_the_user_only()
+    {
+        SkipIfUnavailable();
+        Skip.If(Backend.AccessTokens is null, "The backend has no access token store.");
+        var tokens = Backend.AccessTokens!;
+        var alice = await CreateUserAsync("alice");
+        var bob = await CreateUserAsync("bob");
+        var now = DateTimeOffset.UtcNow;
+        await tokens.CreateTokenAsync(Token(alice, new string('1', 64), now, TimeSpan.FromDays(1)));
+        await tokens.CreateTokenAsync(Token(alice, new string('2', 64), now, TimeSpan.FromDays(1)));
+        await tokens.CreateTokenAsync(Token(bob, new string('3', 64), now, TimeSpan.FromDays(1)));
+
+        (await tokens.DeleteUserTokensAsync(alice.Id)).Should().Be(2);
+        (await tokens.GetTokenAsync(new string('1', 64), now)).Should().BeNull();
+        (await tokens.GetTokenAsync(new string('3', 64), now)).Should().NotBeNull("another user's token stays");
+        (await tokens.DeleteUserTokensAsync(alice.Id)).Should().Be(0);
+    }
 }

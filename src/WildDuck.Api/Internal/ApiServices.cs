@@ -30,7 +30,8 @@ internal sealed class ApiServices
         IFilterStore? filters = null,
         IAutoreplyStore? autoreplies = null,
         IStoreMaintenance? maintenance = null,
-        IChangeNotifier? notifier = null)
+        IChangeNotifier? notifier = null,
+        IUserSessions? sessions = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -47,6 +48,7 @@ internal sealed class ApiServices
         Autoreplies = autoreplies;
         Maintenance = maintenance;
         Notifier = notifier;
+        Sessions = sessions;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
     }
@@ -81,6 +83,9 @@ internal sealed class ApiServices
     public IStoreMaintenance? Maintenance { get; }
 
     public IChangeNotifier? Notifier { get; }
+
+    /// <summary>The process's logged-in IMAP and POP3 sessions (forced logout).</summary>
+    public IUserSessions? Sessions { get; }
 
     /// <summary>Announces an event; a failing subscriber never fails the call that changed something.</summary>
     public void Publish(string type, UserId? user, params (string Name, string? Value)[] fields)
