@@ -38,6 +38,7 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _posts;
     private readonly CancellationTokenSource _stopping = new();
+    /// <summary>Events and deliveries not finished yet (queued, posting, or waiting for a retry); at most QueueCapacity.</summary>
     private int _pending;
     private int _disposed;
     private Task? _loop;
@@ -62,9 +63,6 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("WildDuck.Core-Webhooks");
     }
 
-    /// <summary>Events and deliveries not finished yet (queued, posting, or waiting for a retry).</summary>
-    public int Pending => Volatile.Read(ref _pending);
-
     /// <inheritdoc />
     public void Publish(WildDuckEvent wildDuckEvent)
     {
@@ -74,10 +72,15 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
             return;
         }
 
-        if (!TryReserve() || !_queue.Writer.TryWrite(wildDuckEvent))
+        if (!TryReserve())
         {
             Posts.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("result", "dropped"));
             LogDropped(_logger, wildDuckEvent.Type, _options.QueueCapacity);
+        }
+        else if (!_queue.Writer.TryWrite(wildDuckEvent))
+        {
+            // Stopped: the queue takes nothing any more.
+            Interlocked.Decrement(ref _pending);
         }
     }
 
