@@ -50,13 +50,14 @@ internal sealed class Options
 {
     public const string Usage = """
         usage: WildDuck.LoadTest [--host H] [--port P] [--user U] [--password W] [--runs R]
-                                 [--users N] [--pid PID] [--corpus DIR] [--mailbox M] SCENARIO [ARGS]
+                                 [--users N] [--pid PID] [--gcdump FILE] [--corpus DIR] [--mailbox M] SCENARIO [ARGS]
           populate [N=5000]          APPEND N corpus messages to the mailbox (tops up to N)
           fetch-body                 FETCH 1:* BODY.PEEK[]
           fetch-meta                 FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE)
           search-body WORD           SEARCH BODY WORD
           idle-latency [K=200]       IDLE on one connection, APPEND K messages on another
           idle-connections [N=1000]  N authenticated IDLE connections; RSS of --pid (and its children)
+                                     with --gcdump FILE: again after a full GC (dotnet-gcdump), heap dump kept
           pop3-retr [DEPTH=1]        POP3 (--port is the POP3 port): RETR every message, DEPTH in flight
           lmtp-deliver [N=5000] [C=1] deliver N corpus messages over LMTP on C connections to --rcpt
         --user may contain {i}: connection k logs in as the user with {i} = 1 + k % --users.
@@ -72,6 +73,7 @@ internal sealed class Options
     public int Runs { get; private set; } = 5;
     public int Users { get; private set; } = 1;
     public int? Pid { get; private set; }
+    public string? GcDump { get; private set; }
     public string? Corpus { get; private set; }
     public string Scenario { get; private set; } = "";
     public List<string> Arguments { get; } = [];
@@ -98,6 +100,7 @@ internal sealed class Options
                 case "--users": o.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pid": o.Pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--corpus": o.Corpus = Next(); break;
+                case "--gcdump": o.GcDump = Next(); break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
                     {

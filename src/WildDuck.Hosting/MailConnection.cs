@@ -21,6 +21,9 @@ namespace WildDuck.Hosting;
 /// </remarks>
 public abstract class MailConnection : IAsyncDisposable
 {
+    // Created on first use: most connections never store a feature, and idle ones should cost little.
+    private Dictionary<Type, object>? _features;
+
     /// <summary>Creates a connection with a fresh <see cref="Id"/>.</summary>
     /// <param name="tlsMode">The listener's TLS mode.</param>
     protected MailConnection(TlsMode tlsMode)
@@ -78,7 +81,7 @@ public abstract class MailConnection : IAsyncDisposable
     /// Per-connection extensibility: engines and middleware may store features keyed by type
     /// (Kestrel's feature collection, simplified).
     /// </summary>
-    public IDictionary<Type, object> Features { get; } = new Dictionary<Type, object>();
+    public IDictionary<Type, object> Features => _features ??= new Dictionary<Type, object>();
 
     /// <summary>
     /// Swaps the transport for TLS (STARTTLS). Call it after the go-ahead response

@@ -21,8 +21,10 @@ internal sealed class ImapCommandCache
     public const int MaxKeyLength = 512;
 
     private const int Capacity = 8;
-    private readonly byte[]?[] _keys = new byte[]?[Capacity];
-    private readonly ImapCommand?[] _commands = new ImapCommand?[Capacity];
+    // Allocated on first Add: a connection that only logs in and idles never needs them, and
+    // 10,000 idle connections are a target (issue #3).
+    private byte[]?[]? _keys;
+    private ImapCommand?[]? _commands;
     private int _next;
 
     /// <summary>True when <paramref name="body"/> is short enough and has no literal.</summary>
@@ -36,11 +38,16 @@ internal sealed class ImapCommandCache
     /// <summary>The command cached for <paramref name="body"/>, or null.</summary>
     public ImapCommand? Find(ReadOnlySpan<byte> body)
     {
-        for (var i = 0; i < Capacity; i++)
+        if (_keys is not { } keys)
         {
-            if (_keys[i] is { } key && body.SequenceEqual(key))
+            return null;
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] is { } key && body.SequenceEqual(key))
             {
-                return _commands[i];
+                return _commands![i];
             }
         }
 
@@ -50,8 +57,10 @@ internal sealed class ImapCommandCache
     /// <summary>Caches <paramref name="command"/> for <paramref name="body"/>, replacing the oldest entry when full.</summary>
     public void Add(ReadOnlySpan<byte> body, ImapCommand command)
     {
-        _keys[_next] = body.ToArray();
-        _commands[_next] = command;
+        var keys = _keys ??= new byte[]?[Capacity];
+        var commands = _commands ??= new ImapCommand?[Capacity];
+        keys[_next] = body.ToArray();
+        commands[_next] = command;
         _next = (_next + 1) % Capacity;
     }
 }

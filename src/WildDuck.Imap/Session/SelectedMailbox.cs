@@ -49,11 +49,13 @@ internal sealed class SelectedMailbox
     // a FETCH with FLAGS, an unsolicited FETCH). A journal FETCH entry at or below it is older than
     // what the client has and must not follow it (RFC 7162 §3.1.3: a message's MODSEQ never goes
     // down; RFC 3501 §7.4.2). Kept only while journal entries below it may still be unread.
-    private readonly Dictionary<uint, long> _reported = new();
+    // Created on first use (as _pendingFetch): an idling session has neither (issue #3, 10,000
+    // IDLE connections).
+    private Dictionary<uint, long>? _reported;
 
     // UID -> the lowest MODSEQ of its FETCH entries in _pending (FETCH entries are drained
     // together, so this is cleared then); keeps the per-message checks O(1) on big STOREs.
-    private readonly Dictionary<uint, long> _pendingFetch = new();
+    private Dictionary<uint, long>? _pendingFetch;
 
     public SelectedMailbox(MailboxSnapshot snapshot, bool readOnly)
     {
@@ -245,9 +247,13 @@ internal sealed class SelectedMailbox
             if (entry.Command is JournalCommand.Exists or JournalCommand.Expunge or JournalCommand.Fetch)
             {
                 _pending.Add(entry);
-                if (entry.Command == JournalCommand.Fetch && (!_pendingFetch.TryGetValue(entry.Uid, out var lowest) || entry.ModSeq < lowest))
+                if (entry.Command == JournalCommand.Fetch)
                 {
-                    _pendingFetch[entry.Uid] = entry.ModSeq;
+                    var pendingFetch = _pendingFetch ??= new Dictionary<uint, long>();
+                    if (!pendingFetch.TryGetValue(entry.Uid, out var lowest) || entry.ModSeq < lowest)
+                    {
+                        pendingFetch[entry.Uid] = entry.ModSeq;
+                    }
                 }
             }
         }
@@ -262,14 +268,15 @@ internal sealed class SelectedMailbox
     public void NoteReported(uint uid, long modSeq)
     {
         // Entries at or below the watermark are read already: only pending ones can still follow.
-        if (modSeq <= HighestModSeq && !_pendingFetch.ContainsKey(uid))
+        if (modSeq <= HighestModSeq && _pendingFetch?.ContainsKey(uid) != true)
         {
             return;
         }
 
-        if (!_reported.TryGetValue(uid, out var known) || known < modSeq)
+        var reportedByUid = _reported ??= new Dictionary<uint, long>();
+        if (!reportedByUid.TryGetValue(uid, out var known) || known < modSeq)
         {
-            _reported[uid] = modSeq;
+            reportedByUid[uid] = modSeq;
         }
     }
 
@@ -281,12 +288,12 @@ internal sealed class SelectedMailbox
     /// </summary>
     public bool HasUnreportedFlagChange(uint uid, long modSeq)
     {
-        if (!_pendingFetch.TryGetValue(uid, out var lowest))
+        if (_pendingFetch is null || !_pendingFetch.TryGetValue(uid, out var lowest))
         {
             return false;
         }
 
-        var reported = _reported.GetValueOrDefault(uid);
+        var reported = _reported?.GetValueOrDefault(uid) ?? 0;
         if (lowest > reported)
         {
             return lowest < modSeq;
@@ -432,7 +439,7 @@ internal sealed class SelectedMailbox
                 case JournalCommand.Fetch:
                     // Own changes, and changes older than flags the client already got, are not
                     // sent (RFC 7162 §3.1.3: per message, MODSEQ never goes down).
-                    if (_reported.TryGetValue(entry.Uid, out var reported) && entry.ModSeq <= reported)
+                    if (_reported is not null && _reported.TryGetValue(entry.Uid, out var reported) && entry.ModSeq <= reported)
                     {
                         break;
                     }
@@ -444,7 +451,7 @@ internal sealed class SelectedMailbox
         }
 
         _pending.Clear();
-        _pendingFetch.Clear();
+        _pendingFetch?.Clear();
         _pending.AddRange(kept);
 
         if (newKeywords)
@@ -477,7 +484,7 @@ internal sealed class SelectedMailbox
     /// </summary>
     private void PruneReported()
     {
-        if (_reported.Count == 0)
+        if (_reported is null || _reported.Count == 0)
         {
             return;
         }
