@@ -123,6 +123,12 @@ public static class WildDuckEventTypes
     /// <summary>TOTP was disabled.</summary>
     public const string MfaTotpDisabled = "mfa.totp.disabled";
 
+    /// <summary>A WebAuthn credential was registered.</summary>
+    public const string MfaWebauthnRegistered = "mfa.webauthn.registered";
+
+    /// <summary>A WebAuthn credential was removed (WildDuck misspells this constant, reference §8.7 BUG; this is the intended name).</summary>
+    public const string MfaWebauthnRemoved = "mfa.webauthn.removed";
+
     /// <summary>Every second factor was disabled.</summary>
     public const string MfaDisabled = "mfa.disabled";
 
