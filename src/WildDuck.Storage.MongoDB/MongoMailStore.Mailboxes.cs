@@ -152,6 +152,10 @@ public sealed partial class MongoMailStore
                     if (after is not null)
                     {
                         entries.Add(NewJournal(userId, id, after.ModifyIndex, JournalCommand.Rename, path: path));
+                        if (await TakeOrphanSubscriptionAsync(session, userId, path, ct).ConfigureAwait(false) && !after.Subscribed)
+                        {
+                            await _context.Mailboxes.UpdateOneWithAsync(session, MailboxFilter(userId, id), SubscribedUpdate(true), null, ct).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -189,6 +193,12 @@ public sealed partial class MongoMailStore
 
                 var deleted = await _context.Mailboxes.FindOneAndDeleteWithAsync(session, MailboxFilter(userId, mailboxId), ct).ConfigureAwait(false)
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                if (deleted.Subscribed)
+                {
+                    // RFC 3501 §6.3.6: the name stays subscribed after its mailbox is gone.
+                    await _context.OrphanSubscriptions.UpdateOneWithAsync(session, OrphanSubscription(userId, deleted.Path), OrphanSubscriptionInsert(userId, deleted.Path), new UpdateOptions { IsUpsert = true }, ct).ConfigureAwait(false);
+                }
+
                 await DeleteMailboxMessagesAsync(session, undo, userId, mailboxId, ct).ConfigureAwait(false);
                 await AppendJournalAsync(session, [NewJournal(userId, mailboxId, deleted.ModifyIndex + 1, JournalCommand.Delete, path: deleted.Path)], ct).ConfigureAwait(false);
                 path = deleted.Path;
@@ -218,6 +228,38 @@ public sealed partial class MongoMailStore
                 return 0;
             },
             cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListOrphanSubscriptionsAsync(UserId user, CancellationToken cancellationToken = default) =>
+        RunDirectAsync<IReadOnlyList<string>>(
+            async ct =>
+            {
+                var documents = await _context.OrphanSubscriptions.FindWith(null, OrphanSubscriptionsOfUser(MongoIds.ToObjectId(user)), UsersFind())
+                    .Sort(Builders<OrphanSubscriptionDocument>.Sort.Ascending(s => s.Path))
+                    .ToListAsync(ct).ConfigureAwait(false);
+                return documents.Select(d => d.Path).ToList();
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RemoveOrphanSubscriptionAsync(UserId user, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var normalized = StoreRules.NormalizeMailboxPath(path);
+        return RunDirectAsync(ct => TakeOrphanSubscriptionAsync(null, MongoIds.ToObjectId(user), normalized, ct), cancellationToken);
+    }
+
+    private async Task<bool> TakeOrphanSubscriptionAsync(IClientSessionHandle? session, ObjectId user, string path, CancellationToken cancellationToken) =>
+        (await _context.OrphanSubscriptions.DeleteOneWithAsync(session, OrphanSubscription(user, path), cancellationToken).ConfigureAwait(false)).DeletedCount > 0;
+
+    internal static FilterDefinition<OrphanSubscriptionDocument> OrphanSubscription(ObjectId user, string path) =>
+        Builders<OrphanSubscriptionDocument>.Filter.Eq(s => s.User, user) & Builders<OrphanSubscriptionDocument>.Filter.Eq(s => s.Path, path);
+
+    internal static FilterDefinition<OrphanSubscriptionDocument> OrphanSubscriptionsOfUser(ObjectId user) =>
+        Builders<OrphanSubscriptionDocument>.Filter.Eq(s => s.User, user);
+
+    internal static UpdateDefinition<OrphanSubscriptionDocument> OrphanSubscriptionInsert(ObjectId user, string path) =>
+        Builders<OrphanSubscriptionDocument>.Update.SetOnInsert(s => s.User, user).SetOnInsert(s => s.Path, path);
 
     /// <inheritdoc />
     /// <remarks>
@@ -337,6 +379,12 @@ public sealed partial class MongoMailStore
             NextUidValidityUpdate(_time.GetUtcNow().ToUnixTimeSeconds()),
             new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such user.");
+        if (await TakeOrphanSubscriptionAsync(session, user, path, cancellationToken).ConfigureAwait(false))
+        {
+            // The name was subscribed while it had no mailbox: the new mailbox is subscribed.
+            options = options with { Subscribed = true };
+        }
+
         var document = NewMailboxDocument(user, path, options, owner.LastUidValidity);
         try
         {

@@ -251,6 +251,7 @@ public sealed partial class MongoMailStore
                 await _context.Filters.DeleteManyWithAsync(session, FiltersOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Autoreplies.DeleteManyWithAsync(session, AutoreplyOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AccessTokens.DeleteManyWithAsync(session, AccessTokensOfUser(userId), ct).ConfigureAwait(false);
+                await _context.OrphanSubscriptions.DeleteManyWithAsync(session, OrphanSubscriptionsOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Webhooks.DeleteManyWithAsync(session, WebhooksOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
                 await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);

@@ -150,6 +150,11 @@ public sealed partial class SqliteMailStore
                 {
                     var modseq = BumpModSeq(c, t, r.Rid);
                     Execute(c, t, "UPDATE mailboxes SET path = $p WHERE rid = $r", ("$p", p), ("$r", r.Rid));
+                    if (TakeOrphanSubscription(c, t, user, p))
+                    {
+                        Execute(c, t, "UPDATE mailboxes SET subscribed = 1 WHERE rid = $r", ("$r", r.Rid));
+                    }
+
                     InsertJournal(c, t, user, r.Record.Id, modseq, JournalCommand.Rename, 0, null, MessageFlags.None, string.Empty, p);
                 }
 
@@ -178,6 +183,12 @@ public sealed partial class SqliteMailStore
                 var released = DeleteAllMessagesOfMailbox(c, t, row.Rid);
                 Execute(c, t, "UPDATE users SET storage_used = storage_used - $s WHERE id = $u", ("$s", released), ("$u", Blob(user)));
                 Execute(c, t, "DELETE FROM mailboxes WHERE rid = $r", ("$r", row.Rid));
+                if (row.Record.Subscribed)
+                {
+                    // RFC 3501 §6.3.6: the name stays subscribed after its mailbox is gone.
+                    Execute(c, t, "INSERT OR IGNORE INTO orphan_subscriptions (user_id, path) VALUES ($u, $p)", ("$u", Blob(user)), ("$p", row.Record.Path));
+                }
+
                 InsertJournal(c, t, user, row.Record.Id, row.Record.HighestModSeq + 1, JournalCommand.Delete, 0, null, MessageFlags.None, string.Empty, row.Record.Path);
                 return 0;
             },
@@ -200,6 +211,36 @@ public sealed partial class SqliteMailStore
                 return 0;
             },
             cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListOrphanSubscriptionsAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<string>>(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT path FROM orphan_subscriptions WHERE user_id = $u ORDER BY path");
+                command.Parameters.AddWithValue("$u", Blob(user));
+                using var reader = command.ExecuteReader();
+                var paths = new List<string>();
+                while (reader.Read())
+                {
+                    paths.Add(reader.GetString(0));
+                }
+
+                return paths;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RemoveOrphanSubscriptionAsync(UserId user, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var normalized = StoreRules.NormalizeMailboxPath(path);
+        return _db.WriteAsync((c, t) => TakeOrphanSubscription(c, t, user, normalized), cancellationToken);
+    }
+
+    /// <summary>Removes the orphan subscription to <paramref name="path"/>; true when there was one.</summary>
+    private static bool TakeOrphanSubscription(SqliteConnection c, SqliteTransaction t, UserId user, string path) =>
+        Execute(c, t, "DELETE FROM orphan_subscriptions WHERE user_id = $u AND path = $p", ("$u", Blob(user)), ("$p", path)) > 0;
 
     /// <inheritdoc />
     public Task<MailboxSnapshot?> OpenAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default) =>
@@ -277,6 +318,11 @@ public sealed partial class SqliteMailStore
         }
 
         Execute(c, t, "UPDATE users SET last_uid_validity = $v WHERE id = $u", ("$v", uidValidity), ("$u", Blob(user)));
+        if (TakeOrphanSubscription(c, t, user, path))
+        {
+            options = options with { Subscribed = true };
+        }
+
         var id = MailboxId.NewId(_time);
         Execute(
             c,

@@ -289,7 +289,18 @@ internal static class SqliteSchema
         CREATE INDEX access_tokens_expires ON access_tokens(expires);
         """,
 
-        // Version 6: webhooks (WildDuck's webhooks collection, reference §8.7). types is the list
+        // Version 6: subscriptions that outlive their mailbox (RFC 3501 §6.3.6). A mailbox keeps its
+        // own flag (mailboxes.subscribed, as WildDuck); a subscribed name without a mailbox lives here
+        // until a mailbox takes the name again or UNSUBSCRIBE removes it.
+        """
+        CREATE TABLE orphan_subscriptions (
+            user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (user_id, path)
+        ) WITHOUT ROWID;
+        """,
+
+        // Version 7: webhooks (WildDuck's webhooks collection, reference §8.7). types is the list
         // of event patterns joined by newlines; user_id NULL means every user's events. A user's
         // webhooks go with the user.
         """

@@ -224,6 +224,76 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Deleting_a_subscribed_mailbox_keeps_the_name_subscribed_until_unsubscribed()
+    {
+        // RFC 3501 §6.3.6: the server must not remove a name from the subscription list because
+        // its mailbox no longer exists.
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+        var work = await Mailboxes.CreateMailboxAsync(user.Id, "Work");
+        var other = await Mailboxes.CreateMailboxAsync(user.Id, "Other", new CreateMailboxOptions { Subscribed = false });
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().BeEmpty();
+
+        await Mailboxes.DeleteMailboxAsync(user.Id, work.Id);
+        await Mailboxes.DeleteMailboxAsync(user.Id, other.Id);
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().Equal("Work");
+
+        (await Mailboxes.RemoveOrphanSubscriptionAsync(user.Id, "Other")).Should().BeFalse();
+        (await Mailboxes.RemoveOrphanSubscriptionAsync(user.Id, "Work")).Should().BeTrue();
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().BeEmpty();
+        (await Mailboxes.RemoveOrphanSubscriptionAsync(user.Id, "Work")).Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task A_mailbox_created_under_a_still_subscribed_name_is_subscribed()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+        var work = await Mailboxes.CreateMailboxAsync(user.Id, "Work");
+        await Mailboxes.DeleteMailboxAsync(user.Id, work.Id);
+
+        var again = await Mailboxes.CreateMailboxAsync(user.Id, "Work", new CreateMailboxOptions { Subscribed = false });
+        again.Subscribed.Should().BeTrue();
+        (await ReloadAsync(again)).Subscribed.Should().BeTrue();
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
+    public async Task Renaming_onto_a_still_subscribed_name_subscribes_the_mailbox_and_its_subscription_follows_it()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+        var gone = await Mailboxes.CreateMailboxAsync(user.Id, "Target/Child");
+        await Mailboxes.DeleteMailboxAsync(user.Id, gone.Id);
+        var source = await Mailboxes.CreateMailboxAsync(user.Id, "Source", new CreateMailboxOptions { Subscribed = false });
+        var child = await Mailboxes.CreateMailboxAsync(user.Id, "Source/Child", new CreateMailboxOptions { Subscribed = false });
+        var subscribed = await Mailboxes.CreateMailboxAsync(user.Id, "Kept");
+
+        await Mailboxes.RenameMailboxAsync(user.Id, source.Id, "Target");
+        (await ReloadAsync(source)).Subscribed.Should().BeFalse();
+        (await ReloadAsync(child)).Subscribed.Should().BeTrue("Target/Child was still subscribed");
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().BeEmpty();
+
+        await Mailboxes.RenameMailboxAsync(user.Id, subscribed.Id, "Moved");
+        (await ReloadAsync(subscribed)).Subscribed.Should().BeTrue();
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().BeEmpty("the subscription moves with the mailbox");
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_user_removes_its_orphan_subscriptions()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+        var work = await Mailboxes.CreateMailboxAsync(user.Id, "Work");
+        await Mailboxes.DeleteMailboxAsync(user.Id, work.Id);
+        (await Users.DeleteUserAsync(user.Id)).Should().BeTrue();
+
+        var again = await CreateUserAsync("alice");
+        (await Mailboxes.ListOrphanSubscriptionsAsync(again.Id)).Should().BeEmpty();
+        (await Mailboxes.ListOrphanSubscriptionsAsync(user.Id)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task UIDVALIDITY_is_nonzero_and_stable()
     {
         SkipIfUnavailable();

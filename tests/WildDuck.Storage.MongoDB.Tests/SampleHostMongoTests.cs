@@ -79,6 +79,7 @@ public sealed class SampleHostMongoTests : IDisposable
         start.Environment["WildDuck__Imap__TlsPort"] = "0";
         start.Environment["WildDuck__Pop3__Port"] = "0";
         start.Environment["WildDuck__Pop3__TlsPort"] = "0";
+        start.Environment["WildDuck__Api__Enabled"] = "false"; // never depend on port 8080 being free
         start.Environment["WildDuck__Lmtp__Port"] = "0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 

@@ -235,6 +235,7 @@ public sealed class SampleHostFaultTests(ITestOutputHelper output)
         info.Environment["WildDuck__Imap__TlsPort"] = "0";
         info.Environment["WildDuck__Pop3__Port"] = "0";
         info.Environment["WildDuck__Pop3__TlsPort"] = "0";
+        info.Environment["WildDuck__Api__Enabled"] = "false"; // never depend on port 8080 being free
         info.Environment["WildDuck__Lmtp__Host"] = "127.0.0.1";
         info.Environment["WildDuck__Lmtp__Port"] = lmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";

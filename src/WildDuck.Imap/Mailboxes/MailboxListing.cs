@@ -60,7 +60,15 @@ internal sealed record ListEntry(string Path, ListAttributes Attributes, Special
 /// <summary>Computes LIST and LSUB results over a user's mailboxes (a flat, "/"-delimited namespace).</summary>
 internal static class MailboxListing
 {
-    public static List<ListEntry> Build(IReadOnlyList<MailboxRecord> mailboxes, IReadOnlyList<string> patterns, ListSelection selection)
+    /// <summary>Computes the LIST/LSUB lines.</summary>
+    /// <param name="mailboxes">The user's mailboxes.</param>
+    /// <param name="orphanSubscriptions">
+    /// Subscribed names without a mailbox: listed only by LSUB and the SUBSCRIBED selection, as
+    /// \NonExistent (RFC 5258 §3.1, §5 example) or \Noselect (LSUB).
+    /// </param>
+    /// <param name="patterns">The patterns, reference already combined.</param>
+    /// <param name="selection">What to select and return.</param>
+    public static List<ListEntry> Build(IReadOnlyList<MailboxRecord> mailboxes, IReadOnlyCollection<string> orphanSubscriptions, IReadOnlyList<string> patterns, ListSelection selection)
     {
         // Every visible mailbox, plus every hierarchy level implied by one (a/b/c implies a and a/b).
         var byPath = new Dictionary<string, MailboxRecord>(StringComparer.Ordinal);
@@ -99,6 +107,28 @@ internal static class MailboxListing
             }
         }
 
+        // Subscribed names without a mailbox come after the child computation: they are nobody's
+        // children (\HasChildren speaks of existing mailboxes), but their superiors do have a
+        // subscribed descendant (LSUB "%" parents, RECURSIVEMATCH CHILDINFO).
+        var orphans = new HashSet<string>(StringComparer.Ordinal);
+        if (selection.SubscribedOnly)
+        {
+            foreach (var name in orphanSubscriptions)
+            {
+                if (byPath.ContainsKey(name) || !orphans.Add(name))
+                {
+                    continue;
+                }
+
+                allNames.Add(name);
+                for (var i = name.IndexOf(MailboxPattern.Delimiter, StringComparison.Ordinal); i > 0; i = name.IndexOf(MailboxPattern.Delimiter, i + 1))
+                {
+                    allNames.Add(name[..i]);
+                    hasSubscribedDescendant.Add(name[..i]);
+                }
+            }
+        }
+
         var result = new List<ListEntry>();
         foreach (var name in Ordered(allNames))
         {
@@ -108,7 +138,7 @@ internal static class MailboxListing
             }
 
             byPath.TryGetValue(name, out var mailbox);
-            var subscribed = mailbox?.Subscribed == true;
+            var subscribed = mailbox?.Subscribed == true || orphans.Contains(name);
             var specialUse = mailbox?.SpecialUse ?? SpecialUse.None;
             var childInfo = false;
 
@@ -147,7 +177,8 @@ internal static class MailboxListing
             var attributes = ListAttributes.None;
             if (mailbox is null)
             {
-                attributes |= selection.Extended ? ListAttributes.NonExistent | ListAttributes.NoSelect : ListAttributes.NoSelect;
+                // RFC 5258 §3: \NonExistent implies \Noselect, so the extended form sends only it.
+                attributes |= selection.Extended ? ListAttributes.NonExistent : ListAttributes.NoSelect;
             }
 
             if (!selection.Lsub)

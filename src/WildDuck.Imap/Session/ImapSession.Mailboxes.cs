@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using WildDuck.Imap.Mailboxes;
 using WildDuck.Imap.Protocol;
@@ -103,7 +104,9 @@ internal sealed partial class ImapSession
             specialUse = parsed;
         }
 
-        await _server.Mailboxes.CreateMailboxAsync(UserId, path, new CreateMailboxOptions { SpecialUse = specialUse }).ConfigureAwait(false);
+        // Not subscribed: SUBSCRIBE is the client's choice (as Dovecot; WildDuck subscribes on
+        // CREATE). A name that is still subscribed from a deleted mailbox comes back subscribed.
+        await _server.Mailboxes.CreateMailboxAsync(UserId, path, new CreateMailboxOptions { SpecialUse = specialUse, Subscribed = false }).ConfigureAwait(false);
 
         // After the mailbox itself, so a name storage refuses leaves nothing behind.
         await CreateSuperiorsAsync(path).ConfigureAwait(false);
@@ -126,7 +129,7 @@ internal sealed partial class ImapSession
 
             try
             {
-                await _server.Mailboxes.CreateMailboxAsync(UserId, superior).ConfigureAwait(false);
+                await _server.Mailboxes.CreateMailboxAsync(UserId, superior, new CreateMailboxOptions { Subscribed = false }).ConfigureAwait(false);
             }
             catch (StorageException ex) when (ex.Error == StorageError.AlreadyExists)
             {
@@ -166,10 +169,33 @@ internal sealed partial class ImapSession
         await OkAsync("RENAME completed").ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// SUBSCRIBE and UNSUBSCRIBE (RFC 3501 §6.3.6–7). SUBSCRIBE needs an existing mailbox (the RFC
+    /// lets the server check) unless the name is still subscribed; UNSUBSCRIBE also removes a name
+    /// whose mailbox is gone, which is the only way to drop it (the subscription outlives the
+    /// mailbox, RFC 3501 §6.3.6).
+    /// </summary>
     private async ValueTask SubscribeAsync(string path, bool subscribe)
     {
-        var mailbox = await RequireMailboxAsync(path).ConfigureAwait(false);
-        await _server.Mailboxes.SetSubscribedAsync(UserId, mailbox.Id, subscribe).ConfigureAwait(false);
+        if (await FindVisibleAsync(path).ConfigureAwait(false) is { } mailbox)
+        {
+            await _server.Mailboxes.SetSubscribedAsync(UserId, mailbox.Id, subscribe).ConfigureAwait(false);
+        }
+        else if (subscribe)
+        {
+            var orphans = await _server.Mailboxes.ListOrphanSubscriptionsAsync(UserId).ConfigureAwait(false);
+            // Stored names are NFC (INBOX, the only case-insensitive name, always exists).
+            var name = path.Normalize(System.Text.NormalizationForm.FormC);
+            if (!orphans.Any(orphan => string.Equals(orphan, name, StringComparison.Ordinal)))
+            {
+                throw new ImapNoException("NONEXISTENT"u8, "Mailbox does not exist");
+            }
+        }
+        else if (!await _server.Mailboxes.RemoveOrphanSubscriptionAsync(UserId, path).ConfigureAwait(false))
+        {
+            throw new ImapNoException("NONEXISTENT"u8, "Not subscribed");
+        }
+
         await OkAsync(subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed").ConfigureAwait(false);
     }
 
@@ -203,7 +229,8 @@ internal sealed partial class ImapSession
         };
 
         var mailboxes = await _server.Mailboxes.ListMailboxesAsync(UserId).ConfigureAwait(false);
-        var entries = MailboxListing.Build(mailboxes, patterns, selection);
+        var orphans = selection.SubscribedOnly ? await _server.Mailboxes.ListOrphanSubscriptionsAsync(UserId).ConfigureAwait(false) : Array.Empty<string>();
+        var entries = MailboxListing.Build(mailboxes, orphans, patterns, selection);
         var withStatus = (command.Return & ListReturnOptions.Status) != 0 && command.StatusItems != StatusItems.None;
         foreach (var entry in entries)
         {
@@ -224,7 +251,8 @@ internal sealed partial class ImapSession
     private async ValueTask LsubAsync(LsubCommand command)
     {
         var mailboxes = await _server.Mailboxes.ListMailboxesAsync(UserId).ConfigureAwait(false);
-        var entries = MailboxListing.Build(mailboxes, new[] { MailboxPattern.Combine(command.Reference, command.Pattern) }, new ListSelection { SubscribedOnly = true, Lsub = true });
+        var orphans = await _server.Mailboxes.ListOrphanSubscriptionsAsync(UserId).ConfigureAwait(false);
+        var entries = MailboxListing.Build(mailboxes, orphans, new[] { MailboxPattern.Combine(command.Reference, command.Pattern) }, new ListSelection { SubscribedOnly = true, Lsub = true });
         foreach (var entry in entries)
         {
             var w = new ImapResponseWriter(_output);

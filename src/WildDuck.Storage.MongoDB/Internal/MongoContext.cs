@@ -35,6 +35,7 @@ internal sealed class MongoContext : IDisposable
     public const string OutboundCollection = "outbound";
     public const string CountersCollection = "counters";
     public const string AccessTokensCollection = "accesstokens";
+    public const string OrphanSubscriptionsCollection = "orphansubscriptions";
     public const string WebhooksCollection = "webhooks";
 
     private readonly MongoClient? _usersClient;
@@ -67,6 +68,7 @@ internal sealed class MongoContext : IDisposable
         Outbound = Database.GetCollection<OutboundDocument>(OutboundCollection);
         Counters = Database.GetCollection<CounterDocument>(CountersCollection);
         AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
+        OrphanSubscriptions = Database.GetCollection<OrphanSubscriptionDocument>(OrphanSubscriptionsCollection);
         Webhooks = Database.GetCollection<WebhookDocument>(WebhooksCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
@@ -121,6 +123,9 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<CounterDocument> Counters { get; }
 
     public IMongoCollection<AccessTokenDocument> AccessTokens { get; }
+
+    /// <summary>Subscribed names without a mailbox (mail database).</summary>
+    public IMongoCollection<OrphanSubscriptionDocument> OrphanSubscriptions { get; }
 
     public IMongoCollection<WebhookDocument> Webhooks { get; }
 

@@ -119,6 +119,12 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "token_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>One entry per user and name; the shard key is <c>{user: 1}</c> like the mailboxes'.</summary>
+    public static IReadOnlyList<CreateIndexModel<OrphanSubscriptionDocument>> OrphanSubscriptions { get; } =
+    [
+        Index(Builders<OrphanSubscriptionDocument>.IndexKeys.Ascending("user").Ascending("path"), "user_path", unique: true),
+    ];
+
     /// <summary>Webhooks are found by <c>user</c> (each event reads the global ones, user null, and its user's).</summary>
     public static IReadOnlyList<CreateIndexModel<WebhookDocument>> Webhooks { get; } =
     [
@@ -138,6 +144,9 @@ internal static partial class MongoIndexes
         await CreateAsync(context.AutoreplySenders, AutoreplySenders, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
+    ];
+
         await CreateAsync(context.Webhooks, Webhooks, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -42,6 +42,17 @@ public interface IMailboxStore
     /// <summary>Sets the subscribed flag.</summary>
     Task SetSubscribedAsync(UserId user, MailboxId mailbox, bool subscribed, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Subscribed names that no mailbox has, ordered by path. A subscription outlives its mailbox:
+    /// deleting a subscribed mailbox keeps its name here (RFC 3501 §6.3.6: the server must not
+    /// remove a name from the subscription list because the mailbox no longer exists), and
+    /// creating a mailbox with such a name (CREATE, RENAME) makes it a subscribed mailbox again.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListOrphanSubscriptionsAsync(UserId user, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the subscription to a name that no mailbox has (UNSUBSCRIBE); false when there was none.</summary>
+    Task<bool> RemoveOrphanSubscriptionAsync(UserId user, string path, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the UID list and counters for SELECT/EXAMINE, consistently.</summary>
     Task<MailboxSnapshot?> OpenAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using FluentAssertions;
@@ -45,7 +46,7 @@ public sealed class MailboxListingTests
     [Fact]
     public void ListReturnsInboxFirstWithChildrenAttributesAndImpliedParents()
     {
-        var entries = MailboxListing.Build(Mailboxes("INBOX", "Trash", "a/b/c", "a/d"), new[] { "*" }, new ListSelection());
+        var entries = MailboxListing.Build(Mailboxes("INBOX", "Trash", "a/b/c", "a/d"), Array.Empty<string>(), new[] { "*" }, new ListSelection());
         entries.Select(e => e.Path).Should().Equal("INBOX", "Trash", "a", "a/b", "a/b/c", "a/d");
         Attributes(entries, "a").Should().Be(ListAttributes.NoSelect | ListAttributes.HasChildren);
         Attributes(entries, "a/b/c").Should().Be(ListAttributes.HasNoChildren);
@@ -55,14 +56,14 @@ public sealed class MailboxListingTests
     [Fact]
     public void ExtendedListMarksImpliedParentsNonExistent()
     {
-        var entries = MailboxListing.Build(Mailboxes("INBOX", "a/b"), new[] { "*" }, new ListSelection { Extended = true });
-        Attributes(entries, "a").Should().HaveFlag(ListAttributes.NonExistent).And.HaveFlag(ListAttributes.NoSelect);
+        var entries = MailboxListing.Build(Mailboxes("INBOX", "a/b"), Array.Empty<string>(), new[] { "*" }, new ListSelection { Extended = true });
+        Attributes(entries, "a").Should().HaveFlag(ListAttributes.NonExistent).And.NotHaveFlag(ListAttributes.NoSelect, "RFC 5258 §3: \\NonExistent implies \\Noselect");
     }
 
     [Fact]
     public void PercentReturnsOneLevel()
     {
-        var entries = MailboxListing.Build(Mailboxes("INBOX", "a/b/c", "x"), new[] { "%" }, new ListSelection());
+        var entries = MailboxListing.Build(Mailboxes("INBOX", "a/b/c", "x"), Array.Empty<string>(), new[] { "%" }, new ListSelection());
         entries.Select(e => e.Path).Should().Equal("INBOX", "a", "x");
     }
 
@@ -70,7 +71,7 @@ public sealed class MailboxListingTests
     public void HiddenMailboxesAreNeverListed()
     {
         var list = Mailboxes("INBOX", "Secret").Select(m => m.Path == "Secret" ? m with { Hidden = true } : m).ToList();
-        MailboxListing.Build(list, new[] { "*" }, new ListSelection()).Select(e => e.Path).Should().Equal("INBOX");
+        MailboxListing.Build(list, Array.Empty<string>(), new[] { "*" }, new ListSelection()).Select(e => e.Path).Should().Equal("INBOX");
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class MailboxListingTests
         var list = Mailboxes("INBOX", "Sent Mail", "Trash", "Work");
         list[1] = list[1] with { SpecialUse = SpecialUse.Sent };
         list[2] = list[2] with { SpecialUse = SpecialUse.Trash };
-        var entries = MailboxListing.Build(list, new[] { "*" }, new ListSelection { SpecialUseOnly = true });
+        var entries = MailboxListing.Build(list, Array.Empty<string>(), new[] { "*" }, new ListSelection { SpecialUseOnly = true });
         entries.Select(e => (e.Path, e.SpecialUse)).Should().Equal(("Sent Mail", SpecialUse.Sent), ("Trash", SpecialUse.Trash));
     }
 
@@ -88,7 +89,7 @@ public sealed class MailboxListingTests
     {
         var list = Mailboxes("INBOX", "a", "a/b");
         list[1] = list[1] with { Subscribed = false };
-        var entries = MailboxListing.Build(list, new[] { "%" }, new ListSelection { SubscribedOnly = true, RecursiveMatch = true, Extended = true });
+        var entries = MailboxListing.Build(list, Array.Empty<string>(), new[] { "%" }, new ListSelection { SubscribedOnly = true, RecursiveMatch = true, Extended = true });
         entries.Select(e => (e.Path, e.ChildInfoSubscribed)).Should().Equal(("INBOX", false), ("a", true));
         Attributes(entries, "INBOX").Should().HaveFlag(ListAttributes.Subscribed);
         Attributes(entries, "a").Should().NotHaveFlag(ListAttributes.Subscribed);
@@ -100,9 +101,9 @@ public sealed class MailboxListingTests
         var list = Mailboxes("INBOX", "a", "a/b", "c");
         list[1] = list[1] with { Subscribed = false };
         list[3] = list[3] with { Subscribed = false };
-        var star = MailboxListing.Build(list, new[] { "*" }, new ListSelection { SubscribedOnly = true, Lsub = true });
+        var star = MailboxListing.Build(list, Array.Empty<string>(), new[] { "*" }, new ListSelection { SubscribedOnly = true, Lsub = true });
         star.Select(e => e.Path).Should().Equal("INBOX", "a/b");
-        var percent = MailboxListing.Build(list, new[] { "%" }, new ListSelection { SubscribedOnly = true, Lsub = true });
+        var percent = MailboxListing.Build(list, Array.Empty<string>(), new[] { "%" }, new ListSelection { SubscribedOnly = true, Lsub = true });
         percent.Select(e => (e.Path, e.Attributes)).Should().Equal(("INBOX", ListAttributes.None), ("a", ListAttributes.NoSelect));
     }
 
@@ -111,9 +112,40 @@ public sealed class MailboxListingTests
     {
         var list = Mailboxes("INBOX", "Work");
         list[1] = list[1] with { Subscribed = false };
-        var entries = MailboxListing.Build(list, new[] { "*" }, new ListSelection { ReturnSubscribed = true, Extended = true });
+        var entries = MailboxListing.Build(list, Array.Empty<string>(), new[] { "*" }, new ListSelection { ReturnSubscribed = true, Extended = true });
         Attributes(entries, "INBOX").Should().HaveFlag(ListAttributes.Subscribed);
         Attributes(entries, "Work").Should().NotHaveFlag(ListAttributes.Subscribed);
+    }
+
+    [Fact]
+    public void SubscribedSelectionListsOrphanSubscriptionsAsNonExistent()
+    {
+        // RFC 5258 §5 (example 2): a subscribed name whose mailbox is gone is returned with
+        // \Subscribed and \NonExistent by LIST (SUBSCRIBED), and not at all by a plain LIST.
+        var list = Mailboxes("INBOX", "a");
+        var entries = MailboxListing.Build(list, new[] { "gone", "a" }, new[] { "*" }, new ListSelection { SubscribedOnly = true, Extended = true });
+        entries.Select(e => e.Path).Should().Equal("INBOX", "a", "gone");
+        Attributes(entries, "gone").Should().Be(ListAttributes.NonExistent | ListAttributes.HasNoChildren | ListAttributes.Subscribed);
+        entries.Single(e => e.Path == "gone").Mailbox.Should().BeNull();
+
+        MailboxListing.Build(list, new[] { "gone" }, new[] { "*" }, new ListSelection { Extended = true, ReturnSubscribed = true })
+            .Select(e => e.Path).Should().Equal("INBOX", "a");
+    }
+
+    [Fact]
+    public void OrphanSubscriptionsBelowAMailboxDoNotGiveItChildrenButCountForLsubPercent()
+    {
+        var list = Mailboxes("INBOX", "a");
+        list[1] = list[1] with { Subscribed = false };
+        var lsub = MailboxListing.Build(list, new[] { "a/old" }, new[] { "%" }, new ListSelection { SubscribedOnly = true, Lsub = true });
+        lsub.Select(e => (e.Path, e.Attributes)).Should().Equal(("INBOX", ListAttributes.None), ("a", ListAttributes.NoSelect));
+
+        var all = MailboxListing.Build(list, new[] { "a/old" }, new[] { "*" }, new ListSelection { SubscribedOnly = true, Lsub = true });
+        all.Select(e => (e.Path, e.Attributes)).Should().Equal(("INBOX", ListAttributes.None), ("a/old", ListAttributes.NoSelect));
+
+        var recursive = MailboxListing.Build(list, new[] { "a/old" }, new[] { "%" }, new ListSelection { SubscribedOnly = true, RecursiveMatch = true, Extended = true });
+        recursive.Single(e => e.Path == "a").ChildInfoSubscribed.Should().BeTrue();
+        Attributes(recursive, "a").Should().HaveFlag(ListAttributes.HasNoChildren);
     }
 
     private static ListAttributes Attributes(List<ListEntry> entries, string path) => entries.Single(e => e.Path == path).Attributes;
