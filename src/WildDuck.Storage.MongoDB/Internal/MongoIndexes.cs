@@ -145,8 +145,6 @@ internal static partial class MongoIndexes
         await CreateAsync(context.Outbound, Outbound, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AccessTokens, AccessTokens, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
-    ];
-
         await CreateAsync(context.Webhooks, Webhooks, cancellationToken).ConfigureAwait(false);
         try
         {
