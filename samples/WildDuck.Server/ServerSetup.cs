@@ -93,6 +93,12 @@ internal static class ServerSetup
         if (section.GetValue("Api:Enabled", true))
         {
             wildDuck.AddApiServer(o => section.GetSection("Api").Bind(o));
+
+            // The sample web client at http://127.0.0.1:8080/ (WildDuck__Api__WebClient=false turns it off).
+            if (section.GetValue("Api:WebClient", true))
+            {
+                wildDuck.MapOnApiServer(WebClient.Map);
+            }
         }
 
         builder.Services.AddHostedService<StoreMaintenanceService>();

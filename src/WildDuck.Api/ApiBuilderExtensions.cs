@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Linq;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +45,8 @@ public static class ApiBuilderExtensions
             sp.GetRequiredService<IUserStore>(),
             sp.GetRequiredService<IMailboxStore>(),
             sp.GetRequiredService<IMessageStore>(),
+            sp.GetRequiredService<IJournal>(),
+            sp.GetRequiredService<IChangeNotifier>(),
             sp.GetRequiredService<IUserAuthenticator>(),
             sp.GetRequiredService<IPasswordHasher>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -74,6 +77,19 @@ public static class ApiBuilderExtensions
             services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<ApiServer>());
         }
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps more endpoints on the self-hosted API listener of <see cref="AddApiServer"/>, after the
+    /// API's own routes: a web client at <c>/</c>, for example (the sample host serves one). The
+    /// endpoints are the application's; the API's access control does not apply to them.
+    /// </summary>
+    public static IWildDuckBuilder MapOnApiServer(this IWildDuckBuilder builder, Action<IEndpointRouteBuilder> map)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(map);
+        builder.Services.AddSingleton(new ApiServerEndpoints(map));
         return builder;
     }
 }

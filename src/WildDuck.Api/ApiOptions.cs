@@ -50,6 +50,13 @@ public sealed class ApiOptions
     /// <summary>Largest <c>limit</c> a list request may ask for. Default 250 (WildDuck); bounds the work per request.</summary>
     public int MaxPageSize { get; set; } = 250;
 
+    /// <summary>
+    /// How often <c>GET /users/:user/updates</c> sends a keep-alive comment when nothing else was
+    /// sent, so proxies and clients do not close an idle stream; a user token is re-checked at each.
+    /// Default 15 seconds (WildDuck).
+    /// </summary>
+    public TimeSpan UpdatesKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Address the self-hosted API server (<c>AddApiServer</c>) binds to. Default 127.0.0.1 (loopback only).</summary>
     public string Host { get; set; } = "127.0.0.1";
 

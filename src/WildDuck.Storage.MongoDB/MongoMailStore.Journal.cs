@@ -59,6 +59,22 @@ public sealed partial class MongoMailStore
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The highest <c>seq</c> present (on <c>user_seq</c>). Without transactions an entry with a
+    /// lower, earlier allocated <c>seq</c> may still be in flight; it belongs to a change concurrent
+    /// with the caller's start, which a reader starting "from now" may miss.
+    /// </remarks>
+    public Task<long> GetLatestUserIdAsync(UserId user, CancellationToken cancellationToken = default) =>
+        RunDirectAsync(
+            async ct =>
+            {
+                var newest = await _context.Journal.FindWith(null, JournalOfUser(MongoIds.ToObjectId(user)), UsersFind())
+                    .Sort(JournalNewestFirst()).Limit(1).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+                return newest?.Seq ?? 0;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
         RunDirectAsync(
             async ct => (await _context.Journal.DeleteManyWithAsync(null, JournalOlderThan(MongoMapping.ToBsonDate(olderThan)), ct).ConfigureAwait(false)).DeletedCount,
@@ -134,6 +150,9 @@ public sealed partial class MongoMailStore
     /// <summary><c>{user, seq: {$gt}}</c> on <c>user_seq</c>.</summary>
     internal static FilterDefinition<JournalDocument> JournalAfter(ObjectId user, long afterId) =>
         Builders<JournalDocument>.Filter.Eq(j => j.User, user) & Builders<JournalDocument>.Filter.Gt(j => j.Seq, afterId);
+
+    /// <summary>A user's entries newest first (<c>user_seq</c> read backwards).</summary>
+    internal static SortDefinition<JournalDocument> JournalNewestFirst() => Builders<JournalDocument>.Sort.Descending(j => j.Seq);
 
     internal static FilterDefinition<JournalDocument> JournalOlderThan(DateTime cutoff) => Builders<JournalDocument>.Filter.Lt(j => j.Created, cutoff);
 

@@ -38,6 +38,18 @@ public sealed partial class SqliteMailStore
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<long> GetLatestUserIdAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.ReadAsync(
+            (c, t) =>
+            {
+                // MAX on the journal_user_id index (user_id, id): one index seek.
+                using var command = Command(c, t, "SELECT COALESCE(MAX(id), 0) FROM journal WHERE user_id = $u");
+                command.Parameters.AddWithValue("$u", Blob(user));
+                return (long)command.ExecuteScalar()!;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
         _db.WriteAsync((c, t) => (long)Execute(c, t, "DELETE FROM journal WHERE created < $t", ("$t", olderThan.ToUnixTimeMilliseconds())), cancellationToken);
 

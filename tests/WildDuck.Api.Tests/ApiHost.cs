@@ -31,6 +31,9 @@ public class ApiHost : IAsyncLifetime
 
     public IServiceProvider Services => _host!.Services;
 
+    /// <summary>The SQLite file, for a second process-like host on the same store.</summary>
+    public string DatabasePath => Path.Combine(_directory, "wildduck.db");
+
     public IUserStore Users => Services.GetRequiredService<IUserStore>();
 
     public IMailboxStore Mailboxes => Services.GetRequiredService<IMailboxStore>();
@@ -48,7 +51,7 @@ public class ApiHost : IAsyncLifetime
                 o.Hostname = "mail.example.test";
                 o.EmailDomain = "example.test";
             })
-            .UseSqliteStorage(o => o.Path = Path.Combine(_directory, "wildduck.db"))
+            .UseSqliteStorage(o => o.Path = DatabasePath)
             .AddApiServer(o =>
             {
                 o.AccessToken = RootToken;

@@ -115,6 +115,30 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task GetLatestUserId_is_the_users_newest_entry_or_zero()
+    {
+        SkipIfUnavailable();
+        var (user, inbox) = await UserWithInboxAsync();
+        var (bob, bobInbox) = await UserWithInboxAsync("bob");
+        (await Backend.Journal.GetLatestUserIdAsync(user.Id)).Should().Be(
+            (await UserJournalAsync(user)).Select(e => e.Id).DefaultIfEmpty(0).Last(), "before any change it is the newest entry there is, or 0");
+
+        await AppendSimpleAsync(user, inbox, 1);
+        await AppendSimpleAsync(user, inbox, 2);
+        var latest = await Backend.Journal.GetLatestUserIdAsync(user.Id);
+        latest.Should().Be((await UserJournalAsync(user))[^1].Id);
+        (await Backend.Journal.ReadUserAsync(user.Id, latest, 10)).Should().BeEmpty();
+
+        // Another user's later entries do not move it; its own next change is read after it.
+        await AppendSimpleAsync(bob, bobInbox, 3);
+        (await Backend.Journal.GetLatestUserIdAsync(user.Id)).Should().Be(latest);
+        await AppendSimpleAsync(user, inbox, 4);
+        var next = await Backend.Journal.ReadUserAsync(user.Id, latest, 10);
+        next.Should().ContainSingle().Which.Command.Should().Be(JournalCommand.Exists);
+        (await Backend.Journal.GetLatestUserIdAsync(user.Id)).Should().Be(next[0].Id);
+    }
+
+    [SkippableFact]
     public async Task Prune_deletes_entries_older_than_the_cutoff_only()
     {
         SkipIfUnavailable();

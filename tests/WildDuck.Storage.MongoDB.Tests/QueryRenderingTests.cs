@@ -135,6 +135,7 @@ public sealed class QueryRenderingTests
         Sort(MongoMailStore.JournalModSeqOrder()).ShouldBe(Json("{ modseq: 1, seq: 1 }"));
         Filter(MongoMailStore.JournalAfter(User, 7)).ShouldBe(Json("{ user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), seq: { $gt: NumberLong(7) } }"));
         Filter(MongoMailStore.JournalOfUser(User)).ShouldBe(Json("{ user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6') }"));
+        Sort(MongoMailStore.JournalNewestFirst()).ShouldBe(Json("{ seq: -1 }"));
         Filter(MongoMailStore.JournalOlderThan(When)).ShouldBe(Json("{ created: { $lt: ISODate('2026-11-29T06:00:00.123Z') } }"));
     }
 

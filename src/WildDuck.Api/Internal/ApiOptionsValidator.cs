@@ -40,6 +40,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:DefaultPageSize must be between 1 and MaxPageSize.");
         }
 
+        if (options.UpdatesKeepAliveInterval <= TimeSpan.Zero || options.UpdatesKeepAliveInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("WildDuck:Api:UpdatesKeepAliveInterval must be positive and at most one hour.");
+        }
+
         if (options.Port is < 0 or > 65535)
         {
             failures.Add("WildDuck:Api:Port must be between 0 and 65535.");

@@ -19,6 +19,7 @@ internal static class ApiRoutes
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());
         routes.AddRange(SearchEndpoints.Routes());
+        routes.AddRange(UpdateEndpoints.Routes());
         routes.AddRange(FilterEndpoints.Routes());
         routes.AddRange(AutoreplyEndpoints.Routes());
         routes.AddRange(QuotaEndpoints.Routes());

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,11 +27,13 @@ internal sealed partial class ApiServer : IHostedService, IAsyncDisposable
     private readonly ApiServices _services;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly IEnumerable<ApiServerEndpoints> _extraEndpoints;
     private WebApplication? _app;
 
-    public ApiServer(ApiServices services, ILoggerFactory loggerFactory)
+    public ApiServer(ApiServices services, ILoggerFactory loggerFactory, IEnumerable<ApiServerEndpoints> extraEndpoints)
     {
         _services = services;
+        _extraEndpoints = extraEndpoints;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ApiServer>();
     }
@@ -69,6 +72,11 @@ internal sealed partial class ApiServer : IHostedService, IAsyncDisposable
             return ApiJson.WriteAsync(http, http.Response.StatusCode, ApiJson.Error(error), http.RequestAborted);
         });
         app.MapWildDuckApi();
+        foreach (var extra in _extraEndpoints)
+        {
+            extra.Map(app);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         Addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? Array.Empty<string>();
@@ -95,3 +103,6 @@ internal sealed partial class ApiServer : IHostedService, IAsyncDisposable
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "HTTP API listening on {Addresses}")]
     private static partial void LogListening(ILogger logger, string addresses);
 }
+
+/// <summary>Endpoints an application adds to the self-hosted listener (<c>MapOnApiServer</c>).</summary>
+internal sealed record ApiServerEndpoints(Action<IEndpointRouteBuilder> Map);

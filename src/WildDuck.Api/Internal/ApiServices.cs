@@ -20,6 +20,8 @@ internal sealed class ApiServices
         IUserStore users,
         IMailboxStore mailboxes,
         IMessageStore messages,
+        IJournal journal,
+        IChangeNotifier notifier,
         IUserAuthenticator authenticator,
         IPasswordHasher passwordHasher,
         TimeProvider time,
@@ -38,6 +40,8 @@ internal sealed class ApiServices
         Users = users;
         Mailboxes = mailboxes;
         Messages = messages;
+        Journal = journal;
+        Notifier = notifier;
         Authenticator = authenticator;
         PasswordHasher = passwordHasher;
         Time = time;
@@ -62,6 +66,11 @@ internal sealed class ApiServices
     public IMailboxStore Mailboxes { get; }
 
     public IMessageStore Messages { get; }
+
+    public IJournal Journal { get; }
+
+    /// <summary>The wake-ups of IMAP IDLE, which also drive the EventSource stream.</summary>
+    public IChangeNotifier Notifier { get; }
 
     public IUserAuthenticator Authenticator { get; }
 

@@ -126,7 +126,9 @@ internal static partial class OpenApiDocument
         {
             [route.Produces] = new JsonObject
             {
-                ["schema"] = route.Produces == "application/json" ? new JsonObject { ["type"] = "object" } : new JsonObject { ["type"] = "string", ["format"] = "binary" },
+                ["schema"] = route.Produces == "application/json" ? new JsonObject { ["type"] = "object" }
+                    : route.Produces.StartsWith("text/", StringComparison.Ordinal) ? new JsonObject { ["type"] = "string" }
+                    : new JsonObject { ["type"] = "string", ["format"] = "binary" },
             },
         };
 

@@ -15,6 +15,12 @@ public interface IJournal
     /// <summary>Entries of a user (all mailboxes) with an id greater than <paramref name="afterId"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadUserAsync(UserId user, long afterId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The id of the user's newest entry, or 0 when the user has none: where a reader that wants only
+    /// the changes from now on starts (<see cref="ReadUserAsync"/> after it).
+    /// </summary>
+    Task<long> GetLatestUserIdAsync(UserId user, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes entries older than <paramref name="olderThan"/>; returns how many.</summary>
     Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+global using System;
+global using System.Linq;
+global using System.Net;
+global using System.Text;
+global using System.Text.Json.Nodes;
+global using System.Threading.Tasks;
+global using FluentAssertions;
+global using Xunit;
