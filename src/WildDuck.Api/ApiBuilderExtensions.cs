@@ -57,7 +57,6 @@ public static class ApiBuilderExtensions
             sp.GetService<IFilterStore>(),
             sp.GetService<IAutoreplyStore>(),
             sp.GetService<IStoreMaintenance>(),
-            sp.GetService<IChangeNotifier>(),
             sp.GetService<IUserSessions>()));
         return builder;
     }

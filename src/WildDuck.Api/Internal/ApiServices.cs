@@ -32,7 +32,6 @@ internal sealed class ApiServices
         IFilterStore? filters = null,
         IAutoreplyStore? autoreplies = null,
         IStoreMaintenance? maintenance = null,
-        IChangeNotifier? notifier = null,
         IUserSessions? sessions = null)
     {
         Options = options.Value;
@@ -51,7 +50,6 @@ internal sealed class ApiServices
         Filters = filters;
         Autoreplies = autoreplies;
         Maintenance = maintenance;
-        Notifier = notifier;
         Sessions = sessions;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
@@ -90,8 +88,6 @@ internal sealed class ApiServices
     public IAutoreplyStore? Autoreplies { get; }
 
     public IStoreMaintenance? Maintenance { get; }
-
-    public IChangeNotifier? Notifier { get; }
 
     /// <summary>The process's logged-in IMAP and POP3 sessions (forced logout).</summary>
     public IUserSessions? Sessions { get; }
