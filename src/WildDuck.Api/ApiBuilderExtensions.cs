@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildDuck.Api.Internal;
+using WildDuck.Api.Webhooks;
 using WildDuck.Storage;
 using WildDuck.Storage.Security;
 
@@ -33,6 +34,11 @@ public static class ApiBuilderExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
+        // Webhooks: the dispatcher is the process's IWildDuckEvents (unless the embedder registered
+        // another first), so the stores' mailbox and junk events reach it too.
+        services.TryAddSingleton<WebhookDispatcher>();
+        services.TryAddSingleton<IWildDuckEvents>(static sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcherHost>());
         services.TryAddSingleton(static sp => new ApiServices(
             sp.GetRequiredService<IOptions<ApiOptions>>(),
             sp.GetRequiredService<IOptions<WildDuckOptions>>(),
@@ -51,7 +57,13 @@ public static class ApiBuilderExtensions
             sp.GetService<ITwoFactorStore>(),
             sp.GetService<IAspStore>(),
             sp.GetService<IAuthLogStore>(),
-            sp.GetService<IAuthenticationLog>()));
+            sp.GetService<IAuthenticationLog>(),
+            sp.GetRequiredService<IWildDuckEvents>(),
+            sp.GetService<IWebhookStore>(),
+            sp.GetService<IFilterStore>(),
+            sp.GetService<IAutoreplyStore>(),
+            sp.GetService<IStoreMaintenance>(),
+            sp.GetService<IUserSessions>()));
         return builder;
     }
 

@@ -78,4 +78,7 @@ public sealed class ApiOptions
     /// <c>const:max:recipients</c>, reference §6.9 and §7.7).
     /// </summary>
     public int MaxRecipientsPerDay { get; set; } = 2000;
+
+    /// <summary>Delivery of webhook events (<c>WildDuck:Api:Webhooks:*</c>).</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
 }

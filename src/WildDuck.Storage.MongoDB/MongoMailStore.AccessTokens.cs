@@ -95,6 +95,12 @@ public sealed partial class MongoMailStore : IAccessTokenStore
     }
 
     /// <inheritdoc />
+    public Task<long> DeleteUserTokensAsync(UserId user, CancellationToken cancellationToken = default) =>
+        RunDirectAsync(
+            async ct => (await _context.AccessTokens.DeleteManyWithAsync(null, AccessTokensOfUser(MongoIds.ToObjectId(user)), ct).ConfigureAwait(false)).DeletedCount,
+            cancellationToken);
+
+    /// <inheritdoc />
     /// <remarks>Counts only what this call deletes: tokens the TTL monitor removed before are gone already.</remarks>
     public Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         RunDirectAsync(

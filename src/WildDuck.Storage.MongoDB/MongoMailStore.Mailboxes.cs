@@ -81,6 +81,7 @@ public sealed partial class MongoMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxCreated(_events, record);
         return record;
     }
 
@@ -96,11 +97,13 @@ public sealed partial class MongoMailStore
         var target = StoreRules.ValidateMailboxPath(newPath, _options.Users);
         var userId = MongoIds.ToObjectId(user);
         var mailboxId = MongoIds.ToObjectId(mailbox);
+        string? previousPath = null;
         var result = await RunAsync(
             async (session, ct) =>
             {
                 var row = await _context.Mailboxes.FindWith(session, MailboxFilter(userId, mailboxId), UsersFind()).FirstOrDefaultAsync(ct).ConfigureAwait(false)
                     ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                previousPath = row.Path;
                 if (string.Equals(target, "INBOX", StringComparison.Ordinal) || await MailboxExistsAsync(session, userId, target, ct).ConfigureAwait(false))
                 {
                     throw new StorageException(StorageError.AlreadyExists, "Target mailbox already exists.");
@@ -162,6 +165,7 @@ public sealed partial class MongoMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxRenamed(_events, result, previousPath);
         return result;
     }
 
@@ -181,6 +185,7 @@ public sealed partial class MongoMailStore
     {
         var userId = MongoIds.ToObjectId(user);
         var mailboxId = MongoIds.ToObjectId(mailbox);
+        string? path = null;
         var size = MaxMessagesPerTransaction;
         await RunInBatchesAsync<bool>(
             user,
@@ -213,6 +218,7 @@ public sealed partial class MongoMailStore
 
                 await DeleteMailboxMessagesAsync(session, undo, userId, mailboxId, ct).ConfigureAwait(false);
                 await AppendJournalAsync(session, [NewJournal(userId, mailboxId, deleted.ModifyIndex + 1, JournalCommand.Delete, path: deleted.Path)], ct).ConfigureAwait(false);
+                path = deleted.Path;
 
                 // Messages = 1: the deletion itself wakes the user's sessions.
                 return new Batch<bool>(true, 1, More: false, 0);
@@ -220,6 +226,7 @@ public sealed partial class MongoMailStore
             _ => { },
             null,
             cancellationToken).ConfigureAwait(false);
+        StoreEvents.MailboxDeleted(_events, user, mailbox, path);
     }
 
     /// <summary>

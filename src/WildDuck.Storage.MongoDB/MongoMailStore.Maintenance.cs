@@ -125,6 +125,48 @@ public sealed partial class MongoMailStore
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// One aggregation sums the user's message sizes (index <c>user_messages_by_thread</c> serves the
+    /// <c>user</c> match), then one <c>findOneAndUpdate</c> sets <c>storageUsed</c> and returns the
+    /// value before. A message stored between the two is counted by its own <c>$inc</c> only if it
+    /// lands after the <c>$set</c> (as in WildDuck's quota task).
+    /// </remarks>
+    public Task<StorageRecount?> RecalculateStorageAsync(UserId user, CancellationToken cancellationToken = default) =>
+        RunDirectAsync<StorageRecount?>(
+            async ct =>
+            {
+                var id = MongoIds.ToObjectId(user);
+                if (!await UserExistsAsync(null, id, ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var aggregate = new AggregateOptions { MaxTime = _context.MessagesTimeLimit };
+                long actual = 0;
+                using (var cursor = await _context.Messages.AggregateAsync(UserStoragePipeline(id), aggregate, ct).ConfigureAwait(false))
+                {
+                    await cursor.ForEachAsync(d => actual = d["size"].ToInt64(), ct).ConfigureAwait(false);
+                }
+
+                var before = await _context.Users.FindOneAndUpdateWithAsync(
+                    null,
+                    UserById(id),
+                    Builders<UserDocument>.Update.Set(u => u.StorageUsed, actual),
+                    new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.Before },
+                    ct).ConfigureAwait(false);
+                return before is null ? null : new StorageRecount(before.StorageUsed, actual);
+            },
+            cancellationToken);
+
+    /// <summary><c>[{$match: {user}}, {$group: {_id: null, size: {$sum: "$size"}}}]</c>: a user's stored bytes.</summary>
+    internal static PipelineDefinition<MessageDocument, BsonDocument> UserStoragePipeline(ObjectId user) =>
+        new BsonDocument[]
+        {
+            new("$match", new BsonDocument("user", user)),
+            new("$group", new BsonDocument { { "_id", BsonNull.Value }, { "size", new BsonDocument("$sum", "$size") } }),
+        };
+
     /// <summary>
     /// Totals per mailbox: <c>{_id: mailbox, user, messages, unseen, size, minUid, maxUid, maxModseq}</c>
     /// (WildDuck's message fields: <c>unseen</c> is true without \Seen).

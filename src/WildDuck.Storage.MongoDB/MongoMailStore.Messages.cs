@@ -510,6 +510,7 @@ public sealed partial class MongoMailStore
     {
         ArgumentNullException.ThrowIfNull(uids);
         var u = MongoIds.ToObjectId(user);
+        MailboxDocument? fromDocument = null, toDocument = null;
         var size = MaxMessagesPerTransaction;
         uint uidValidity = 0;
         var sourceUids = new List<uint>();
@@ -522,6 +523,7 @@ public sealed partial class MongoMailStore
             {
                 var from = await FindMailboxAsync(s, u, MongoIds.ToObjectId(source), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var to = await FindMailboxAsync(s, u, MongoIds.ToObjectId(target), ct).ConfigureAwait(false) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
+                (fromDocument, toDocument) = (from, to);
 
                 // Only messages that existed when the first batch ran: a later batch of a COPY or
                 // MOVE into the source mailbox itself must not take the copies of an earlier one.
@@ -541,7 +543,14 @@ public sealed partial class MongoMailStore
             },
             copy ? () => RemoveCopiesAsync(user, target, targetUids) : null,
             cancellationToken).ConfigureAwait(false);
-        return new CopyResult(uidValidity, sourceUids, targetUids);
+        var result = new CopyResult(uidValidity, sourceUids, targetUids);
+        if (result.SourceUids.Count > 0 && fromDocument is not null && toDocument is not null)
+        {
+            // marked.spam / marked.ham for mail moved or copied into or out of Junk (reference §8.7).
+            StoreEvents.JunkTransition(_events, user, ToMailboxRecord(fromDocument), ToMailboxRecord(toDocument), result);
+        }
+
+        return result;
     }
 
     /// <summary>Removes the copies a COPY stopped by a failing batch had made (in batches, with EXPUNGE entries).</summary>

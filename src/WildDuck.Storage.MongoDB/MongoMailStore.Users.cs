@@ -287,6 +287,7 @@ public sealed partial class MongoMailStore
                 await _context.WebAuthnChallenges.DeleteManyWithAsync(session, WebAuthnChallengesOfUser(userId), ct).ConfigureAwait(false);
                 await _context.OrphanSubscriptions.DeleteManyWithAsync(session, OrphanSubscriptionsOfUser(userId), ct).ConfigureAwait(false);
                 await _context.Asps.DeleteManyWithAsync(usersSession, AspsOfUser(userId), ct).ConfigureAwait(false);
+                await _context.Webhooks.DeleteManyWithAsync(session, WebhooksOfUser(userId), ct).ConfigureAwait(false);
                 await _context.AutoreplySenders.DeleteManyWithAsync(session, AutoreplySendersOfUser(userId), ct).ConfigureAwait(false);
                 await StepAsync(session, undo, usersSession, us => _context.Users.DeleteOneWithAsync(us, UserById(userId), ct), null).ConfigureAwait(false);
 
@@ -416,6 +417,18 @@ public sealed partial class MongoMailStore
             },
             cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken = default) =>
+        RunDirectAsync<IReadOnlyList<DomainAlias>>(
+            async ct =>
+            {
+                var documents = await _context.DomainAliases.FindWith(null, Builders<DomainAliasDocument>.Filter.Empty, UsersFind())
+                    .Sort(Builders<DomainAliasDocument>.Sort.Ascending(a => a.Alias))
+                    .ToListAsync(ct).ConfigureAwait(false);
+                return documents.Select(a => new DomainAlias(a.Alias, a.Domain)).ToList();
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default)

@@ -42,6 +42,7 @@ public sealed partial class MongoMailStore :
     private readonly TimeProvider _time;
     private readonly MessageIndexer _indexer;
     private readonly ILogger _logger;
+    private readonly IWildDuckEvents? _events;
 
     /// <summary>Creates the store; it connects lazily and creates its indexes on first use (or at host start).</summary>
     /// <param name="mongoOptions">Where the databases are.</param>
@@ -50,14 +51,16 @@ public sealed partial class MongoMailStore :
     /// <param name="passwordHasher">Hashes passwords of new users.</param>
     /// <param name="timeProvider">The clock; the system clock when null.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="events">Hears <c>marked.spam</c> / <c>marked.ham</c> after moves and copies into or out of Junk; none when null.</param>
     public MongoMailStore(
         IOptions<MongoStorageOptions> mongoOptions,
         IOptions<WildDuckOptions> options,
         IChangeNotifier notifier,
         IPasswordHasher passwordHasher,
         TimeProvider? timeProvider = null,
-        ILogger<MongoMailStore>? logger = null)
-        : this(new MongoContext((mongoOptions ?? throw new ArgumentNullException(nameof(mongoOptions))).Value, InitializeAsync), options, notifier, passwordHasher, timeProvider, logger)
+        ILogger<MongoMailStore>? logger = null,
+        IWildDuckEvents? events = null)
+        : this(new MongoContext((mongoOptions ?? throw new ArgumentNullException(nameof(mongoOptions))).Value, InitializeAsync), options, notifier, passwordHasher, timeProvider, logger, events)
     {
     }
 
@@ -67,7 +70,8 @@ public sealed partial class MongoMailStore :
         IChangeNotifier notifier,
         IPasswordHasher passwordHasher,
         TimeProvider? timeProvider,
-        ILogger? logger)
+        ILogger? logger,
+        IWildDuckEvents? events = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
@@ -80,6 +84,7 @@ public sealed partial class MongoMailStore :
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _indexer = new MessageIndexer(_options.Messages);
+        _events = events;
     }
 
     /// <summary>The databases and collections.</summary>

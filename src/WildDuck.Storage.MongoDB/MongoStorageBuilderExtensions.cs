@@ -44,6 +44,7 @@ public static class MongoStorageBuilderExtensions
         services.TryAddSingleton<ITwoFactorStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IAspStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddSingleton<IAuthLogStore>(static sp => sp.GetRequiredService<MongoMailStore>());
+        services.TryAddSingleton<IWebhookStore>(static sp => sp.GetRequiredService<MongoMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoJournalWatcher>());
         return builder;

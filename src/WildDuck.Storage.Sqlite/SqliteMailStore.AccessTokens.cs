@@ -103,6 +103,10 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
+    public Task<long> DeleteUserTokensAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((c, t) => (long)Execute(c, t, "DELETE FROM access_tokens WHERE user_id = $u", ("$u", Blob(user))), cancellationToken);
+
+    /// <inheritdoc />
     public Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _db.WriteAsync(
             (c, t) => (long)Execute(c, t, "DELETE FROM access_tokens WHERE expires <= $now", ("$now", now.ToUnixTimeMilliseconds())),

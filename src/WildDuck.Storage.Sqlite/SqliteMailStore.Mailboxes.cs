@@ -76,6 +76,7 @@ public sealed partial class SqliteMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxCreated(_events, record);
         return record;
     }
 
@@ -84,10 +85,12 @@ public sealed partial class SqliteMailStore
     {
         ArgumentNullException.ThrowIfNull(newPath);
         var target = StoreRules.ValidateMailboxPath(newPath, _options.Users);
+        string? previousPath = null;
         var result = await _db.WriteAsync(
             (c, t) =>
             {
                 var row = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                previousPath = row.Record.Path;
                 if (string.Equals(target, "INBOX", StringComparison.Ordinal) || FindMailboxRowByPath(c, t, user, target) is not null)
                 {
                     throw new StorageException(StorageError.AlreadyExists, "Target mailbox already exists.");
@@ -159,12 +162,14 @@ public sealed partial class SqliteMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxRenamed(_events, result, previousPath);
         return result;
     }
 
     /// <inheritdoc />
     public async Task DeleteMailboxAsync(UserId user, MailboxId mailbox, CancellationToken cancellationToken = default)
     {
+        string? path = null;
         await _db.WriteAsync(
             (c, t) =>
             {
@@ -174,6 +179,7 @@ public sealed partial class SqliteMailStore
                     throw new StorageException(StorageError.Cannot, "INBOX cannot be deleted.");
                 }
 
+                path = row.Record.Path;
                 var released = DeleteAllMessagesOfMailbox(c, t, row.Rid);
                 Execute(c, t, "UPDATE users SET storage_used = storage_used - $s WHERE id = $u", ("$s", released), ("$u", Blob(user)));
                 Execute(c, t, "DELETE FROM mailboxes WHERE rid = $r", ("$r", row.Rid));
@@ -188,6 +194,7 @@ public sealed partial class SqliteMailStore
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
+        StoreEvents.MailboxDeleted(_events, user, mailbox, path);
     }
 
     /// <inheritdoc />

@@ -10,6 +10,28 @@ namespace WildDuck.Storage.Sqlite;
 public sealed partial class SqliteMailStore
 {
     /// <inheritdoc />
+    public Task<StorageRecount?> RecalculateStorageAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync(
+            (c, t) =>
+            {
+                if (ReadUser(c, t, user) is not { } owner)
+                {
+                    return null;
+                }
+
+                long actual;
+                using (var sum = Command(c, t, "SELECT COALESCE(SUM(size), 0) FROM messages WHERE user_id = $u"))
+                {
+                    sum.Parameters.AddWithValue("$u", Blob(user));
+                    actual = (long)sum.ExecuteScalar()!;
+                }
+
+                Execute(c, t, "UPDATE users SET storage_used = $s WHERE id = $u", ("$s", actual), ("$u", Blob(user)));
+                return new StorageRecount(owner.StorageUsed, actual);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<ConsistencyReport> CheckAsync(CancellationToken cancellationToken = default) =>
         _db.ReadAsync(
             (c, t) =>

@@ -333,11 +333,13 @@ public sealed partial class SqliteMailStore
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
+        MailboxRecord? fromRecord = null, toRecord = null;
         var result = await _db.WriteAsync(
             (c, t) =>
             {
                 var from = FindMailboxRow(c, t, user, source) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
                 var to = FindMailboxRow(c, t, user, target) ?? throw new StorageException(StorageError.NotFound, "No such target mailbox.");
+                (fromRecord, toRecord) = (from.Record, to.Record);
                 var messages = ReadFlagRows(c, t, from.Rid, uids);
                 return messages.Count == 0
                     ? new CopyResult(to.Record.UidValidity, Array.Empty<uint>(), Array.Empty<uint>())
@@ -347,6 +349,7 @@ public sealed partial class SqliteMailStore
         if (result.SourceUids.Count > 0)
         {
             await NotifyAsync(user).ConfigureAwait(false);
+            StoreEvents.JunkTransition(_events, user, fromRecord!, toRecord!, result);
         }
 
         return result;

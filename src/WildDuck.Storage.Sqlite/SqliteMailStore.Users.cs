@@ -416,6 +416,23 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken = default) =>
+        _db.ReadAsync<IReadOnlyList<DomainAlias>>(
+            (c, t) =>
+            {
+                using var command = Command(c, t, "SELECT alias, domain FROM domain_aliases ORDER BY alias");
+                using var reader = command.ExecuteReader();
+                var list = new List<DomainAlias>();
+                while (reader.Read())
+                {
+                    list.Add(new DomainAlias(reader.GetString(0), reader.GetString(1)));
+                }
+
+                return list;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alias);

@@ -33,15 +33,21 @@ public sealed partial class SqliteMailStore :
     private readonly MessageIndexer _indexer;
     private readonly SqliteAttachmentSource _attachmentSource;
     private readonly ILogger _logger;
+    private readonly IWildDuckEvents? _events;
 
-    /// <summary>Creates the store over the configured file (created and migrated on first use).</summary>
+    /// <summary>
+    /// Creates the store over the configured file (created and migrated on first use).
+    /// <paramref name="events"/>, when given, hears <c>marked.spam</c> / <c>marked.ham</c> after
+    /// committed moves and copies into or out of Junk.
+    /// </summary>
     public SqliteMailStore(
         IOptions<SqliteStorageOptions> sqliteOptions,
         IOptions<WildDuckOptions> options,
         IChangeNotifier notifier,
         IPasswordHasher passwordHasher,
         TimeProvider? timeProvider = null,
-        ILogger<SqliteMailStore>? logger = null)
+        ILogger<SqliteMailStore>? logger = null,
+        IWildDuckEvents? events = null)
     {
         ArgumentNullException.ThrowIfNull(sqliteOptions);
         ArgumentNullException.ThrowIfNull(options);
@@ -55,6 +61,7 @@ public sealed partial class SqliteMailStore :
         _db = new SqliteDatabase(sqliteOptions.Value, _logger);
         _indexer = new MessageIndexer(_options.Messages);
         _attachmentSource = new SqliteAttachmentSource(_db);
+        _events = events;
     }
 
     /// <summary>Full path of the database file.</summary>

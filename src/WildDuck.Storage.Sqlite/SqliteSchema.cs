@@ -396,5 +396,19 @@ internal static class SqliteSchema
         ALTER TABLE users ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE users ADD COLUMN encrypt_forwarded INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // Version 10: webhooks (WildDuck's webhooks collection, reference §8.7). types is the list
+        // of event patterns joined by newlines; user_id NULL means every user's events. A user's
+        // webhooks go with the user.
+        """
+        CREATE TABLE webhooks (
+            id BLOB PRIMARY KEY,
+            user_id BLOB REFERENCES users(id) ON DELETE CASCADE,
+            types TEXT NOT NULL,
+            url TEXT NOT NULL,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX webhooks_user ON webhooks(user_id);
+        """,
     };
 }

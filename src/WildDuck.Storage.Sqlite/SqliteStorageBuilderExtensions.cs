@@ -38,6 +38,7 @@ public static class SqliteStorageBuilderExtensions
         services.TryAddSingleton<ITwoFactorStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IAspStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddSingleton<IAuthLogStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
+        services.TryAddSingleton<IWebhookStore>(static sp => sp.GetRequiredService<SqliteMailStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SqliteJournalWatcher>());
         return builder;

@@ -52,4 +52,23 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>The authentication log; null when the backend does not implement it (the tests skip).</summary>
     IAuthLogStore? AuthLog => null;
+
+    /// <summary>Webhook subscriptions; null when the backend does not implement them (the tests skip).</summary>
+    IWebhookStore? Webhooks => null;
+
+    /// <summary>The events the stores published (the stores were built with it); null when not wired (the tests skip).</summary>
+    RecordedEvents? Events => null;
+}
+
+/// <summary>An <see cref="IWildDuckEvents"/> that keeps what was published, in order.</summary>
+public sealed class RecordedEvents : IWildDuckEvents
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<WildDuckEvent> _events = new();
+
+    public IReadOnlyList<WildDuckEvent> All => _events.ToArray();
+
+    public void Publish(WildDuckEvent wildDuckEvent) => _events.Enqueue(wildDuckEvent);
+
+    /// <summary>The events of one user with one name, in order.</summary>
+    public IReadOnlyList<WildDuckEvent> Of(UserId user, string type) => _events.Where(e => e.User == user && e.Type == type).ToArray();
 }

@@ -49,7 +49,8 @@ public class MongoConformanceTests : StorageConformanceTests
                 Options.Create(options),
                 Notifier,
                 new PasswordHasher(Options.Create(options)),
-                TimeProvider.System);
+                TimeProvider.System,
+                events: Events);
         }
 
         public IUserStore Users => _store;
@@ -79,6 +80,10 @@ public class MongoConformanceTests : StorageConformanceTests
         public IAspStore Asps => _store;
 
         public IAuthLogStore AuthLog => _store;
+
+        public IWebhookStore Webhooks => _store;
+
+        public RecordedEvents Events { get; } = new();
 
         public async ValueTask DisposeAsync()
         {

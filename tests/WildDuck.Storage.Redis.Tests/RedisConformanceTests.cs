@@ -185,7 +185,8 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
                 Options.Create(options),
                 _notifier,
                 new PasswordHasher(Options.Create(options)),
-                TimeProvider.System);
+                TimeProvider.System,
+                events: Events);
         }
 
         public string Directory { get; }
@@ -217,6 +218,10 @@ public sealed class RedisConformanceTests(RedisServerFixture redis) : StorageCon
         public IAspStore Asps => _store;
 
         public IAuthLogStore AuthLog => _store;
+
+        public IWebhookStore Webhooks => _store;
+
+        public RecordedEvents Events { get; } = new();
 
         public IStoreMaintenance Maintenance => _store;
 

@@ -19,7 +19,7 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
         public SqliteBackend(WildDuckOptions options)
         {
             Notifier = new InProcessChangeNotifier();
-            _store = SqliteTestStore.Create(_dir.File("wildduck.db"), options, Notifier);
+            _store = SqliteTestStore.Create(_dir.File("wildduck.db"), options, Notifier, events: Events);
         }
 
         public IUserStore Users => _store;
@@ -48,6 +48,10 @@ public sealed class SqliteConformanceTests : StorageConformanceTests
         public IAspStore Asps => _store;
 
         public IAuthLogStore AuthLog => _store;
+
+        public IWebhookStore Webhooks => _store;
+
+        public RecordedEvents Events { get; } = new();
 
         public ValueTask DisposeAsync()
         {

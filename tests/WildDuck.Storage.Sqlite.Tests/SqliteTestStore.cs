@@ -9,7 +9,7 @@ namespace WildDuck.Storage.Sqlite.Tests;
 /// <summary>Creates a <see cref="SqliteMailStore"/> over a file in a temp directory.</summary>
 internal static class SqliteTestStore
 {
-    public static SqliteMailStore Create(string path, WildDuckOptions? options = null, IChangeNotifier? notifier = null, SqliteDurability durability = SqliteDurability.Normal, TimeSpan? busyTimeout = null)
+    public static SqliteMailStore Create(string path, WildDuckOptions? options = null, IChangeNotifier? notifier = null, SqliteDurability durability = SqliteDurability.Normal, TimeSpan? busyTimeout = null, IWildDuckEvents? events = null)
     {
         options ??= new WildDuckOptions { Hostname = "example.test" };
         var sqlite = new SqliteStorageOptions { Path = path, Durability = durability };
@@ -23,6 +23,7 @@ internal static class SqliteTestStore
             Options.Create(options),
             notifier ?? new InProcessChangeNotifier(),
             new PasswordHasher(Options.Create(options)),
-            TimeProvider.System);
+            TimeProvider.System,
+            events: events);
     }
 }

@@ -67,6 +67,7 @@ internal static class AddressEndpoints
                 StorageError.Invalid => ApiException.Validation("address", "is not a valid address"),
                 _ => null,
             }).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.AddressUserCreated, user.Id, ("address", address.Address), ("addressId", address.Id.ToString()));
         await call.OkAsync(new JsonObject { ["id"] = address.Id.ToString() }).ConfigureAwait(false);
     }
 
@@ -111,6 +112,7 @@ internal static class AddressEndpoints
             throw new ApiException(404, "AddressNotFound", "This address does not exist");
         }
 
+        call.Services.Publish(WildDuckEventTypes.AddressUserDeleted, user.Id, ("address", address.Address), ("addressId", address.Id.ToString()));
         await call.OkAsync().ConfigureAwait(false);
     }
 

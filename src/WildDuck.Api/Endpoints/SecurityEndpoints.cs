@@ -137,6 +137,7 @@ internal static class SecurityEndpoints
                 _ => null,
             }).ConfigureAwait(false);
         await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.CreateAsp, asp).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.AspCreated, user.Id, ("asp", asp.Id.ToString()), ("description", asp.Description));
 
         // The only time the password leaves the server (reference §7.3): it is stored hashed.
         await call.OkAsync(new JsonObject
@@ -180,6 +181,7 @@ internal static class SecurityEndpoints
         }
 
         await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DeleteAsp, asp).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.AspDeleted, user.Id, ("asp", asp.Id.ToString()));
         await call.OkAsync().ConfigureAwait(false);
     }
 

@@ -9,6 +9,7 @@ using QRCoder;
 using WildDuck.Api.Internal;
 using WildDuck.Api.Internal.TwoFactor;
 using WildDuck.Storage;
+using WildDuck.Storage.Security;
 
 namespace WildDuck.Api.Endpoints;
 
@@ -112,6 +113,8 @@ internal static class TotpEndpoints
         await VerifyAsync(call, user, store, secret, code, now).ConfigureAwait(false);
         _ = await store.EnableTotpAsync(user.Id, pending!, call.Aborted).ConfigureAwait(false)
             ?? throw new ApiException(409, "Conflict", "The TOTP setup changed meanwhile; call totp/setup again");
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.EnableTwoFactor).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.MfaTotpEnabled, user.Id);
         await call.OkAsync().ConfigureAwait(false);
     }
 
@@ -173,6 +176,8 @@ internal static class TotpEndpoints
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         _ = await SecondFactor.Store(call).DisableTotpAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.MfaTotpDisabled, user.Id);
         await call.OkAsync().ConfigureAwait(false);
     }
 
@@ -180,6 +185,8 @@ internal static class TotpEndpoints
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         _ = await SecondFactor.Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.MfaDisabled, user.Id);
         await call.OkAsync().ConfigureAwait(false);
     }
 }

@@ -86,6 +86,12 @@ internal static class UserEndpoints
                 SecurityEvents.LogFields),
         };
 
+        yield return new ApiRoute("PUT", "/users/{user}/logout", "logoutUser", "Users", "Ends the user's IMAP and POP3 sessions and revokes its API tokens", RouteAccess.UserData, LogoutAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = new FieldSpec[] { new("reason", FieldType.String, "What the clients are told (printable ASCII)") { MinLength = 1, MaxLength = 128 } },
+        };
+
         yield return new ApiRoute("DELETE", "/users/{user}", "deleteUser", "Users", "Deletes a user with all its mail", RouteAccess.Root, DeleteAsync);
     }
 
@@ -156,6 +162,7 @@ internal static class UserEndpoints
                 StorageError.Invalid => ApiException.Validation(request.Address is null ? "username" : "address", "is not a valid username or address"),
                 _ => null,
             }).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.UserCreated, user.Id, ("username", user.Username), ("address", user.Address));
         await call.OkAsync(new JsonObject { ["id"] = user.Id.ToString() }).ConfigureAwait(false);
     }
 
@@ -276,9 +283,17 @@ internal static class UserEndpoints
         if (input.Flag("disable2fa"))
         {
             _ = await SecondFactor.Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+            await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
+            call.Services.Publish(WildDuckEventTypes.MfaDisabled, user.Id);
         }
 
         await RecordChangesAsync(call, user, update).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.UserUpdated, user.Id, ("username", user.Username));
+        if (passwordHash is not null)
+        {
+            call.Services.Publish(WildDuckEventTypes.UserPasswordChanged, user.Id);
+        }
+
         await call.OkAsync().ConfigureAwait(false);
     }
 
@@ -359,6 +374,28 @@ internal static class UserEndpoints
         }
     }
 
+    /// <summary>
+    /// Forced logout (reference §8.3, WildDuck's LOGOUT beacon): every session of the user in this
+    /// process says BYE (IMAP) or -ERR (POP3) with the reason and closes; every API token of the
+    /// user is revoked (in the store, so on every instance).
+    /// </summary>
+    private static async Task LogoutAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var reason = call.Input.String("reason") ?? "Logout requested by an administrator";
+        foreach (var c in reason)
+        {
+            if (c is < ' ' or > '~')
+            {
+                throw ApiException.Validation("reason", "must be printable ASCII");
+            }
+        }
+
+        long tokens = call.Services.Tokens is { } store ? await store.DeleteUserTokensAsync(user.Id, call.Aborted).ConfigureAwait(false) : 0;
+        var sessions = call.Services.Sessions?.Logout(user.Id, reason) ?? 0;
+        await call.OkAsync(new JsonObject { ["sessions"] = sessions, ["tokens"] = tokens }).ConfigureAwait(false);
+    }
+
     private static async Task DeleteAsync(ApiCall call)
     {
         var id = call.UserIdFromRoute();
@@ -367,6 +404,7 @@ internal static class UserEndpoints
             throw ApiException.UserNotFound();
         }
 
+        call.Services.Publish(WildDuckEventTypes.UserDeleted, id);
         await call.OkAsync().ConfigureAwait(false);
     }
 }

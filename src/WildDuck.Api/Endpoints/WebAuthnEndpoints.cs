@@ -8,6 +8,7 @@ using Fido2NetLib;
 using WildDuck.Api.Internal;
 using WildDuck.Api.Internal.TwoFactor;
 using WildDuck.Storage;
+using WildDuck.Storage.Security;
 
 namespace WildDuck.Api.Endpoints;
 
@@ -123,6 +124,8 @@ internal static class WebAuthnEndpoints
             throw new ApiException(404, "CredentialNotFound", "This credential does not exist");
         }
 
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.MfaWebauthnRemoved, user.Id, ("credential", id.ToString()));
         await call.OkAsync().ConfigureAwait(false);
     }
 
@@ -189,6 +192,8 @@ internal static class WebAuthnEndpoints
             () => store.AddWebAuthnCredentialAsync(user.Id, credential, call.Aborted),
             error => error == StorageError.AlreadyExists ? new ApiException(409, "CredentialExists", "This credential is registered already") : null).ConfigureAwait(false)
             ?? throw ApiException.UserNotFound();
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.EnableTwoFactor).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.MfaWebauthnRegistered, user.Id, ("credential", credential.Id.ToString()));
         await call.OkAsync(new JsonObject
         {
             ["id"] = credential.Id.ToString(),

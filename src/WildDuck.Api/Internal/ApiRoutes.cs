@@ -24,6 +24,11 @@ internal static class ApiRoutes
         routes.AddRange(SearchEndpoints.Routes());
         routes.AddRange(SubmitEndpoints.Routes());
         routes.AddRange(UpdateEndpoints.Routes());
+        routes.AddRange(FilterEndpoints.Routes());
+        routes.AddRange(AutoreplyEndpoints.Routes());
+        routes.AddRange(QuotaEndpoints.Routes());
+        routes.AddRange(DomainAliasEndpoints.Routes());
+        routes.AddRange(WebhookEndpoints.Routes());
         return routes;
     }
 }

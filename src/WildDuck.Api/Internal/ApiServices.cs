@@ -34,7 +34,13 @@ internal sealed class ApiServices
         ITwoFactorStore? twoFactor = null,
         IAspStore? asps = null,
         IAuthLogStore? authLog = null,
-        IAuthenticationLog? securityLog = null)
+        IAuthenticationLog? securityLog = null,
+        IWildDuckEvents? events = null,
+        IWebhookStore? webhooks = null,
+        IFilterStore? filters = null,
+        IAutoreplyStore? autoreplies = null,
+        IStoreMaintenance? maintenance = null,
+        IUserSessions? sessions = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -55,6 +61,12 @@ internal sealed class ApiServices
         Asps = asps;
         AuthLog = authLog;
         SecurityLog = securityLog;
+        Events = events;
+        Webhooks = webhooks;
+        Filters = filters;
+        Autoreplies = autoreplies;
+        Maintenance = maintenance;
+        Sessions = sessions;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
         SubmittedRecipients = new InMemoryForwardCounter(time);
@@ -108,6 +120,38 @@ internal sealed class ApiServices
 
     /// <summary>Where security-relevant changes are recorded (best effort); null records nothing.</summary>
     public IAuthenticationLog? SecurityLog { get; }
+
+    /// <summary>Where the endpoints announce account changes (the webhook dispatcher by default).</summary>
+    public IWildDuckEvents? Events { get; }
+
+    public IWebhookStore? Webhooks { get; }
+
+    public IFilterStore? Filters { get; }
+
+    public IAutoreplyStore? Autoreplies { get; }
+
+    public IStoreMaintenance? Maintenance { get; }
+
+    /// <summary>The process's logged-in IMAP and POP3 sessions (forced logout).</summary>
+    public IUserSessions? Sessions { get; }
+
+    /// <summary>Announces an event; a failing subscriber never fails the call that changed something.</summary>
+    public void Publish(string type, UserId? user, params (string Name, string? Value)[] fields)
+    {
+        if (Events is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Events.Publish(WildDuckEvent.Of(type, user, fields));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Logger.LogWarning(ex, "Publishing event {Type} failed; the change itself is committed.", type);
+        }
+    }
 
     public ILogger Logger { get; }
 

@@ -29,9 +29,11 @@ internal sealed class ImapServer : IMailProtocolHandler
         IOptions<ImapOptions> options,
         IOptions<WildDuckOptions> wildDuckOptions,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IUserSessions sessions)
     {
         Users = users;
+        Sessions = sessions;
         Mailboxes = mailboxes;
         Messages = messages;
         Journal = journal;
@@ -58,6 +60,9 @@ internal sealed class ImapServer : IMailProtocolHandler
     public IJournal Journal { get; }
 
     public IChangeNotifier Notifier { get; }
+
+    /// <summary>Logged-in sessions by user, for forced logouts.</summary>
+    public IUserSessions Sessions { get; }
 
     public IUserAuthenticator Authenticator { get; }
 

@@ -247,6 +247,7 @@ internal sealed partial class ImapSession
         _state = ImapState.Authenticated;
         _reader.IsAuthenticated = true;
         _subscription = _server.Notifier.Subscribe(_user.Id, OnMailboxChanged);
+        _logoutRegistration = _server.Sessions.Register(_user.Id, OnForcedLogout);
 
         // RFC 3501 §6.2.3 allows the new capabilities in the tagged OK; clients then skip a round trip.
         var w = new ImapResponseWriter(_output);

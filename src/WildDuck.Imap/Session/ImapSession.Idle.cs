@@ -27,7 +27,7 @@ internal sealed partial class ImapSession
                     case ImapReadKind.Canceled:
                         if (_stopping)
                         {
-                            await ByeAsync("Server shutting down").ConfigureAwait(false);
+                            await ByeAsync(StopReason).ConfigureAwait(false);
                             return;
                         }
 

@@ -33,6 +33,10 @@ internal sealed partial class ImapSession : IAsyncDisposable
     private UserRecord? _user;
     private ConnectionLease? _connectionLease;
     private IDisposable? _subscription;
+    private IDisposable? _logoutRegistration;
+
+    /// <summary>Set by a forced logout: the BYE text instead of the shutdown one.</summary>
+    private volatile string? _forcedLogout;
     private SelectedMailbox? _selected;
     private bool _utf8Accept;
     private bool _condStore;
@@ -108,6 +112,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
+        _logoutRegistration?.Dispose();
         if (_connectionLease is not null)
         {
             await _connectionLease.DisposeAsync().ConfigureAwait(false);
@@ -131,7 +136,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
                 case ImapReadKind.Canceled:
                     if (_stopping)
                     {
-                        await ByeAsync("Server shutting down").ConfigureAwait(false);
+                        await ByeAsync(StopReason).ConfigureAwait(false);
                         return false;
                     }
 
@@ -405,7 +410,7 @@ internal sealed partial class ImapSession : IAsyncDisposable
     /// <summary>Ends the session from inside a command whose read was cancelled (timeout or shutdown).</summary>
     private async ValueTask<Exception> AbortCancelledReadAsync()
     {
-        await ByeAsync(_stopping ? "Server shutting down" : "Autologout; idle for too long").ConfigureAwait(false);
+        await ByeAsync(_stopping ? StopReason : "Autologout; idle for too long").ConfigureAwait(false);
         return new ConnectionClosedException();
     }
 
@@ -478,6 +483,19 @@ internal sealed partial class ImapSession : IAsyncDisposable
         var space = line.IndexOf((byte)' ');
         var tag = space > 0 ? line[..space] : line;
         return tag.IsEmpty || tag.Length > 64 ? "*" : Encoding.ASCII.GetString(tag);
+    }
+
+    /// <summary>Why the session is stopping: a forced logout's reason, else the server shutdown.</summary>
+    private string StopReason => _forcedLogout ?? "Server shutting down";
+
+    /// <summary>
+    /// A forced logout of the user (<see cref="IUserSessions"/>): the session stops as at shutdown,
+    /// saying BYE with the reason at its next read (at once when idle or in IDLE).
+    /// </summary>
+    private void OnForcedLogout(string reason)
+    {
+        _forcedLogout = reason;
+        OnServerStopping();
     }
 
     private void OnServerStopping()

@@ -27,9 +27,11 @@ internal sealed class Pop3Server : IMailProtocolHandler
         IOptions<Pop3Options> options,
         IOptions<WildDuckOptions> wildDuckOptions,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IUserSessions sessions)
     {
         Mailboxes = mailboxes;
+        Sessions = sessions;
         Messages = messages;
         Authenticator = authenticator;
         ConnectionLimiter = connectionLimiter;
@@ -40,6 +42,9 @@ internal sealed class Pop3Server : IMailProtocolHandler
         ServerName = System.Text.Encoding.ASCII.GetBytes(Options.ServerName);
         Greeting = System.Text.Encoding.ASCII.GetBytes(WildDuck.Hostname + " " + Options.ServerName + " POP3");
     }
+
+    /// <summary>Logged-in sessions by user, for forced logouts.</summary>
+    public IUserSessions Sessions { get; }
 
     public IMailboxStore Mailboxes { get; }
 

@@ -296,6 +296,7 @@ internal sealed partial class Pop3Session
 
         _lock = lease;
         _user = result.User;
+        _logoutRegistration = _server.Sessions.Register(result.User.Id, OnForcedLogout);
         _state = Pop3States.Transaction;
         Pop3Log.LoggedIn(_server.Logger, _connection.Id, result.User.Username, _maildrop.Total);
         WriteMaildropOk();

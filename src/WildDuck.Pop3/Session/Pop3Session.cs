@@ -33,6 +33,10 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private bool _multiLineStarted;
     private bool _aborted;
     private volatile bool _stopping;
+
+    /// <summary>Set by a forced logout: the -ERR text instead of the shutdown one.</summary>
+    private volatile string? _forcedLogout;
+    private IDisposable? _logoutRegistration;
     private Pop3States _state = Pop3States.Authorization;
     private string? _pendingUser;
     private UserRecord? _user;
@@ -113,6 +117,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         DisposePrefetched();
+        _logoutRegistration?.Dispose();
         _timer.Dispose();
         _sendDeadline.Dispose();
         ArrayPool<byte>.Shared.Return(_line);
@@ -273,6 +278,16 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A forced logout of the user (<see cref="IUserSessions"/>): the session ends as at shutdown
+    /// (-ERR with the reason, no UPDATE state, RFC 1939 §6) at its next read.
+    /// </summary>
+    private void OnForcedLogout(string reason)
+    {
+        _forcedLogout = reason;
+        OnServerStopping();
+    }
+
     private void OnServerStopping()
     {
         _stopping = true;
@@ -292,7 +307,11 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         _done = true;
         try
         {
-            if (_stopping)
+            if (_forcedLogout is { } reason)
+            {
+                Err("SYS/TEMP"u8, System.Text.Encoding.UTF8.GetBytes(reason));
+            }
+            else if (_stopping)
             {
                 Err("SYS/TEMP"u8, "Server shutting down"u8);
             }

@@ -39,6 +39,7 @@ internal sealed class MongoContext : IDisposable
     public const string OrphanSubscriptionsCollection = "orphansubscriptions";
     public const string AspsCollection = "asps";
     public const string AuthLogCollection = "authlog";
+    public const string WebhooksCollection = "webhooks";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -74,6 +75,7 @@ internal sealed class MongoContext : IDisposable
         AccessTokens = Database.GetCollection<AccessTokenDocument>(AccessTokensCollection);
         WebAuthnChallenges = Database.GetCollection<WebAuthnChallengeDocument>(WebAuthnChallengesCollection);
         OrphanSubscriptions = Database.GetCollection<OrphanSubscriptionDocument>(OrphanSubscriptionsCollection);
+        Webhooks = Database.GetCollection<WebhookDocument>(WebhooksCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
             BucketName = options.AttachmentBucket,
@@ -138,6 +140,8 @@ internal sealed class MongoContext : IDisposable
 
     /// <summary>Subscribed names without a mailbox (mail database).</summary>
     public IMongoCollection<OrphanSubscriptionDocument> OrphanSubscriptions { get; }
+
+    public IMongoCollection<WebhookDocument> Webhooks { get; }
 
     /// <summary>The GridFS bucket of attachments (<c>_id</c> = the 32-byte SHA-256 of the encoded body).</summary>
     public GridFSBucket<byte[]> Attachments { get; }

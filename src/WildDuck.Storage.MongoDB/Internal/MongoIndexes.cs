@@ -160,6 +160,12 @@ internal static partial class MongoIndexes
             new CreateIndexOptions { Name = "entry_autoexpire", ExpireAfter = TimeSpan.Zero }),
     ];
 
+    /// <summary>Webhooks are found by <c>user</c> (each event reads the global ones, user null, and its user's).</summary>
+    public static IReadOnlyList<CreateIndexModel<WebhookDocument>> Webhooks { get; } =
+    [
+        Index(Builders<WebhookDocument>.IndexKeys.Ascending("user"), "user"),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -177,6 +183,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.OrphanSubscriptions, OrphanSubscriptions, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Asps, Asps, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AuthLog, AuthLog, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.Webhooks, Webhooks, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);

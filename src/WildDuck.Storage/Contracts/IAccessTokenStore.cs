@@ -63,6 +63,9 @@ public interface IAccessTokenStore
     /// <summary>Deletes a token; false when it did not exist.</summary>
     Task<bool> DeleteTokenAsync(string tokenHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes every token of <paramref name="user"/> (a forced logout); returns how many.</summary>
+    Task<long> DeleteUserTokensAsync(UserId user, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every token that expired before <paramref name="now"/>; returns how many.</summary>
     Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }

@@ -22,7 +22,12 @@ public sealed record ConsistencyReport(IReadOnlyList<ConsistencyProblem> Problem
     public bool IsConsistent => Problems.Count == 0;
 }
 
-/// <summary>Store-wide maintenance: consistency checks.</summary>
+/// <summary>The result of <see cref="IStoreMaintenance.RecalculateStorageAsync"/>.</summary>
+/// <param name="Before">The stored usage in bytes before the recount.</param>
+/// <param name="After">The usage recounted from the user's messages, now stored.</param>
+public sealed record StorageRecount(long Before, long After);
+
+/// <summary>Store-wide maintenance: consistency checks and quota recounts.</summary>
 public interface IStoreMaintenance
 {
     /// <summary>
@@ -30,4 +35,11 @@ public interface IStoreMaintenance
     /// UID/MODSEQ bounds against the stored messages. Read-only.
     /// </summary>
     Task<ConsistencyReport> CheckAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Recomputes a user's storage usage as the sum of its messages' sizes and stores it (WildDuck's
+    /// <c>POST /users/:user/quota/reset</c>, reference §8.3): repairs usage that drifted, e.g. after
+    /// a restore from backup. Null when the user does not exist.
+    /// </summary>
+    Task<StorageRecount?> RecalculateStorageAsync(UserId user, CancellationToken cancellationToken = default);
 }

@@ -60,6 +60,9 @@ public interface IUserStore
     /// <summary>Adds a domain alias.</summary>
     Task AddDomainAliasAsync(DomainAlias alias, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists the domain aliases ordered by alias.</summary>
+    Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes a domain alias.</summary>
     Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default);
 }

@@ -224,6 +224,37 @@ internal static class StoreRules
     }
 
     /// <summary>
+    /// A webhook as both backends save it: an id and creation time when missing; at least one type
+    /// pattern, each an event name, a <c>prefix.*</c> or <c>*</c>; an absolute http(s) URL.
+    /// <see cref="StorageError.Invalid"/> otherwise.
+    /// </summary>
+    public static WebhookRecord PrepareWebhook(WebhookRecord webhook, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        ArgumentNullException.ThrowIfNull(time);
+        if (webhook.Types.Count == 0)
+        {
+            throw new StorageException(StorageError.Invalid, "A webhook needs at least one event type.");
+        }
+
+        foreach (var type in webhook.Types)
+        {
+            if (!WildDuckEventTypes.IsPattern(type))
+            {
+                throw new StorageException(StorageError.Invalid, "Invalid webhook event type.");
+            }
+        }
+
+        if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new StorageException(StorageError.Invalid, "A webhook URL must be an absolute http or https URL.");
+        }
+
+        var saved = webhook.Created == default ? webhook with { Created = time.GetUtcNow() } : webhook;
+        return saved.Id.IsEmpty ? saved with { Id = EntityId.NewId(time) } : saved;
+    }
+
+    /// <summary>
     /// What <see cref="IUserStore.ResolveAddressAsync"/> looks up after the address view itself
     /// failed (reference §6.2), in order: the address under the domain alias target (when the
     /// domain is an alias), then, when <paramref name="allowWildcard"/>, the wildcard forms of the

@@ -97,6 +97,9 @@ public sealed class UserLimits
     /// <summary>Most filters per user. Default 400.</summary>
     public int MaxFilters { get; set; } = 400;
 
+    /// <summary>Most webhooks in all (global and per user together; every event reads them). Default 1000.</summary>
+    public int MaxWebhooks { get; set; } = 1000;
+
     /// <summary>Deepest mailbox hierarchy. Default 128 levels.</summary>
     public int MaxMailboxDepth { get; set; } = 128;
 

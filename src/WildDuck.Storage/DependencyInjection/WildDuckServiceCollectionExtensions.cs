@@ -18,10 +18,11 @@ public static class WildDuckServiceCollectionExtensions
     /// Adds the core services: options (validated at start), the in-process change notifier,
     /// <see cref="TimeProvider.System"/>, the password hasher, the failed-login rate limiter, the
     /// in-process <see cref="IConnectionCounter"/> (per-user connection limits), the in-process
-    /// <see cref="IForwardCounter"/> (the daily forward limit) and the
+    /// <see cref="IForwardCounter"/> (the daily forward limit), the in-process <see cref="IUserSessions"/>
+    /// (forced logouts) and the
     /// <see cref="IUserAuthenticator"/> (which needs a backend's <see cref="IUserStore"/>, and uses its
     /// <see cref="IAspStore"/> and <see cref="IAuthLogStore"/> when it has them), the <see cref="IAuthenticationLog"/>
-    /// and an <see cref="ITwoFactorPolicy"/> under which no user has second factors. Every default is registered with <c>TryAdd</c> so an
+    /// and an <see cref="ITwoFactorPolicy"/> that reads the user's enabled methods. Every default is registered with <c>TryAdd</c> so an
     /// embedder can replace it by registering its own first (or a backend package can).
     /// Choose a storage backend next, e.g. <c>.UseSqliteStorage(o => o.Path = "data/wildduck.db")</c>.
     /// </summary>
@@ -47,6 +48,7 @@ public static class WildDuckServiceCollectionExtensions
         services.TryAddSingleton<IPasswordHasher, PasswordHasher>();
         services.TryAddSingleton<IAuthenticationRateLimiter>(static sp => new InMemoryAuthenticationRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IConnectionCounter, InMemoryConnectionCounter>();
+        services.TryAddSingleton<IUserSessions, InProcessUserSessions>();
         services.TryAddSingleton<IForwardCounter>(static sp => new InMemoryForwardCounter(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ITwoFactorPolicy, UserRecordTwoFactorPolicy>();
         services.TryAddSingleton<IAuthenticationLog>(static sp => new AuthenticationLog(

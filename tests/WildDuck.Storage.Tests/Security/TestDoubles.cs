@@ -95,5 +95,7 @@ internal sealed class InMemoryUserStore : IUserStore
 
     public Task AddDomainAliasAsync(DomainAlias alias, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

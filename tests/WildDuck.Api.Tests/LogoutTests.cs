@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+using System.IO;
+using System.Net.Http;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using WildDuck.Hosting;
+using WildDuck.Imap;
+using WildDuck.Pop3;
+using WildDuck.Storage;
+
+namespace WildDuck.Api.Tests;
+
+/// <summary>The API host with IMAP and POP3 listeners on loopback ephemeral ports (plain, insecure auth allowed).</summary>
+public sealed class ProtocolApiHost : ApiHost
+{
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddWildDuck(o => o.Security.AllowInsecureAuth = true)
+            .AddImap(o => (o.Port, o.TlsPort) = (0, 0))
+            .AddPop3(o => (o.Port, o.TlsPort) = (0, 0))
+            .AddListener(new ListenerOptions { Name = "imap-t", Protocol = "imap", Host = "127.0.0.1", Port = 0, TlsMode = TlsMode.None }, static sp => sp.GetImapHandler())
+            .AddListener(new ListenerOptions { Name = "pop3-t", Protocol = "pop3", Host = "127.0.0.1", Port = 0, TlsMode = TlsMode.None }, static sp => sp.GetPop3Handler());
+
+    public IPEndPoint EndPoint(string name) => Services.GetRequiredService<ListenerHostedService>().GetBoundEndPoint(name)!;
+}
+
+public sealed class LogoutTests : IClassFixture<ProtocolApiHost>
+{
+    private readonly ProtocolApiHost _api;
+
+    public LogoutTests(ProtocolApiHost api) => _api = api;
+
+    /// <summary>A line-based client on a real socket.</summary>
+    private sealed class LineClient : IDisposable
+    {
+        private readonly TcpClient _tcp = new();
+        private StreamReader? _reader;
+        private StreamWriter? _writer;
+
+        public async Task ConnectAsync(IPEndPoint endPoint)
+        {
+            await _tcp.ConnectAsync(endPoint);
+            var stream = _tcp.GetStream();
+            _reader = new StreamReader(stream, Encoding.ASCII);
+            _writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        }
+
+        public Task SendAsync(string line) => _writer!.WriteLineAsync(line);
+
+        public async Task<string> ReadLineAsync()
+        {
+            using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(1));
+            return await _reader!.ReadLineAsync(timeout.Token) ?? "<closed>";
+        }
+
+        /// <summary>Reads until a line starting with <paramref name="prefix"/> and returns it.</summary>
+        public async Task<string> ReadUntilAsync(string prefix)
+        {
+            while (true)
+            {
+                var line = await ReadLineAsync();
+                if (line.StartsWith(prefix, StringComparison.Ordinal) || line == "<closed>")
+                {
+                    return line;
+                }
+            }
+        }
+
+        public void Dispose() => _tcp.Dispose();
+    }
+
+    [Fact]
+    public async Task Logout_closes_the_users_imap_and_pop3_sessions_with_the_reason_and_revokes_its_tokens()
+    {
+        var user = await _api.CreateUserAsync();
+        var other = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var otherToken = await _api.LoginAsync(other);
+
+        using var imap = new LineClient();
+        await imap.ConnectAsync(_api.EndPoint("imap-t"));
+        await imap.ReadLineAsync();
+        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
+        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+        await imap.SendAsync("b SELECT INBOX");
+        (await imap.ReadUntilAsync("b ")).Should().StartWith("b OK");
+
+        using var otherImap = new LineClient();
+        await otherImap.ConnectAsync(_api.EndPoint("imap-t"));
+        await otherImap.ReadLineAsync();
+        await otherImap.SendAsync($"a LOGIN {other.Username} \"{ApiHost.Password}\"");
+        (await otherImap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+
+        using var pop3 = new LineClient();
+        await pop3.ConnectAsync(_api.EndPoint("pop3-t"));
+        await pop3.ReadLineAsync();
+        await pop3.SendAsync("USER " + user.Username);
+        (await pop3.ReadLineAsync()).Should().StartWith("+OK");
+        await pop3.SendAsync("PASS " + ApiHost.Password);
+        (await pop3.ReadLineAsync()).Should().StartWith("+OK");
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id + "/logout", json: new JsonObject { ["reason"] = "Password reset by admin" });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((int)body["sessions"]!).Should().Be(2);
+        ((long)body["tokens"]!).Should().Be(1);
+
+        (await imap.ReadLineAsync()).Should().Be("* BYE Password reset by admin");
+        (await imap.ReadLineAsync()).Should().Be("<closed>");
+        (await pop3.ReadLineAsync()).Should().Be("-ERR [SYS/TEMP] Password reset by admin");
+        (await pop3.ReadLineAsync()).Should().Be("<closed>");
+
+        var (revoked, _) = await _api.CallAsync(HttpMethod.Get, "/users/me", token);
+        revoked.Should().Be(HttpStatusCode.Unauthorized);
+
+        // The other user is untouched: its session still answers, its token still works.
+        await otherImap.SendAsync("c NOOP");
+        (await otherImap.ReadUntilAsync("c ")).Should().StartWith("c OK");
+        (await _api.CallAsync(HttpMethod.Get, "/users/me", otherToken)).Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_user_may_log_itself_out_and_a_bad_reason_is_refused()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/me/logout", token, new JsonObject { ["reason"] = "bye\r\n* OK injected" });
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["reason"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/me/logout", token, new JsonObject());
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((int)body["sessions"]!).Should().Be(0);
+        (await _api.CallAsync(HttpMethod.Get, "/users/me", token)).Status.Should().Be(HttpStatusCode.Unauthorized);
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + UserId.NewId() + "/logout", json: new JsonObject())).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+}
