@@ -129,6 +129,27 @@ internal static class MailboxListing
             }
         }
 
+        // RFC 5258 §3.5 (RECURSIVEMATCH): a name is reported for its subscribed descendants only
+        // where one of them is not returned itself, i.e. matches no pattern (imaptest's listext and
+        // Dovecot agree: with "a" and "a/b" both asked for, a subscribed "a/b" is enough).
+        var hasUnreturnedSubscribedDescendant = new HashSet<string>(StringComparer.Ordinal);
+        if (selection.RecursiveMatch)
+        {
+            foreach (var name in allNames)
+            {
+                var subscribedName = (byPath.TryGetValue(name, out var m) && m.Subscribed) || orphans.Contains(name);
+                if (!subscribedName || AnyMatch(patterns, name))
+                {
+                    continue;
+                }
+
+                for (var i = name.IndexOf(MailboxPattern.Delimiter, StringComparison.Ordinal); i > 0; i = name.IndexOf(MailboxPattern.Delimiter, i + 1))
+                {
+                    hasUnreturnedSubscribedDescendant.Add(name[..i]);
+                }
+            }
+        }
+
         var result = new List<ListEntry>();
         foreach (var name in Ordered(allNames))
         {
@@ -162,14 +183,14 @@ internal static class MailboxListing
                     continue;
                 }
 
-                if (!(selection.RecursiveMatch && hasSubscribedDescendant.Contains(name)))
+                if (!(selection.RecursiveMatch && hasUnreturnedSubscribedDescendant.Contains(name)))
                 {
                     continue;
                 }
 
                 childInfo = true;
             }
-            else if (selection.SubscribedOnly && selection.RecursiveMatch && hasSubscribedDescendant.Contains(name))
+            else if (selection.SubscribedOnly && selection.RecursiveMatch && hasUnreturnedSubscribedDescendant.Contains(name))
             {
                 childInfo = true;
             }

@@ -148,6 +148,24 @@ public sealed class MailboxListingTests
         Attributes(recursive, "a").Should().HaveFlag(ListAttributes.HasNoChildren);
     }
 
+    [Fact]
+    public void RecursiveMatchReportsAParentOnlyForSubscribedDescendantsThatAreNotReturned()
+    {
+        // RFC 5258 §3.5; imaptest listext: "*test7" returns the subscribed test7/test7 itself, so
+        // test7 is not listed; "*test8" does not match test8/test9, so test8 gets CHILDINFO.
+        var list = Mailboxes("INBOX", "t7", "t7/t7", "t8", "t8/t8", "t8/t9");
+        list[1] = list[1] with { Subscribed = false };
+        list[3] = list[3] with { Subscribed = false };
+        var selection = new ListSelection { SubscribedOnly = true, RecursiveMatch = true, Extended = true };
+
+        MailboxListing.Build(list, Array.Empty<string>(), new[] { "*t7" }, selection).Select(e => (e.Path, e.ChildInfoSubscribed))
+            .Should().Equal(("t7/t7", false));
+        MailboxListing.Build(list, Array.Empty<string>(), new[] { "*t8" }, selection).Select(e => (e.Path, e.ChildInfoSubscribed))
+            .Should().Equal(("t8", true), ("t8/t8", false));
+        MailboxListing.Build(list, Array.Empty<string>(), new[] { "t8", "t8/t8", "t8/t9" }, selection).Select(e => e.Path)
+            .Should().Equal("t8/t8", "t8/t9");
+    }
+
     private static ListAttributes Attributes(List<ListEntry> entries, string path) => entries.Single(e => e.Path == path).Attributes;
 
     private static List<MailboxRecord> Mailboxes(params string[] paths) => paths.Select(p => new MailboxRecord
