@@ -76,6 +76,27 @@ public sealed class WebhookTests : IClassFixture<WebhookApiHost>
     }
 
     [Fact]
+    public async Task Creating_and_deleting_an_application_password_posts_asp_events()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var user = await _api.CreateUserAsync();
+        await SubscribeAsync(receiver.Url, user.Id.ToString(), "asp.*");
+
+        var (status, created) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/asps", json: new JsonObject { ["description"] = "phone", ["scopes"] = new JsonArray("imap") });
+        status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
+        var id = (string)created["id"]!;
+        var first = await receiver.NextDeliveredAsync();
+        ((string)first["ev"]!).Should().Be("asp.created");
+        ((string)first["user"]!).Should().Be(user.Id.ToString());
+        ((string)first["asp"]!).Should().Be(id);
+
+        (await _api.CallAsync(HttpMethod.Delete, "/users/" + user.Id + "/asps/" + id)).Status.Should().Be(HttpStatusCode.OK);
+        var deleted = await receiver.NextDeliveredAsync();
+        ((string)deleted["ev"]!).Should().Be("asp.deleted");
+        ((string)deleted["asp"]!).Should().Be(id);
+    }
+
+    [Fact]
     public async Task Events_are_posted_as_json_to_the_webhooks_whose_patterns_and_user_match()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
