@@ -237,9 +237,6 @@ public sealed class SampleHostFaultTests(ITestOutputHelper output)
         info.Environment["WildDuck__Pop3__TlsPort"] = "0";
         info.Environment["WildDuck__Api__Enabled"] = "false"; // never depend on port 8080 being free
         info.Environment["WildDuck__Lmtp__Host"] = "127.0.0.1";
-
-        // The API (and the web client on it) on a free port: 8080 may be taken on a shared machine.
-        info.Environment["WildDuck__Api__Port"] = "0";
         info.Environment["WildDuck__Lmtp__Port"] = lmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -36,13 +36,13 @@ internal static class AuthEndpoints
             "Checks that a user exists and may use a scope, without a password (for a webmail's login form)", RouteAccess.Service, PreauthAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("username", FieldType.String, "Username or one of the user's addresses") { Required = true, MaxLength = 256 },
-                new("scope", FieldType.String, "Required scope (default master)") { Allowed = Scopes },
-                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-            },
+            Body = FieldSpecs.Concat(
+                new FieldSpec[]
+                {
+                    new("username", FieldType.String, "Username or one of the user's addresses") { Required = true, MaxLength = 256 },
+                    new("scope", FieldType.String, "Required scope (default master)") { Allowed = Scopes },
+                },
+                SecurityEvents.LogFields),
         };
 
         yield return new ApiRoute("DELETE", "/authenticate", "deleteAuthentication", "Authentication",

@@ -19,12 +19,9 @@ internal static class TotpEndpoints
     /// <summary>Module size of the QR code in pixels (a 41×41-module code becomes a 200-odd pixel PNG).</summary>
     private const int QrPixelsPerModule = 5;
 
-    private static readonly FieldSpec[] TokenBody =
-    {
-        new("token", FieldType.String, "The 6-digit code shown by the authenticator app") { Required = true, MaxLength = 16 },
-        new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-        new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-    };
+    private static readonly FieldSpec[] TokenBody = FieldSpecs.Concat(
+        new FieldSpec[] { new("token", FieldType.String, "The 6-digit code shown by the authenticator app") { Required = true, MaxLength = 16 } },
+        SecurityEvents.LogFields);
 
     public static IEnumerable<ApiRoute> Routes()
     {
@@ -32,13 +29,13 @@ internal static class TotpEndpoints
             "Generates a TOTP secret to confirm with totp/enable; returns it with its otpauth:// URI and a QR code", RouteAccess.UserData, SetupAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("label", FieldType.String, "Account label shown by the app (default the username)") { MinLength = 1, MaxLength = 256 },
-                new("issuer", FieldType.String, "Issuer shown by the app (default the TwoFactor:TotpIssuer option, WildDuck)") { MinLength = 1, MaxLength = 256 },
-                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-            },
+            Body = FieldSpecs.Concat(
+                new FieldSpec[]
+                {
+                    new("label", FieldType.String, "Account label shown by the app (default the username)") { MinLength = 1, MaxLength = 256 },
+                    new("issuer", FieldType.String, "Issuer shown by the app (default the TwoFactor:TotpIssuer option, WildDuck)") { MinLength = 1, MaxLength = 256 },
+                },
+                SecurityEvents.LogFields),
         };
 
         yield return new ApiRoute("POST", "/users/{user}/2fa/totp/enable", "enableTotp", "2FA",

@@ -35,39 +35,35 @@ internal static class WebAuthnEndpoints
             "Starts registering a WebAuthn credential: options for navigator.credentials.create()", RouteAccess.UserData, RegistrationChallengeAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("description", FieldType.String, "Label of the new credential") { Required = true, MaxLength = 256 },
-                new("authenticatorAttachment", FieldType.String, "platform or cross-platform (default either)") { Allowed = Attachments },
-                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-            },
+            Body = FieldSpecs.Concat(
+                new FieldSpec[]
+                {
+                    new("description", FieldType.String, "Label of the new credential") { Required = true, MaxLength = 256 },
+                    new("authenticatorAttachment", FieldType.String, "platform or cross-platform (default either)") { Allowed = Attachments },
+                },
+                SecurityEvents.LogFields),
         };
 
         yield return new ApiRoute("POST", "/users/{user}/2fa/webauthn/registration-attestation", "webAuthnRegistrationAttestation", "2FA",
             "Completes a registration with the authenticator's attestation (hex); the first 2FA method revokes the user's tokens", RouteAccess.UserData, RegistrationAttestationAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("challenge", FieldType.String, "The challenge from registration-challenge (hex)") { Required = true, MaxLength = 256 },
-                new("rawId", FieldType.String, "The credential's rawId (hex)") { Required = true, MaxLength = 2048 },
-                new("clientDataJSON", FieldType.String, "response.clientDataJSON (hex)") { Required = true, MaxLength = MaxHexField },
-                new("attestationObject", FieldType.String, "response.attestationObject (hex)") { Required = true, MaxLength = MaxHexField },
-                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-            },
+            Body = FieldSpecs.Concat(
+                new FieldSpec[]
+                {
+                    new("challenge", FieldType.String, "The challenge from registration-challenge (hex)") { Required = true, MaxLength = 256 },
+                    new("rawId", FieldType.String, "The credential's rawId (hex)") { Required = true, MaxLength = 2048 },
+                    new("clientDataJSON", FieldType.String, "response.clientDataJSON (hex)") { Required = true, MaxLength = MaxHexField },
+                    new("attestationObject", FieldType.String, "response.attestationObject (hex)") { Required = true, MaxLength = MaxHexField },
+                },
+                SecurityEvents.LogFields),
         };
 
         yield return new ApiRoute("POST", "/users/{user}/2fa/webauthn/authentication-challenge", "webAuthnAuthenticationChallenge", "2FA",
             "Starts a WebAuthn check: options for navigator.credentials.get()", RouteAccess.UserData, AuthenticationChallengeAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-            },
+            Body = SecurityEvents.LogFields,
             AllowedBefore2fa = true,
         };
 
@@ -75,16 +71,16 @@ internal static class WebAuthnEndpoints
             "Checks the authenticator's assertion (hex); unlocks a token from POST /authenticate waiting for its second factor", RouteAccess.UserData, AuthenticationAssertionAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("challenge", FieldType.String, "The challenge from authentication-challenge (hex)") { Required = true, MaxLength = 256 },
-                new("rawId", FieldType.String, "The credential's rawId (hex)") { Required = true, MaxLength = 2048 },
-                new("clientDataJSON", FieldType.String, "response.clientDataJSON (hex)") { Required = true, MaxLength = MaxHexField },
-                new("authenticatorData", FieldType.String, "response.authenticatorData (hex)") { Required = true, MaxLength = MaxHexField },
-                new("signature", FieldType.String, "response.signature (hex)") { Required = true, MaxLength = 2048 },
-                new("sess", FieldType.String, "Session id for logs") { MaxLength = 255 },
-                new("ip", FieldType.String, "Client IP for logs") { MaxLength = 64 },
-            },
+            Body = FieldSpecs.Concat(
+                new FieldSpec[]
+                {
+                    new("challenge", FieldType.String, "The challenge from authentication-challenge (hex)") { Required = true, MaxLength = 256 },
+                    new("rawId", FieldType.String, "The credential's rawId (hex)") { Required = true, MaxLength = 2048 },
+                    new("clientDataJSON", FieldType.String, "response.clientDataJSON (hex)") { Required = true, MaxLength = MaxHexField },
+                    new("authenticatorData", FieldType.String, "response.authenticatorData (hex)") { Required = true, MaxLength = MaxHexField },
+                    new("signature", FieldType.String, "response.signature (hex)") { Required = true, MaxLength = 2048 },
+                },
+                SecurityEvents.LogFields),
             AllowedBefore2fa = true,
         };
     }
