@@ -180,6 +180,23 @@ public sealed class DurableWebhookTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void The_delivery_options_default_to_valid_values_and_a_lease_must_outlast_a_post()
+    {
+        var defaults = new WebhookOptions();
+        (defaults.MaxAttempts, defaults.InitialBackoff, defaults.LeaseTime, defaults.PollInterval, defaults.PostDeliveries)
+            .Should().Be((5, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), true));
+        var validator = new WildDuck.Api.Internal.ApiOptionsValidator();
+        validator.Validate(null, new ApiOptions()).Succeeded.Should().BeTrue();
+
+        var options = new ApiOptions();
+        options.Webhooks.LeaseTime = options.Webhooks.Timeout;
+        validator.Validate(null, options).FailureMessage.Should().Contain("LeaseTime longer than Timeout", "a lease that ends during a POST would let a second instance send it too");
+        options = new ApiOptions();
+        options.Webhooks.PollInterval = TimeSpan.Zero;
+        validator.Validate(null, options).Failed.Should().BeTrue();
+    }
+
     /// <summary>Collects formatted log messages by event id.</summary>
     private sealed class LogEvents : ILoggerProvider, ILogger
     {
