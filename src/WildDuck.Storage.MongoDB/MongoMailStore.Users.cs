@@ -650,6 +650,7 @@ public sealed partial class MongoMailStore
         Address = document.Address,
         AddressView = document.AddressView,
         Main = document.Main,
+        Name = document.Name,
         Created = MongoMapping.FromBsonDate(document.Created),
     };
 

@@ -18,6 +18,9 @@ public sealed partial class SqliteMailStore
 
     private const int SqliteConstraint = 19;
 
+    /// <summary>The columns <see cref="ReadAddress"/> reads, in order.</summary>
+    private const string AddressColumns = "id, user_id, address, address_view, main, created, name";
+
     /// <inheritdoc />
     public async Task<UserRecord> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
@@ -119,14 +122,7 @@ public sealed partial class SqliteMailStore
                 using var command = Command(c, t, "SELECT " + UserReadColumns + " FROM users WHERE username > $after ORDER BY username LIMIT $limit");
                 command.Parameters.AddWithValue("$after", afterUsername ?? string.Empty);
                 command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
-                using var reader = command.ExecuteReader();
-                var list = new List<UserRecord>();
-                while (reader.Read())
-                {
-                    list.Add(ReadUser(reader));
-                }
-
-                return list;
+                return ReadRows(command, ReadUser);
             },
             cancellationToken);
 
@@ -315,16 +311,9 @@ public sealed partial class SqliteMailStore
         _db.ReadAsync<IReadOnlyList<AddressRecord>>(
             (c, t) =>
             {
-                using var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE user_id = $u ORDER BY address_view");
+                using var command = Command(c, t, "SELECT " + AddressColumns + " FROM addresses WHERE user_id = $u ORDER BY address_view");
                 command.Parameters.AddWithValue("$u", Blob(user));
-                using var reader = command.ExecuteReader();
-                var list = new List<AddressRecord>();
-                while (reader.Read())
-                {
-                    list.Add(ReadAddress(reader));
-                }
-
-                return list;
+                return ReadRows(command, ReadAddress);
             },
             cancellationToken);
 
@@ -442,7 +431,7 @@ public sealed partial class SqliteMailStore
 
     private static AddressRecord? FindAddressByView(SqliteConnection c, SqliteTransaction t, string view)
     {
-        using var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE address_view = $v");
+        using var command = Command(c, t, "SELECT " + AddressColumns + " FROM addresses WHERE address_view = $v");
         command.Parameters.AddWithValue("$v", view);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadAddress(reader) : null;
@@ -488,6 +477,7 @@ public sealed partial class SqliteMailStore
         AddressView = reader.GetString(3),
         Main = reader.GetInt64(4) != 0,
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        Name = reader.IsDBNull(6) ? null : reader.GetString(6),
     };
 
     private static UserRecord? ReadUser(SqliteConnection c, SqliteTransaction t, UserId id)

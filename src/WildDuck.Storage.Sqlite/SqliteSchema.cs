@@ -431,5 +431,11 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt, id);
         """,
+
+        // Version 12: the identity name of a user's address (WildDuck's addresses.name), set by
+        // PUT /users/:user/addresses/:address; NULL = none.
+        """
+        ALTER TABLE addresses ADD COLUMN name TEXT;
+        """,
     };
 }

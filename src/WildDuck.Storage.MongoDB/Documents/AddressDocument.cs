@@ -30,6 +30,11 @@ internal sealed class AddressDocument
     [BsonElement("main")]
     public bool Main { get; set; }
 
+    /// <summary>The identity name shown with the address.</summary>
+    [BsonElement("name")]
+    [BsonIgnoreIfNull]
+    public string? Name { get; set; }
+
     [BsonElement("created")]
     public DateTime Created { get; set; }
 }

@@ -98,4 +98,10 @@ internal sealed class InMemoryUserStore : IUserStore
     public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<AddressRecord>> ListAllAddressesAsync(int limit, string? afterAddressView = null, string? query = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<AddressRecord?> UpdateAddressAsync(UserId user, EntityId address, AddressUpdate update, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<DomainRenameResult> RenameAddressDomainAsync(string oldDomain, string newDomain, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
