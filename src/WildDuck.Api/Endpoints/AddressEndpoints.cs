@@ -34,10 +34,12 @@ internal static class AddressEndpoints
         };
     }
 
-    private static JsonObject Describe(AddressRecord address) => new()
+    /// <summary>An address as the address endpoints show it.</summary>
+    internal static JsonObject Describe(AddressRecord address) => new()
     {
         ["id"] = address.Id.ToString(),
         ["address"] = address.Address,
+        ["name"] = address.Name,
         ["main"] = address.Main,
         ["user"] = address.User.ToString(),
         ["created"] = ApiJson.Date(address.Created),
@@ -71,7 +73,8 @@ internal static class AddressEndpoints
         await call.OkAsync(new JsonObject { ["id"] = address.Id.ToString() }).ConfigureAwait(false);
     }
 
-    private static async Task<AddressRecord> FindAsync(ApiCall call, UserRecord user)
+    /// <summary>The user's address named by the route's <c>{address}</c> id; 404 <c>AddressNotFound</c> otherwise.</summary>
+    internal static async Task<AddressRecord> FindAsync(ApiCall call, UserRecord user)
     {
         if (!EntityId.TryParse(call.Route("address"), out var id))
         {
