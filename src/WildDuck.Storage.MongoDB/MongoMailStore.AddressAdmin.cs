@@ -87,7 +87,8 @@ public sealed partial class MongoMailStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// As WildDuck, address by address without a transaction: each update repeats the old
+    /// User and forwarded addresses alike (one collection, as WildDuck's). As WildDuck, address by
+    /// address without a transaction: each update repeats the old
     /// <c>addrview</c> (an address changed meanwhile is left alone), a taken new form fails on the
     /// unique index and is reported, and a main address's <c>users.address</c> changes only while it
     /// still holds the old form.
@@ -126,13 +127,14 @@ public sealed partial class MongoMailStore
                     }
 
                     renamed++;
-                    if (document.Main)
+                    if (document.Main && document.User is { } owner)
                     {
                         mains++;
-                        await _context.Users.UpdateOneWithAsync(null, UserWithAddress(document.User, document.Address), Builders<UserDocument>.Update.Set(u => u.Address, moved), null, ct).ConfigureAwait(false);
+                        await _context.Users.UpdateOneWithAsync(null, UserWithAddress(owner, document.Address), Builders<UserDocument>.Update.Set(u => u.Address, moved), null, ct).ConfigureAwait(false);
                     }
                 }
 
+                conflicts.Sort(StringComparer.Ordinal);
                 return new DomainRenameResult(renamed, mains, conflicts);
             },
             cancellationToken);

@@ -125,6 +125,29 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
+                // Forwarded addresses move too (WildDuck keeps both kinds in one collection).
+                List<(EntityId Id, string Address)> forwarded;
+                using (var select = Command(c, t, "SELECT id, address FROM forwarded_addresses WHERE substr(address_view, -length($s)) = $s ORDER BY address_view"))
+                {
+                    select.Parameters.AddWithValue("$s", AddressAdminRules.DomainSuffix(from));
+                    forwarded = ReadRows(select, static r => (ReadId(r, 0), r.GetString(1)));
+                }
+
+                foreach (var (id, current) in forwarded)
+                {
+                    var moved = AddressAdminRules.MoveToDomain(current, to);
+                    try
+                    {
+                        Execute(c, t, "UPDATE forwarded_addresses SET address = $a, address_view = $v WHERE id = $id", ("$id", Blob(id)), ("$a", moved), ("$v", AddressNormalizer.AddressView(moved)));
+                        renamed++;
+                    }
+                    catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                    {
+                        conflicts.Add(current);
+                    }
+                }
+
+                conflicts.Sort(StringComparer.Ordinal);
                 return new DomainRenameResult(renamed, mains, conflicts);
             },
             cancellationToken);

@@ -178,11 +178,15 @@ public sealed class AddressAdminTests : IClassFixture<ApiHost>
         await AddAddressAsync(bob, "taken@" + oldDomain);
         await AddAddressAsync(alice, "taken@" + newDomain);
         await AddAddressAsync(alice, "alice@sub." + oldDomain);
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/addresses/forwarded", json: new JsonObject { ["address"] = "sales@" + oldDomain, ["targets"] = new JsonArray("team@example.net") });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var forwarded = (string)body["id"]!;
 
-        var (status, body) = await _api.CallAsync(HttpMethod.Put, "/addresses/renameDomain", json: new JsonObject { ["oldDomain"] = oldDomain.ToUpperInvariant(), ["newDomain"] = " " + newDomain + " " });
+        (status, body) = await _api.CallAsync(HttpMethod.Put, "/addresses/renameDomain", json: new JsonObject { ["oldDomain"] = oldDomain.ToUpperInvariant(), ["newDomain"] = " " + newDomain + " " });
         status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
         ((bool)body["success"]!).Should().BeTrue();
-        ((int)body["modifiedAddresses"]!).Should().Be(2);
+        ((int)body["modifiedAddresses"]!).Should().Be(3, "alice and b.ob+x of the users, sales forwarded");
+        ((string)(await _api.CallAsync(HttpMethod.Get, "/addresses/forwarded/" + forwarded)).Body["address"]!).Should().Be("sales@" + newDomain);
         ((int)body["modifiedUsers"]!).Should().Be(1);
         body["conflicts"]!.AsArray().Select(c => (string)c!).Should().Equal("taken@" + oldDomain);
 

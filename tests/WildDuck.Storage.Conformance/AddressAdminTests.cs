@@ -12,7 +12,9 @@ public abstract partial class StorageConformanceTests
         var bob = await CreateUserAsync("bob", "bob@example.org");
         await Users.AddAddressAsync(alice.Id, "a.lias@example.org");
         await Users.AddAddressAsync(bob.Id, "*@catch.example");
+        await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "forward@example.org", Targets = ["mail:x@example.net"] });
 
+        // Forwarded addresses belong to no user and are not listed here.
         var all = await Users.ListAllAddressesAsync(10);
         all.Select(a => a.AddressView).Should().Equal("*@catch.example", "alias@example.org", "alice@example.com", "bob@example.org");
         all.Single(a => a.AddressView == "bob@example.org").Should().Match<AddressRecord>(a => a.User == bob.Id && a.Main);
@@ -72,6 +74,8 @@ public abstract partial class StorageConformanceTests
         var aliceMain = (await Users.ListAddressesAsync(alice.Id)).Single(a => a.Main);
 
         await ShouldFailWithAsync(() => Users.UpdateAddressAsync(alice.Id, alias.Id, new AddressUpdate { Address = "B.ob+x@example.com" }), StorageError.AlreadyExists);
+        await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "forward@example.com", Targets = ["mail:x@example.net"] });
+        await ShouldFailWithAsync(() => Users.UpdateAddressAsync(alice.Id, alias.Id, new AddressUpdate { Address = "for.ward@example.com" }), StorageError.AlreadyExists);
         await ShouldFailWithAsync(() => Users.UpdateAddressAsync(alice.Id, alias.Id, new AddressUpdate { Address = "not an address" }), StorageError.Invalid);
         await ShouldFailWithAsync(() => Users.UpdateAddressAsync(alice.Id, catchAll.Id, new AddressUpdate { MakeMain = true }), StorageError.Invalid);
         await ShouldFailWithAsync(() => Users.UpdateAddressAsync(alice.Id, aliceMain.Id, new AddressUpdate { Address = "*@example.com" }), StorageError.Invalid);
@@ -101,15 +105,21 @@ public abstract partial class StorageConformanceTests
         await Users.AddAddressAsync(carol.Id, "carol@old.example");
         await Users.AddAddressAsync(alice.Id, "alice@sub.old.example");
         await Users.AddAddressAsync(alice.Id, "alice@gold.example");
+        var forwarded = await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "sales@old.example", Targets = ["mail:x@example.net"] });
+        await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "alice@other.example", Targets = ["mail:x@example.net"] });
+        await Users.AddAddressAsync(bob.Id, "dup@old.example");
+        await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "dup@new.example", Targets = ["mail:x@example.net"] });
 
         var result = await Users.RenameAddressDomainAsync(" OLD.example ", "New.Example");
 
-        result.Renamed.Should().Be(3);
+        result.Renamed.Should().Be(4, "alice, b.ob+tag and * of the users, sales of the forwarded addresses");
         result.MainAddresses.Should().Be(1);
-        result.Conflicts.Should().Equal("carol@old.example");
+        result.Conflicts.Should().Equal("carol@old.example", "dup@old.example");
+        (await Users.GetForwardedAddressAsync(forwarded.Id))!.Address.Should().Be("sales@new.example");
+        (await Users.ResolveRecipientAsync("sales@new.example"))!.Forwarded!.Id.Should().Be(forwarded.Id);
         (await Users.ListAddressesAsync(alice.Id)).Select(a => a.Address).Should().BeEquivalentTo("alice@new.example", "alice@sub.old.example", "alice@gold.example");
         (await ReloadAsync(alice)).Address.Should().Be("alice@new.example");
-        (await Users.ListAddressesAsync(bob.Id)).Select(a => a.Address).Should().BeEquivalentTo("bob@other.example", "b.ob+tag@new.example", "*@new.example");
+        (await Users.ListAddressesAsync(bob.Id)).Select(a => a.Address).Should().BeEquivalentTo("bob@other.example", "b.ob+tag@new.example", "*@new.example", "dup@old.example");
         (await Users.ResolveAddressAsync("bob@new.example"))!.User.Should().Be(bob.Id);
         (await Users.ResolveAddressAsync("anyone@new.example", allowWildcard: true))!.User.Should().Be(bob.Id);
         (await Users.ResolveAddressAsync("carol@old.example"))!.User.Should().Be(carol.Id);

@@ -25,11 +25,11 @@ public partial interface IUserStore
     Task<AddressRecord?> UpdateAddressAsync(UserId user, EntityId address, AddressUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Moves every address at <paramref name="oldDomain"/> to <paramref name="newDomain"/> (the local
-    /// part stays; main addresses update <c>users.address</c>). Each address moves on its own: one whose
-    /// new form is already taken stays where it is and is listed in
-    /// <see cref="DomainRenameResult.Conflicts"/>. <see cref="StorageError.Invalid"/> for a domain that
-    /// is not a domain name.
+    /// Moves every address at <paramref name="oldDomain"/>, users' and forwarded ones, to
+    /// <paramref name="newDomain"/> (the local part stays; main addresses update <c>users.address</c>).
+    /// Each address moves on its own: one whose new form is already taken stays where it is and is
+    /// listed in <see cref="DomainRenameResult.Conflicts"/>. <see cref="StorageError.Invalid"/> for a
+    /// domain that is not a domain name.
     /// </summary>
     Task<DomainRenameResult> RenameAddressDomainAsync(string oldDomain, string newDomain, CancellationToken cancellationToken = default);
 }
@@ -50,5 +50,5 @@ public sealed record AddressUpdate
 /// <summary>What <see cref="IUserStore.RenameAddressDomainAsync"/> changed.</summary>
 /// <param name="Renamed">Addresses moved to the new domain.</param>
 /// <param name="MainAddresses">How many of those were main addresses (their users' <c>address</c> changed too).</param>
-/// <param name="Conflicts">Addresses left at the old domain because their new form is already taken.</param>
+/// <param name="Conflicts">Addresses left at the old domain because their new form is already taken, in ordinal order.</param>
 public sealed record DomainRenameResult(int Renamed, int MainAddresses, IReadOnlyList<string> Conflicts);
