@@ -282,9 +282,10 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
-    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default)
+    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, string? name = null, CancellationToken cancellationToken = default)
     {
         var normalized = StoreRules.NewAddress(address, main);
+        var identity = name is null ? null : AddressAdminRules.Name(name);
 
         return _db.WriteAsync(
             (c, t) =>
@@ -294,7 +295,7 @@ public sealed partial class SqliteMailStore
                     throw new StorageException(StorageError.NotFound, "No such user.");
                 }
 
-                var record = InsertAddress(c, t, user, normalized, main, NowMs);
+                var record = InsertAddress(c, t, user, normalized, main, NowMs, identity);
                 if (main)
                 {
                     Execute(c, t, "UPDATE addresses SET main = 0 WHERE user_id = $u AND id <> $id", ("$u", Blob(user)), ("$id", Blob(record.Id)));
@@ -393,7 +394,7 @@ public sealed partial class SqliteMailStore
         return _db.WriteAsync((c, t) => Execute(c, t, "DELETE FROM domain_aliases WHERE alias = $a", ("$a", from)) > 0, cancellationToken);
     }
 
-    private static AddressRecord InsertAddress(SqliteConnection c, SqliteTransaction t, UserId user, string address, bool main, long now)
+    private static AddressRecord InsertAddress(SqliteConnection c, SqliteTransaction t, UserId user, string address, bool main, long now, string? name = null)
     {
         var record = new AddressRecord
         {
@@ -403,19 +404,21 @@ public sealed partial class SqliteMailStore
             AddressView = AddressNormalizer.AddressView(address),
             Main = main,
             Created = DateTimeOffset.FromUnixTimeMilliseconds(now),
+            Name = name,
         };
         try
         {
             Execute(
                 c,
                 t,
-                "INSERT INTO addresses (id, user_id, address, address_view, main, created) VALUES ($id, $u, $a, $v, $m, $c)",
+                "INSERT INTO addresses (id, user_id, address, address_view, main, created, name) VALUES ($id, $u, $a, $v, $m, $c, $n)",
                 ("$id", Blob(record.Id)),
                 ("$u", Blob(user)),
                 ("$a", address),
                 ("$v", record.AddressView),
                 ("$m", main),
-                ("$c", now));
+                ("$c", now),
+                ("$n", name));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
         {

@@ -87,9 +87,12 @@ public sealed class AddressAdminTests : IClassFixture<ApiHost>
         var user = await _api.CreateUserAsync();
         var token = await _api.LoginAsync(user);
         var domain = _api.NewName("upd") + ".example";
-        var id = await AddAddressAsync(user, "work@" + domain);
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/me/addresses", token, new JsonObject { ["address"] = "work@" + domain, ["name"] = "Work" });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var id = (string)body["id"]!;
+        ((string)(await AddressAsync(user, id))["name"]!).Should().Be("Work");
 
-        var (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/me/addresses/" + id, token, new JsonObject { ["name"] = "Work Me" });
+        (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/me/addresses/" + id, token, new JsonObject { ["name"] = "Work Me" });
         status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
         ((string)body["name"]!).Should().Be("Work Me");
         ((bool)body["main"]!).Should().BeFalse();

@@ -37,7 +37,10 @@ public abstract partial class StorageConformanceTests
     {
         SkipIfUnavailable();
         var user = await CreateUserAsync("alice", "alice@example.com");
-        var alias = await Users.AddAddressAsync(user.Id, "alias@example.com");
+        var alias = await Users.AddAddressAsync(user.Id, "alias@example.com", name: " Alias ");
+        alias.Name.Should().Be("Alias");
+        (await Users.ListAddressesAsync(user.Id)).Single(a => a.Id == alias.Id).Name.Should().Be("Alias");
+        (await Users.AddAddressAsync(user.Id, "blank@example.com", name: "  ")).Name.Should().BeNull();
 
         var named = await Users.UpdateAddressAsync(user.Id, alias.Id, new AddressUpdate { Name = "  Alice Work " });
         named!.Name.Should().Be("Alice Work");
@@ -60,7 +63,7 @@ public abstract partial class StorageConformanceTests
         moved!.Name.Should().BeNull();
         (await ReloadAsync(user)).Address.Should().Be("work@example.org");
         (await Users.FindUserAsync("work@example.org"))!.Id.Should().Be(user.Id);
-        (await Users.ListAddressesAsync(user.Id)).Select(a => (a.Address, a.Main, a.Name)).Should().BeEquivalentTo(new[] { ("alice@example.com", false, (string?)null), ("work@example.org", true, null) });
+        (await Users.ListAddressesAsync(user.Id)).Select(a => (a.Address, a.Main, a.Name)).Should().BeEquivalentTo(new[] { ("alice@example.com", false, (string?)null), ("blank@example.com", false, null), ("work@example.org", true, null) });
     }
 
     [SkippableFact]

@@ -61,5 +61,7 @@ public sealed class AddressAdminDefinitionTests
         unnamed.Remove("name");
         MongoMailStore.ToAddressRecord(BsonSerializer.Deserialize<AddressDocument>(unnamed)).Name.Should().BeNull();
         new AddressDocument { Address = "a@example.org", AddressView = "a@example.org" }.ToBsonDocument().Names.Should().NotContain("name");
+        MongoMailStore.NewAddressDocument(User, "Work@example.org", main: false, DateTime.UnixEpoch, "Work").Name.Should().Be("Work");
+        MongoMailStore.NewAddressDocument(User, "work@example.org", main: true, DateTime.UnixEpoch).ToBsonDocument().Names.Should().NotContain("name");
     }
 }

@@ -21,6 +21,7 @@ internal static class AddressEndpoints
             {
                 new("address", FieldType.String, "The address; * in the local part makes a catch-all (not as main)") { Required = true, MaxLength = 256 },
                 new("main", FieldType.Boolean, "Make it the main address"),
+                new("name", FieldType.String, "The identity name shown with the address") { MaxLength = 128 },
             },
         };
 
@@ -62,7 +63,7 @@ internal static class AddressEndpoints
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         var address = await StorageCalls.MapAsync(
-            () => call.Services.Users.AddAddressAsync(user.Id, call.Input.String("address")!, call.Input.Flag("main"), call.Aborted),
+            () => call.Services.Users.AddAddressAsync(user.Id, call.Input.String("address")!, call.Input.Flag("main"), call.Input.String("name"), call.Aborted),
             static error => error switch
             {
                 StorageError.AlreadyExists => new ApiException(409, "AddressExistsError", "This address already exists"),

@@ -85,7 +85,7 @@ internal sealed class InMemoryUserStore : IUserStore
 
     public Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, string? name = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<AddressRecord>> ListAddressesAsync(UserId user, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
