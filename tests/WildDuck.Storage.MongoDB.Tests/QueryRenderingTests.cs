@@ -166,6 +166,17 @@ public sealed class QueryRenderingTests
     }
 
     [Fact]
+    public void All_filters_are_paged_by_id()
+    {
+        var other = EntityId.Parse("65a1f0c2e4b0a1b2c3d4e5f8");
+        Filter(MongoMailStore.AllFiltersFrom(new FilterPageQuery())).ShouldBe(Json("{ }"));
+        Filter(MongoMailStore.AllFiltersFrom(new FilterPageQuery { After = other })).ShouldBe(Json("{ _id: { $gt: ObjectId('65a1f0c2e4b0a1b2c3d4e5f8') } }"));
+        Filter(MongoMailStore.AllFiltersFrom(new FilterPageQuery { Before = other })).ShouldBe(Json("{ _id: { $lt: ObjectId('65a1f0c2e4b0a1b2c3d4e5f8') } }"));
+        Sort(MongoMailStore.AllFiltersOrder(backwards: false)).ShouldBe(Json("{ _id: 1 }"));
+        Sort(MongoMailStore.AllFiltersOrder(backwards: true)).ShouldBe(Json("{ _id: -1 }"));
+    }
+
+    [Fact]
     public void Saving_a_filter_upserts_its_fields_and_keeps_the_creation_time_of_an_existing_one()
     {
         var document = MongoMailStore.ToFilterDocument(new FilterDefinition

@@ -240,38 +240,23 @@ internal static class SecurityEndpoints
         var store = AuthLog(call);
         var user = await call.UserAsync().ConfigureAwait(false);
         int limit = call.PageLimit;
-        EntityId? before = call.Input.String("next") is { } next ? CursorId(next, "next") : null;
-        EntityId? after = before is null && call.Input.String("previous") is { } previous ? CursorId(previous, "previous") : null;
 
-        // One entry more than the page tells whether another page follows in the direction read.
-        var page = await store.ListAuthEventsAsync(
+        // The log is listed newest first: the next page holds older entries (ids before), the previous newer ones.
+        var position = Pager.IdCursors(call, AuthLogCursor);
+        var read = await store.ListAuthEventsAsync(
             user.Id,
-            new AuthEventQuery { Action = call.Input.String("action"), RemoteAddress = call.Input.String("filterIp"), Before = before, After = after, Limit = limit + 1 },
+            new AuthEventQuery { Action = call.Input.String("action"), RemoteAddress = call.Input.String("filterIp"), Before = position.Next, After = position.Previous, Limit = limit + 1 },
             call.Services.Time.GetUtcNow(),
             call.Aborted).ConfigureAwait(false);
-        var events = new List<AuthEventRecord>(page.Events);
-        bool more = events.Count > limit;
-        if (more)
-        {
-            // Reading backwards the surplus entry is the newest; forwards, the oldest.
-            events.RemoveAt(after is not null ? 0 : events.Count - 1);
-        }
-
-        bool hasOlder = after is not null || more;
-        bool hasNewer = before is not null || (after is not null && more);
+        var page = Pager.IdPage(position, read.Events, read.Total, static e => e.Id, AuthLogCursor, limit);
         var results = new JsonArray();
-        foreach (var entry in events)
+        foreach (var entry in page.Items)
         {
             results.Add((JsonNode)DescribeEvent(entry));
         }
 
-        var nextCursor = hasOlder && events.Count > 0 ? Cursor.Encode(AuthLogCursor, events[^1].Id.ToString()) : null;
-        var previousCursor = hasNewer && events.Count > 0 ? Cursor.Encode(AuthLogCursor, events[0].Id.ToString()) : null;
-        await call.OkAsync(Pager.Response(new Page<AuthEventRecord>(events, page.Total, nextCursor, previousCursor), call, results)).ConfigureAwait(false);
+        await call.OkAsync(Pager.Response(page, call, results)).ConfigureAwait(false);
     }
-
-    private static EntityId CursorId(string cursor, string field) =>
-        EntityId.TryParse(Cursor.Decode(AuthLogCursor, cursor, field), out var id) ? id : throw ApiException.Validation(field, "is not a valid cursor");
 
     private static async Task GetAuthLogEventAsync(ApiCall call)
     {
