@@ -31,6 +31,50 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
 
 
     [Fact]
+    public async Task A_queued_submission_can_be_cancelled_by_its_user_only_until_a_sender_takes_it()
+    {
+        var user = await _api.CreateUserAsync();
+        var other = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        async Task<string> SubmitAsync()
+        {
+            var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/me/submit", token, new JsonObject
+            {
+                ["to"] = new JsonArray(Address("rcpt1@example.com")),
+                ["subject"] = "Oops",
+                ["text"] = "Not meant to go.",
+            });
+            status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            return (string)body["message"]!["queueId"]!;
+        }
+
+        var queueId = await SubmitAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Delete, $"/users/{other.Id}/outbound/{queueId}");
+        status.Should().Be(HttpStatusCode.NotFound, "another user's submission");
+        ((string)body["code"]!).Should().Be("MessageNotFound");
+        (status, body) = await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/" + queueId, token);
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        (await Queue.GetEntryAsync(EntityId.Parse(queueId))).Should().BeNull();
+        (await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/" + queueId, token)).Status.Should().Be(HttpStatusCode.NotFound, "already cancelled");
+        (status, body) = await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/nope", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["queueId"].Should().NotBeNull();
+
+        // A sender claims the next one: cancelling is refused while its lease is live.
+        var sending = await SubmitAsync();
+        var leases = await Queue.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 100, LeaseTime = TimeSpan.FromHours(1) });
+        leases.Select(l => l.Entry.Id.ToString()).Should().Contain(sending);
+        (status, body) = await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/" + sending, token);
+        status.Should().Be(HttpStatusCode.Conflict);
+        ((string)body["code"]!).Should().Be("MessageBeingSent");
+        (await Queue.GetEntryAsync(EntityId.Parse(sending))).Should().NotBeNull();
+        foreach (var lease in leases)
+        {
+            await Queue.MarkDeferredAsync(lease.Entry.Id, lease.Token, DateTimeOffset.UtcNow, "test");
+        }
+    }
+
+    [Fact]
     public async Task Submit_queues_without_bcc_and_stores_the_same_bytes_with_bcc_in_sent_mail()
     {
         var user = await _api.CreateUserAsync();

@@ -74,6 +74,34 @@ internal static partial class SubmitEndpoints
                 SendTime,
             },
         };
+
+        yield return new ApiRoute("DELETE", "/users/{user}/outbound/{queueId}", "deleteOutbound", "Submission",
+            "Cancels a submission still waiting in the outbound queue (the queueId from submit); 409 while it is being sent", RouteAccess.UserData, CancelAsync);
+    }
+
+    /// <summary>
+    /// Withdraws a queued submission (reference §8.3 "Outbound"). Only the user's own submissions qualify (another
+    /// user's entry, a forward or an autoreply is 404, as if it did not exist). One a sender holds right now is a
+    /// 409: the remote server may already have it, so "cancelled" would be a promise the server cannot keep.
+    /// </summary>
+    private static async Task CancelAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        if (!EntityId.TryParse(call.Route("queueId"), out var id))
+        {
+            throw ApiException.Validation("queueId", "must be a queue id");
+        }
+
+        switch (await call.Services.Outbound.CancelSubmissionAsync(id, user.Id, call.Aborted).ConfigureAwait(false))
+        {
+            case OutboundCancelResult.Cancelled:
+                await call.OkAsync(new JsonObject { ["deleted"] = 1 }).ConfigureAwait(false);
+                return;
+            case OutboundCancelResult.Sending:
+                throw new ApiException(409, "MessageBeingSent", "The message is being sent right now and cannot be cancelled");
+            default:
+                throw new ApiException(404, "MessageNotFound", "No queued submission with this id");
+        }
     }
 
     private static async Task SubmitAsync(ApiCall call)
