@@ -410,5 +410,11 @@ internal static class SqliteSchema
         );
         CREATE INDEX webhooks_user ON webhooks(user_id);
         """,
+
+        // Version 11: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
+        // reference §1.2), normalised entries joined by newlines; '' for none.
+        """
+        ALTER TABLE users ADD COLUMN from_whitelist TEXT NOT NULL DEFAULT '';
+        """,
     };
 }

@@ -56,6 +56,14 @@ public sealed class QueryRenderingTests
     }
 
     [Fact]
+    public void The_from_whitelist_is_set_as_an_array_or_unset_when_empty()
+    {
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { FromWhitelist = new[] { "*@partner.example", "boss@example.com" } })!)
+            .ShouldBe(Json("{ $set: { fromWhitelist: ['*@partner.example', 'boss@example.com'] } }"));
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { FromWhitelist = Array.Empty<string>() })!).ShouldBe(Json("{ $unset: { fromWhitelist: 1 } }"));
+    }
+
+    [Fact]
     public void A_user_update_unsets_a_zero_retention_and_is_null_when_nothing_changes()
     {
         Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { Retention = TimeSpan.Zero })!).ShouldBe(Json("{ $unset: { retention: 1 } }"));

@@ -11,6 +11,7 @@ using MimeKit;
 using MimeKit.Utils;
 using WildDuck.Api.Internal;
 using WildDuck.Storage;
+using WildDuck.Storage.Addressing;
 using WildDuck.Storage.Mime;
 
 namespace WildDuck.Api.Endpoints;
@@ -341,6 +342,12 @@ internal static partial class SubmitEndpoints
     private static async Task<string> OwnAddressOrMainAsync(ApiCall call, UserRecord user, string address)
     {
         if (user.Address is { } main && string.Equals(address, main, StringComparison.OrdinalIgnoreCase))
+        {
+            return address;
+        }
+
+        // Reference §6.9: the whitelist is checked before the user's own addresses (no store lookup needed).
+        if (FromWhitelist.Matches(user.FromWhitelist, address))
         {
             return address;
         }
