@@ -63,7 +63,8 @@ public static class ApiBuilderExtensions
             sp.GetService<IFilterStore>(),
             sp.GetService<IAutoreplyStore>(),
             sp.GetService<IStoreMaintenance>(),
-            sp.GetService<IUserSessions>()));
+            sp.GetService<IUserSessions>(),
+            sp.GetKeyedService<IForwardCounter>(CounterKeys.SubmittedRecipients)));
         return builder;
     }
 

@@ -5,13 +5,20 @@ namespace WildDuck.Api;
 
 /// <summary>
 /// Delivery of webhook events (configuration section <c>WildDuck:Api:Webhooks</c>, reference §8.7).
-/// WildDuck queues each POST in Redis (BullMQ) with 5 attempts and exponential back-off from 2 s;
-/// these defaults are the same, with an in-process queue.
+/// Pending POSTs wait in the store (<see cref="WildDuck.Storage.IWebhookStore"/>), so they survive
+/// restarts and any instance sharing the store may send them.
 /// </summary>
 public sealed class WebhookOptions
 {
     /// <summary>Whether events are POSTed at all. Default true (nothing is sent while no webhook is registered).</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Whether this instance runs the worker that claims and POSTs stored deliveries. Default true.
+    /// False makes an instance only queue deliveries (another instance sharing the store sends them),
+    /// as WildDuck's per-process <c>webhooks.enabled</c> does.
+    /// </summary>
+    public bool PostDeliveries { get; set; } = true;
 
     /// <summary>Attempts per event and webhook, the first included. Default 5 (WildDuck).</summary>
     public int MaxAttempts { get; set; } = 5;
@@ -26,12 +33,26 @@ public sealed class WebhookOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Events and deliveries waiting (queued or between retries) at most; more are dropped and
-    /// logged rather than holding memory without bound or slowing the operation that published
-    /// them. Default 10000.
+    /// How long a claimed delivery stays hidden from other instances. Default 1 minute; must be
+    /// longer than <see cref="Timeout"/>, so a live POST's delivery is never claimed twice. When an
+    /// instance dies mid-POST, its deliveries are sent by another after this time.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often the worker looks for due deliveries without being woken. Default 5 s. Deliveries
+    /// queued by this instance and its own retries wake it at once; the poll finds those queued by
+    /// other instances, retries of deliveries another instance gave back, and leases that ran out.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Events held in memory between <c>Publish</c> and their deliveries being stored, at most; more
+    /// are dropped and logged rather than holding memory without bound or slowing the operation that
+    /// published them. Default 10000.
     /// </summary>
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>POSTs in flight at once. Default 8; bounds the sockets a slow receiver can hold.</summary>
+    /// <summary>POSTs in flight at once (and so deliveries claimed at once). Default 8; bounds the sockets a slow receiver can hold.</summary>
     public int MaxConcurrentPosts { get; set; } = 8;
 }

@@ -20,7 +20,10 @@ public static class RedisBuilderExtensions
     /// <see cref="RedisAuthenticationRateLimiter"/>; counts per-user connections (IMAP's limit, the POP3
     /// maildrop lock) across instances: replaces the <see cref="IConnectionCounter"/> likewise with a
     /// <see cref="RedisConnectionCounter"/>; counts the daily forwards (<c>MaxForwardsPerDay</c>) across
-    /// instances: replaces the <see cref="IForwardCounter"/> likewise with a <see cref="RedisForwardCounter"/>;
+    /// instances: replaces the <see cref="IForwardCounter"/> likewise with a <see cref="RedisForwardCounter"/>,
+    /// and the keyed <see cref="CounterKeys.SubmittedRecipients"/> counter (the API submit's daily recipient
+    /// limit) with another one on <c>{ChannelPrefix}rcpt:</c>; carries forced logouts to every instance:
+    /// replaces the <see cref="IUserSessions"/> with a <see cref="RedisUserSessions"/>;
     /// and registers one <see cref="IConnectionMultiplexer"/>
     /// (unless one is registered already, which is then shared), disposed with the container.
     /// </summary>
@@ -58,6 +61,18 @@ public static class RedisBuilderExtensions
 
         // And the daily forward limit, or N instances would forward N times the limit for a user.
         Replace<IForwardCounter, RedisForwardCounter>(services, static (redis, options, time, logs) => new RedisForwardCounter(redis, options, time, logs));
+
+        // The daily submission recipient limit is the same kind of counter under another key.
+        services.RemoveAllKeyed<IForwardCounter>(CounterKeys.SubmittedRecipients);
+        services.AddKeyedSingleton<IForwardCounter>(CounterKeys.SubmittedRecipients, static (sp, _) => new RedisForwardCounter(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<RedisOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>(),
+            name: RedisForwardCounter.SubmittedRecipientsName));
+
+        // A forced logout must close the user's sessions on every instance, not only this one.
+        Replace<IUserSessions, RedisUserSessions>(services, static (redis, options, _, logs) => new RedisUserSessions(redis, options, logs));
         return builder;
     }
 

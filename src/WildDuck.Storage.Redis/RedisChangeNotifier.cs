@@ -41,11 +41,11 @@ public sealed partial class RedisChangeNotifier : IRelayingChangeNotifier, IDisp
     private readonly IConnectionMultiplexer _redis;
     private readonly ISubscriber _subscriber;
     private readonly RedisChannel _channel;
+    private readonly RedisChannelSubscription _subscription;
     private readonly string _selfPrefix;
     private readonly TimeSpan _debounce;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<RedisChannel, RedisValue> _onMessage;
     private readonly ConcurrentDictionary<UserId, Window> _windows = new();
     private int _down;
     private int _disposed;
@@ -69,7 +69,7 @@ public sealed partial class RedisChangeNotifier : IRelayingChangeNotifier, IDisp
         _debounce = value.DebounceInterval;
         _time = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger<RedisChangeNotifier>();
-        _onMessage = OnMessage;
+        _subscription = new RedisChannelSubscription(_subscriber, _channel, OnMessage, ex => LogSubscribeDeferred(_logger, ex, _channel.ToString()));
 
         redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
@@ -78,9 +78,7 @@ public sealed partial class RedisChangeNotifier : IRelayingChangeNotifier, IDisp
             LogUnreachableAtStart(_logger, _channel.ToString());
         }
 
-        // Asynchronously, so that a host starting while Redis is down does not wait for it; the
-        // client remembers the subscription and renews it on every reconnect.
-        _ = SubscribeAsync();
+        _subscription.Start();
     }
 
     /// <inheritdoc />
@@ -123,27 +121,7 @@ public sealed partial class RedisChangeNotifier : IRelayingChangeNotifier, IDisp
         }
 
         _windows.Clear();
-        try
-        {
-            _subscriber.Unsubscribe(_channel, _onMessage, CommandFlags.FireAndForget);
-        }
-        catch (RedisException)
-        {
-            // Nothing to clean up on a server we cannot reach: the subscription dies with the connection.
-        }
-    }
-
-    private async Task SubscribeAsync()
-    {
-        try
-        {
-            await _subscriber.SubscribeAsync(_channel, _onMessage).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // The client keeps the handler registered and subscribes again when it reconnects.
-            LogSubscribeDeferred(_logger, ex, _channel.ToString());
-        }
+        _subscription.Dispose();
     }
 
     private void Throttle(UserId user)

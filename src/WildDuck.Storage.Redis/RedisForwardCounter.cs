@@ -34,6 +34,12 @@ namespace WildDuck.Storage.Redis;
 /// </remarks>
 public sealed partial class RedisForwardCounter : IForwardCounter
 {
+    /// <summary>The name (key part) of the daily forward counter.</summary>
+    public const string ForwardsName = "fwd";
+
+    /// <summary>The name (key part) of the daily submitted-recipients counter.</summary>
+    public const string SubmittedRecipientsName = "rcpt";
+
     /// <summary>The longest a request waits for Redis before it uses the in-process counter.</summary>
     public static readonly TimeSpan CallTimeout = RedisOutage.CallTimeout;
 
@@ -60,18 +66,24 @@ public sealed partial class RedisForwardCounter : IForwardCounter
     /// <param name="timeProvider">Clock of the in-process fallback; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Logs the fallback and the recovery.</param>
     /// <param name="window">The window length; one day (<see cref="InMemoryForwardCounter.DefaultWindow"/>) when null. Must be positive.</param>
-    public RedisForwardCounter(IConnectionMultiplexer redis, IOptions<RedisOptions> options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, TimeSpan? window = null)
+    /// <param name="name">
+    /// What is counted, the key's middle part: <c>fwd</c> (forwards, the default) gives
+    /// <c>{ChannelPrefix}fwd:{user id}</c>; <c>rcpt</c> counts submitted recipients
+    /// (<see cref="CounterKeys.SubmittedRecipients"/>) in <c>{ChannelPrefix}rcpt:{user id}</c>.
+    /// </param>
+    public RedisForwardCounter(IConnectionMultiplexer redis, IOptions<RedisOptions> options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, TimeSpan? window = null, string name = ForwardsName)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _redis = redis;
-        _prefix = options.Value.ChannelPrefix + "fwd:";
+        _prefix = options.Value.ChannelPrefix + name + ":";
         _fallback = new InMemoryForwardCounter(timeProvider, window);
 
         // PEXPIRE needs a positive whole number of milliseconds.
         _windowMs = Math.Max(1, (long)Math.Ceiling(_fallback.Window.TotalMilliseconds));
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisForwardCounter>();
-        _outage = new RedisOutage(ex => LogFallback(logger, ex), () => LogRecovered(logger));
+        _outage = new RedisOutage(ex => LogFallback(logger, ex, name), () => LogRecovered(logger, name));
     }
 
     /// <summary>The window length.</summary>
@@ -102,9 +114,9 @@ public sealed partial class RedisForwardCounter : IForwardCounter
 
     private RedisKey Key(UserId user) => _prefix + user.ToString();
 
-    [LoggerMessage(EventId = 7030, Level = LogLevel.Warning, Message = "Redis is not reachable or fails; daily forward limits are counted per instance until it works again.")]
-    private static partial void LogFallback(ILogger logger, Exception? exception);
+    [LoggerMessage(EventId = 7030, Level = LogLevel.Warning, Message = "Redis is not reachable or fails; daily {Counter} limits are counted per instance until it works again.")]
+    private static partial void LogFallback(ILogger logger, Exception? exception, string counter);
 
-    [LoggerMessage(EventId = 7031, Level = LogLevel.Information, Message = "Redis is reachable again; daily forward limits are counted across instances.")]
-    private static partial void LogRecovered(ILogger logger);
+    [LoggerMessage(EventId = 7031, Level = LogLevel.Information, Message = "Redis is reachable again; daily {Counter} limits are counted across instances.")]
+    private static partial void LogRecovered(ILogger logger, string counter);
 }

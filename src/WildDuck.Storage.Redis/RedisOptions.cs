@@ -3,7 +3,7 @@ using System;
 
 namespace WildDuck.Storage.Redis;
 
-/// <summary>Options of the Redis change notifier, rate limiter, connection counter and forward counter (configuration section <c>WildDuck:Redis</c>).</summary>
+/// <summary>Options of the Redis change notifier, rate limiter, connection counter, forward and submission counters and forced logouts (configuration section <c>WildDuck:Redis</c>).</summary>
 public sealed class RedisOptions
 {
     /// <summary>The shortest <see cref="ConnectionLeaseTtl"/> accepted.</summary>
@@ -20,8 +20,9 @@ public sealed class RedisOptions
     /// <summary>
     /// Prefix of every Redis key and channel this package uses; the notifier publishes on
     /// <c>{ChannelPrefix}notify</c>, keeps authentication failure counters in <c>{ChannelPrefix}rl:{key}</c>,
-    /// connection leases in <c>{ChannelPrefix}conn:{PROTOCOL}:{user id}</c> and daily forward counters in
-    /// <c>{ChannelPrefix}fwd:{user id}</c>. Default <c>wd:</c>.
+    /// connection leases in <c>{ChannelPrefix}conn:{PROTOCOL}:{user id}</c>, daily forward counters in
+    /// <c>{ChannelPrefix}fwd:{user id}</c> and submission recipient counters in <c>{ChannelPrefix}rcpt:{user id}</c>,
+    /// and publishes forced logouts on <c>{ChannelPrefix}logout</c>. Default <c>wd:</c>.
     /// Instances that must wake each other, or share limits, use the same prefix.
     /// </summary>
     public string ChannelPrefix { get; set; } = "wd:";

@@ -34,10 +34,12 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     // The trigram index is fed in batches (schema version 4): search-text rows wait in
     // search_pending, and the writer indexes them SearchIndexBatch at a time at the end of a write
-    // transaction once that many are waiting, or all of them once it has been idle for a moment.
+    // transaction once more than SearchIndexDeferLimit are waiting, or all of them once it has been
+    // idle for a moment.
     // FTS5 writes one segment per transaction, so a batch costs about half as much per row as
     // indexing each message inside its own transaction (docs/benchmarks.md).
     private const int SearchIndexBatch = 32;
+    private readonly int _inlineIndexThreshold;
     private const int IdleSearchIndexBatch = 512;
     private static readonly TimeSpan SearchIndexIdleDelay = TimeSpan.FromMilliseconds(200);
     private const string SearchSavepointName = "search";
@@ -73,6 +75,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
+        _inlineIndexThreshold = Math.Max(SearchIndexBatch, options.SearchIndexDeferLimit);
         _searchIndexTimer = new Timer(static state => ((SqliteDatabase)state!).IndexSearchRowsWhenIdle(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -242,7 +245,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             }
             else
             {
-                if (Volatile.Read(ref _searchBacklog) >= SearchIndexBatch)
+                if (Volatile.Read(ref _searchBacklog) >= _inlineIndexThreshold)
                 {
                     IndexSearchRows(connection, transaction, SearchIndexBatch);
                 }

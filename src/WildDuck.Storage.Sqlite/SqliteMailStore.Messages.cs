@@ -40,25 +40,30 @@ public sealed partial class SqliteMailStore
         }
 
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
+
+        // Everything the row needs that is pure computation (serialised layout and parsed parts,
+        // copied blobs, search text) is built here as well: the write transaction is the one
+        // serial section of the store, so each microsecond spent inside it caps concurrent
+        // delivery (docs/benchmarks.md, "LMTP and POP3 vs Dovecot").
+        var row = new MessageRowValues(indexed);
         var result = await _db.WriteAsync(
             (c, t) =>
             {
-                var row = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
-                var owner = ReadUser(c, t, user)!;
-                if (request.EnforceQuota && owner.StorageUsed + indexed.Size > EffectiveQuota(owner))
+                var mailboxRow = FindMailboxRow(c, t, user, mailbox) ?? throw new StorageException(StorageError.NotFound, "No such mailbox.");
+                if (request.EnforceQuota)
                 {
-                    throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
+                    EnsureQuotaAllows(c, t, user, indexed.Size);
                 }
 
-                MergeMailboxKeywords(c, t, row, keywords);
-                var (uid, modseq) = AllocateUids(c, t, row.Rid, 1);
+                MergeMailboxKeywords(c, t, mailboxRow, keywords);
+                var (uid, modseq) = AllocateUids(c, t, mailboxRow.Rid, 1);
                 var threadId = AssignThread(c, t, user, indexed.Metadata);
                 var id = MessageId.NewId(_time);
-                InsertMessage(c, t, user, row.Rid, id, uid, modseq, request.Flags, keywords, internalDate, indexed, threadId, request.Source);
-                AdjustMailboxCounters(c, t, row.Rid, 1, (request.Flags & MessageFlags.Seen) == 0 ? 1 : 0, indexed.Size);
+                InsertMessage(c, t, user, mailboxRow.Rid, id, uid, modseq, request.Flags, keywords, internalDate, indexed, row, threadId, request.Source);
+                AdjustMailboxCounters(c, t, mailboxRow.Rid, 1, (request.Flags & MessageFlags.Seen) == 0 ? 1 : 0, indexed.Size);
                 Execute(c, t, "UPDATE users SET storage_used = storage_used + $s WHERE id = $u", ("$s", indexed.Size), ("$u", Blob(user)));
                 InsertJournal(c, t, user, mailbox, modseq, JournalCommand.Exists, uid, id, request.Flags, JoinKeywords(keywords), null);
-                return new AppendResult(mailbox, id, row.Record.UidValidity, uid, modseq, indexed.Size);
+                return new AppendResult(mailbox, id, mailboxRow.Record.UidValidity, uid, modseq, indexed.Size);
             },
             cancellationToken).ConfigureAwait(false);
         await NotifyAsync(user).ConfigureAwait(false);
@@ -443,6 +448,27 @@ public sealed partial class SqliteMailStore
 
     private long EffectiveQuota(UserRecord user) => user.Quota > 0 ? user.Quota : _options.Users.DefaultQuota;
 
+    /// <summary>
+    /// Refuses an append of <paramref name="size"/> bytes that would take the user past the quota;
+    /// reads only the two columns it needs, since it runs inside the write transaction.
+    /// </summary>
+    private void EnsureQuotaAllows(SqliteConnection c, SqliteTransaction t, UserId user, long size)
+    {
+        using var command = Command(c, t, "SELECT storage_used, quota FROM users WHERE id = $id");
+        command.Parameters.AddWithValue("$id", Blob(user));
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new StorageException(StorageError.NotFound, "No such user.");
+        }
+
+        var quota = reader.GetInt64(1);
+        if (reader.GetInt64(0) + size > (quota > 0 ? quota : _options.Users.DefaultQuota))
+        {
+            throw new StorageException(StorageError.OverQuota, "Quota exceeded.");
+        }
+    }
+
     /// <summary>Takes <paramref name="count"/> consecutive UIDs and one new MODSEQ in one statement.</summary>
     private static (uint FirstUid, long ModSeq) AllocateUids(SqliteConnection c, SqliteTransaction t, long mailboxRid, int count)
     {
@@ -484,13 +510,14 @@ public sealed partial class SqliteMailStore
         IReadOnlyList<string> keywords,
         DateTimeOffset internalDate,
         IndexedMessage indexed,
+        MessageRowValues row,
         EntityId threadId,
         string source)
     {
         var now = NowMs;
-        foreach (var body in indexed.ExternalBodies)
+        for (var i = 0; i < indexed.ExternalBodies.Count; i++)
         {
-            AddAttachmentReference(c, t, body, now);
+            AddAttachmentReference(c, t, indexed.ExternalBodies[i], row.AttachmentHashes[i], now);
         }
 
         var meta = indexed.Metadata;
@@ -526,15 +553,15 @@ public sealed partial class SqliteMailStore
             insert.Parameters.AddWithValue("$env", meta.Envelope);
             insert.Parameters.AddWithValue("$bs", meta.BodyStructure);
             insert.Parameters.AddWithValue("$body", meta.Body);
-            insert.Parameters.AddWithValue("$layout", MessageLayoutSerializer.Serialize(indexed.Layout));
-            insert.Parameters.Add("$inline", SqliteType.Blob).Value = indexed.InlineContent.ToArray();
+            insert.Parameters.AddWithValue("$layout", row.Layout);
+            insert.Parameters.Add("$inline", SqliteType.Blob).Value = row.InlineContent;
             insert.Parameters.AddWithValue("$now", now);
             rid = (long)insert.ExecuteScalar()!;
         }
 
-        foreach (var body in indexed.ExternalBodies)
+        foreach (var hash in row.AttachmentHashes)
         {
-            Execute(c, t, "INSERT OR IGNORE INTO message_attachments (message_rid, hash) VALUES ($r, $h)", ("$r", rid), ("$h", body.Hash.ToByteArray()));
+            Execute(c, t, "INSERT OR IGNORE INTO message_attachments (message_rid, hash) VALUES ($r, $h)", ("$r", rid), ("$h", hash));
         }
 
         Execute(
@@ -542,10 +569,10 @@ public sealed partial class SqliteMailStore
             t,
             "INSERT INTO message_text (rid, from_text, to_text, cc_text, bcc_text, subject, headers, body) VALUES ($r, $from, $to, $cc, $bcc, $subject, $headers, $body)",
             ("$r", rid),
-            ("$from", AddressText(meta.From)),
-            ("$to", AddressText(meta.To)),
-            ("$cc", AddressText(meta.Cc)),
-            ("$bcc", AddressText(meta.Bcc)),
+            ("$from", row.FromText),
+            ("$to", row.ToText),
+            ("$cc", row.CcText),
+            ("$bcc", row.BccText),
             ("$subject", meta.Subject),
             ("$headers", meta.SearchHeaders),
             ("$body", meta.SearchBody));
@@ -556,10 +583,55 @@ public sealed partial class SqliteMailStore
             "INSERT INTO message_parsed (rid, text, html, intro, attachments) VALUES ($r, $text, $html, $intro, $att)",
             ("$r", rid),
             ("$text", meta.Text),
-            ("$html", JsonSerializer.Serialize(meta.Html, SqliteJsonContext.Default.IReadOnlyListString)),
+            ("$html", row.HtmlJson),
             ("$intro", meta.Intro),
-            ("$att", JsonSerializer.Serialize(ToStored(meta.Attachments), SqliteJsonContext.Default.ListStoredAttachment)));
+            ("$att", row.AttachmentsJson));
         return rid;
+    }
+
+    /// <summary>
+    /// The values of a new message's rows that depend only on the parsed message, computed before
+    /// the write transaction (see <see cref="AppendAsync"/>).
+    /// </summary>
+    private sealed class MessageRowValues
+    {
+        public MessageRowValues(IndexedMessage indexed)
+        {
+            var meta = indexed.Metadata;
+            Layout = MessageLayoutSerializer.Serialize(indexed.Layout);
+            InlineContent = indexed.InlineContent.ToArray();
+            AttachmentHashes = new byte[indexed.ExternalBodies.Count][];
+            for (var i = 0; i < AttachmentHashes.Length; i++)
+            {
+                AttachmentHashes[i] = indexed.ExternalBodies[i].Hash.ToByteArray();
+            }
+
+            FromText = AddressText(meta.From);
+            ToText = AddressText(meta.To);
+            CcText = AddressText(meta.Cc);
+            BccText = AddressText(meta.Bcc);
+            HtmlJson = JsonSerializer.Serialize(meta.Html, SqliteJsonContext.Default.IReadOnlyListString);
+            AttachmentsJson = JsonSerializer.Serialize(ToStored(meta.Attachments), SqliteJsonContext.Default.ListStoredAttachment);
+        }
+
+        public byte[] Layout { get; }
+
+        public byte[] InlineContent { get; }
+
+        /// <summary>The content hash of each external body, in the order of <see cref="IndexedMessage.ExternalBodies"/>.</summary>
+        public byte[][] AttachmentHashes { get; }
+
+        public string FromText { get; }
+
+        public string ToText { get; }
+
+        public string CcText { get; }
+
+        public string BccText { get; }
+
+        public string HtmlJson { get; }
+
+        public string AttachmentsJson { get; }
     }
 
     private static List<StoredAttachment> ToStored(IReadOnlyList<AttachmentDescriptor> attachments)
@@ -603,9 +675,8 @@ public sealed partial class SqliteMailStore
         return string.Join('\n', parts);
     }
 
-    private static void AddAttachmentReference(SqliteConnection c, SqliteTransaction t, ExternalBody body, long now)
+    private static void AddAttachmentReference(SqliteConnection c, SqliteTransaction t, ExternalBody body, byte[] hash, long now)
     {
-        var hash = body.Hash.ToByteArray();
         if (Execute(c, t, "UPDATE attachments SET refcount = refcount + 1, updated = $now WHERE hash = $h", ("$h", hash), ("$now", now)) > 0)
         {
             return;

@@ -411,7 +411,28 @@ internal static class SqliteSchema
         CREATE INDEX webhooks_user ON webhooks(user_id);
         """,
 
-        // Version 11: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
+        // Version 11: the durable webhook delivery queue (WildDuck's BullMQ webhooks_post jobs,
+        // reference §8.7). One row per event and webhook, carrying its URL and JSON body, so it
+        // outlives the webhook as a queued job does; attempts counts the attempts started; a live
+        // lease (token + until) hides it from other claimers. The due index serves the claim.
+        """
+        CREATE TABLE webhook_deliveries (
+            id BLOB PRIMARY KEY,
+            webhook_id BLOB NOT NULL,
+            url TEXT NOT NULL,
+            type TEXT NOT NULL,
+            body BLOB NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER NOT NULL,
+            last_error TEXT,
+            lease_token BLOB,
+            lease_until INTEGER,
+            created INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt, id);
+        """,
+
+        // Version 12: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
         // reference §1.2), normalised entries joined by newlines; '' for none.
         """
         ALTER TABLE users ADD COLUMN from_whitelist TEXT NOT NULL DEFAULT '';

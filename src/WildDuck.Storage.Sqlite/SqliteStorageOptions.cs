@@ -49,4 +49,15 @@ public sealed class SqliteStorageOptions
     /// connection at a time. Default 16.
     /// </summary>
     public int MaxReadConnections { get; set; } = 16;
+
+    /// <summary>
+    /// How many messages' search text may wait for the trigram index while writes keep the writer
+    /// busy. Up to this many, indexing waits until the writer has been idle for a moment (then it
+    /// catches up 512 rows per transaction), so a delivery burst does not pay for the index; beyond
+    /// it, each write transaction also indexes 32 waiting rows. Waiting rows are still found by
+    /// every search (scanned exactly), so a larger value trades search time during a burst for
+    /// delivery throughput. Default 10,000; 0 indexes within write transactions as soon as 32
+    /// rows wait.
+    /// </summary>
+    public int SearchIndexDeferLimit { get; set; } = 10_000;
 }

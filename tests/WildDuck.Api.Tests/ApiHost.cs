@@ -133,6 +133,20 @@ public class ApiHost : IAsyncLifetime
         return (await Users.GetUserAsync(id))!;
     }
 
+    /// <summary>Registers a webhook through POST /webhooks (root) and returns its id.</summary>
+    public async Task<string> SubscribeWebhookAsync(string url, string? user, params string[] types)
+    {
+        var body = new JsonObject { ["type"] = new JsonArray(types.Select(t => (JsonNode)t).ToArray()), ["url"] = url };
+        if (user is not null)
+        {
+            body["user"] = user;
+        }
+
+        var (status, created) = await CallAsync(HttpMethod.Post, "/webhooks", json: body);
+        status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
+        return (string)created["id"]!;
+    }
+
     /// <summary>Logs in through POST /authenticate and returns the user token.</summary>
     public async Task<string> LoginAsync(UserRecord user, string password = Password)
     {

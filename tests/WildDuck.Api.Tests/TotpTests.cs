@@ -182,6 +182,39 @@ public sealed class TotpTests : IClassFixture<TwoFactorHost>
     }
 
     [Fact]
+    public async Task Enabling_and_disabling_totp_and_all_2fa_post_mfa_webhook_events()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var user = await _api.CreateUserAsync();
+        await _api.SubscribeWebhookAsync(receiver.Url, user.Id.ToString(), "mfa.*");
+
+        // Each event is awaited before the next operation: POSTs may run in parallel.
+        async Task ExpectAsync(string type)
+        {
+            var delivered = await receiver.NextDeliveredAsync();
+            ((string)delivered["ev"]!).Should().Be(type);
+            ((string)delivered["user"]!).Should().Be(user.Id.ToString());
+        }
+
+        await _api.EnableTotpAsync(user);
+        await ExpectAsync("mfa.totp.enabled");
+        (await _api.CallAsync(HttpMethod.Delete, Path(user, "totp"))).Status.Should().Be(HttpStatusCode.OK);
+        await ExpectAsync("mfa.totp.disabled");
+
+        _api.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
+        await _api.EnableTotpAsync(user);
+        await ExpectAsync("mfa.totp.enabled");
+        (await _api.CallAsync(HttpMethod.Delete, $"/users/{user.Id}/2fa")).Status.Should().Be(HttpStatusCode.OK);
+        await ExpectAsync("mfa.disabled");
+
+        _api.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
+        await _api.EnableTotpAsync(user);
+        await ExpectAsync("mfa.totp.enabled");
+        (await _api.CallAsync(HttpMethod.Put, $"/users/{user.Id}", json: new JsonObject { ["disable2fa"] = true })).Status.Should().Be(HttpStatusCode.OK);
+        await ExpectAsync("mfa.disabled");
+    }
+
+    [Fact]
     public async Task Deleting_totp_and_all_2fa_turns_it_off()
     {
         var user = await _api.CreateUserAsync();

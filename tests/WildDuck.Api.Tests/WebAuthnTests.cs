@@ -140,6 +140,29 @@ public sealed class WebAuthnTests : IClassFixture<TwoFactorHost>
     }
 
     [Fact]
+    public async Task Registering_and_removing_a_credential_post_mfa_webauthn_webhook_events()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var user = await _api.CreateUserAsync();
+        var id = user.Id.ToString();
+        await _api.SubscribeWebhookAsync(receiver.Url, id, "mfa.*");
+        using var key = new SoftwareAuthenticator();
+
+        var (status, body) = await RegisterAsync(id, key);
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var credential = (await _api.TwoFactor.GetTwoFactorAsync(user.Id))!.WebAuthnCredentials.Single().Id.ToString();
+        var registered = await receiver.NextDeliveredAsync();
+        ((string)registered["ev"]!).Should().Be("mfa.webauthn.registered");
+        ((string)registered["user"]!).Should().Be(id);
+        ((string)registered["credential"]!).Should().Be(credential);
+
+        (await _api.CallAsync(HttpMethod.Delete, Path(id, "credentials/" + credential))).Status.Should().Be(HttpStatusCode.OK);
+        var removed = await receiver.NextDeliveredAsync();
+        ((string)removed["ev"]!).Should().Be("mfa.webauthn.removed", "the event name WildDuck meant (its misspelled constant is a BUG, reference §8.7)");
+        ((string)removed["credential"]!).Should().Be(credential);
+    }
+
+    [Fact]
     public async Task Deleting_the_last_credential_turns_webauthn_off()
     {
         var user = await _api.CreateUserAsync();

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Channels;
@@ -20,6 +21,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<(int Status, JsonObject Body)> _received = Channel.CreateUnbounded<(int, JsonObject)>();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _arrivals = new();
     private int _failFirst;
 
     private WebhookReceiver(WebApplication app, int failFirst)
@@ -29,6 +31,15 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public string Url { get; private set; } = string.Empty;
+
+    /// <summary>When each attempt arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamps), in order.</summary>
+    public IReadOnlyList<long> Arrivals => _arrivals.ToArray();
+
+    /// <summary>Accepts every attempt from now on (a receiver that was down comes back).</summary>
+    public void Recover() => Interlocked.Exchange(ref _failFirst, 0);
+
+    /// <summary>True when no attempt is waiting to be read.</summary>
+    public bool NothingMoreReceived => !_received.Reader.TryPeek(out _);
 
     public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
     {
@@ -48,6 +59,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+        _arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
         var status = Interlocked.Decrement(ref _failFirst) >= 0 ? 500 : 200;
         context.Response.StatusCode = status;
         _received.Writer.TryWrite((status, body));

@@ -23,18 +23,7 @@ public sealed class WebhookTests : IClassFixture<WebhookApiHost>
 
     public WebhookTests(WebhookApiHost api) => _api = api;
 
-    private async Task<string> SubscribeAsync(string url, string? user, params string[] types)
-    {
-        var body = new JsonObject { ["type"] = new JsonArray(types.Select(t => (JsonNode)t).ToArray()), ["url"] = url };
-        if (user is not null)
-        {
-            body["user"] = user;
-        }
-
-        var (status, created) = await _api.CallAsync(HttpMethod.Post, "/webhooks", json: body);
-        status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
-        return (string)created["id"]!;
-    }
+    private Task<string> SubscribeAsync(string url, string? user, params string[] types) => _api.SubscribeWebhookAsync(url, user, types);
 
     [Fact]
     public async Task Webhooks_are_created_listed_and_deleted_by_root_with_validated_input()

@@ -68,6 +68,82 @@ public sealed class WebhookDefinitionTests
         stages[1].ShouldBe(Json("{ $group: { _id: null, size: { $sum: '$size' } } }"));
     }
 
+    private static readonly Guid Token = Guid.Parse("0b8f6a52-4f8e-4a7c-9a49-1d7a3c1f2e10");
+
+    [Fact]
+    public void Due_deliveries_are_reached_and_without_a_live_lease_earliest_first()
+    {
+        Filter(MongoMailStore.WebhookDeliveriesDue(When)).ShouldBe(Json(
+            "{ next: { $lte: ISODate('2026-11-29T06:00:00.123Z') }, $or: [{ lockUntil: null }, { lockUntil: { $lte: ISODate('2026-11-29T06:00:00.123Z') } }] }"));
+        Sort(MongoMailStore.WebhookDeliveriesDueOrder()).ShouldBe(Json("{ next: 1, _id: 1 }"));
+    }
+
+    [Fact]
+    public void A_claim_counts_the_attempt_and_leases_and_outcomes_require_the_token()
+    {
+        var token = new BsonBinaryData(Token, GuidRepresentation.Standard);
+        Update(MongoMailStore.WebhookDeliveryLeaseUpdate(Token, When)).ShouldBe(new BsonDocument
+        {
+            { "$inc", new BsonDocument("attempts", 1) },
+            { "$set", new BsonDocument { { "lockToken", token }, { "lockUntil", When } } },
+        });
+        Filter(MongoMailStore.WebhookDeliveryLeased(Hook, Token)).ShouldBe(new BsonDocument { { "_id", Hook }, { "lockToken", token } });
+        Update(MongoMailStore.WebhookDeliveryRetry(When, "HTTP 500")).ShouldBe(Json(
+            "{ $set: { next: ISODate('2026-11-29T06:00:00.123Z'), lastError: 'HTTP 500' }, $unset: { lockToken: 1, lockUntil: 1 } }"));
+    }
+
+    [Fact]
+    public void A_delivery_document_has_its_field_names_and_maps_to_the_record_and_back()
+    {
+        var document = new WebhookDeliveryDocument
+        {
+            Id = User,
+            Webhook = Hook,
+            Url = "https://hooks.example/x",
+            Type = "mfa.totp.enabled",
+            Body = "{}"u8.ToArray(),
+            Attempts = 2,
+            NextAttempt = When,
+            LastError = "timed out",
+            LeaseToken = Token,
+            LeaseUntil = When,
+            Created = When,
+        };
+        document.ToBsonDocument().ShouldBe(new BsonDocument
+        {
+            { "_id", User },
+            { "webhook", Hook },
+            { "url", "https://hooks.example/x" },
+            { "ev", "mfa.totp.enabled" },
+            { "body", new BsonBinaryData("{}"u8.ToArray()) },
+            { "attempts", 2 },
+            { "next", When },
+            { "lastError", "timed out" },
+            { "lockToken", new BsonBinaryData(Token, GuidRepresentation.Standard) },
+            { "lockUntil", When },
+            { "created", When },
+        });
+        BsonSerializer.Deserialize<WebhookDeliveryDocument>(document.ToBsonDocument()).Should().BeEquivalentTo(document);
+        new WebhookDeliveryDocument { Id = User, NextAttempt = When, Created = When }.ToBsonDocument().Names.Should().NotContain(new[] { "lastError", "lockToken", "lockUntil" });
+
+        var record = MongoMailStore.ToWebhookDelivery(document);
+        record.Id.Should().Be(MongoIds.ToEntityId(User));
+        record.Webhook.Should().Be(MongoIds.ToEntityId(Hook));
+        record.Body.ToArray().Should().Equal("{}"u8.ToArray());
+        record.NextAttempt.Should().Be(new DateTimeOffset(When));
+        var back = MongoMailStore.ToWebhookDeliveryDocument(record);
+        back.Should().BeEquivalentTo(document, o => o.Excluding(d => d.LeaseToken).Excluding(d => d.LeaseUntil));
+    }
+
+    [Fact]
+    public void Webhook_deliveries_live_in_the_main_database_with_a_due_index()
+    {
+        MongoContext.WebhookDeliveriesCollection.Should().Be("webhookdeliveries");
+        MongoIndexes.WebhookDeliveries.Select(m => (m.Options.Name, Keys(m.Keys).ToJson())).Should().Equal(("due", "{ \"next\" : 1, \"_id\" : 1 }"));
+        using var context = new MongoContext(new MongoStorageOptions { ConnectionString = "mongodb://127.0.0.1:1", Database = "wd", UsersDatabase = "wdusers" }, static (_, _) => Task.CompletedTask);
+        context.WebhookDeliveries.CollectionNamespace.FullName.Should().Be("wd.webhookdeliveries");
+    }
+
     [Fact]
     public void Webhooks_live_in_the_main_database_with_a_user_index_and_are_registered()
     {

@@ -38,7 +38,9 @@ public sealed class UseRedisTests
         services.Should().ContainSingle(d => d.ServiceType == typeof(IChangeNotifier));
         services.Should().ContainSingle(d => d.ServiceType == typeof(IAuthenticationRateLimiter));
         services.Should().ContainSingle(d => d.ServiceType == typeof(IConnectionCounter));
-        services.Should().ContainSingle(d => d.ServiceType == typeof(IForwardCounter));
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IForwardCounter) && !d.IsKeyedService);
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IForwardCounter) && d.IsKeyedService && Equals(d.ServiceKey, CounterKeys.SubmittedRecipients));
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IUserSessions));
         services.Should().Contain(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType!.Name == "SqliteJournalWatcher",
             "the journal watcher stays the fallback while Redis is down");
 
@@ -53,6 +55,10 @@ public sealed class UseRedisTests
                 .And.BeSameAs(provider.GetRequiredService<RedisConnectionCounter>());
             provider.GetRequiredService<IForwardCounter>().Should().BeOfType<RedisForwardCounter>()
                 .And.BeSameAs(provider.GetRequiredService<RedisForwardCounter>());
+            provider.GetRequiredKeyedService<IForwardCounter>(CounterKeys.SubmittedRecipients).Should().BeOfType<RedisForwardCounter>()
+                .And.NotBeSameAs(provider.GetRequiredService<IForwardCounter>(), "submitted recipients have a counter of their own");
+            provider.GetRequiredService<IUserSessions>().Should().BeOfType<RedisUserSessions>()
+                .And.BeSameAs(provider.GetRequiredService<RedisUserSessions>());
             connection = provider.GetRequiredService<IConnectionMultiplexer>();
             connection.IsConnected.Should().BeTrue();
         }

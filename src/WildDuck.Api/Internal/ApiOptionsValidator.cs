@@ -112,9 +112,10 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 
         var webhooks = options.Webhooks;
         if (webhooks is null || webhooks.MaxAttempts < 1 || webhooks.InitialBackoff < TimeSpan.Zero || webhooks.MaxBackoff < webhooks.InitialBackoff
-            || webhooks.Timeout <= TimeSpan.Zero || webhooks.QueueCapacity < 1 || webhooks.MaxConcurrentPosts < 1)
+            || webhooks.Timeout <= TimeSpan.Zero || webhooks.QueueCapacity < 1 || webhooks.MaxConcurrentPosts < 1
+            || webhooks.LeaseTime <= webhooks.Timeout || webhooks.PollInterval <= TimeSpan.Zero)
         {
-            failures.Add("WildDuck:Api:Webhooks needs MaxAttempts, QueueCapacity and MaxConcurrentPosts of at least 1, a positive Timeout, and 0 <= InitialBackoff <= MaxBackoff.");
+            failures.Add("WildDuck:Api:Webhooks needs MaxAttempts, QueueCapacity and MaxConcurrentPosts of at least 1, a positive Timeout and PollInterval, a LeaseTime longer than Timeout, and 0 <= InitialBackoff <= MaxBackoff.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

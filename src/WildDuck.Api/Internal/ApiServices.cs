@@ -40,7 +40,8 @@ internal sealed class ApiServices
         IFilterStore? filters = null,
         IAutoreplyStore? autoreplies = null,
         IStoreMaintenance? maintenance = null,
-        IUserSessions? sessions = null)
+        IUserSessions? sessions = null,
+        IForwardCounter? submittedRecipients = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -70,7 +71,7 @@ internal sealed class ApiServices
         Sessions = sessions;
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
-        SubmittedRecipients = new InMemoryForwardCounter(time);
+        SubmittedRecipients = submittedRecipients ?? new InMemoryForwardCounter(time);
     }
 
     public ApiOptions Options { get; }
@@ -86,8 +87,11 @@ internal sealed class ApiServices
     /// <summary>The outbound queue that submissions go through (reference §6.7).</summary>
     public IOutboundQueue Outbound { get; }
 
-    /// <summary>Recipients submitted per user per day (WildDuck's <c>wdr:&lt;user&gt;</c> counter), in this process.</summary>
-    public InMemoryForwardCounter SubmittedRecipients { get; }
+    /// <summary>
+    /// Recipients submitted per user per day (WildDuck's <c>wdr:&lt;user&gt;</c> counter): the keyed
+    /// <see cref="CounterKeys.SubmittedRecipients"/> counter, shared by every instance with <c>UseRedis()</c>.
+    /// </summary>
+    public IForwardCounter SubmittedRecipients { get; }
     public IJournal Journal { get; }
 
     /// <summary>The wake-ups of IMAP IDLE, which also drive the EventSource stream.</summary>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.IO;
 using System.Net.Http;
@@ -16,35 +17,53 @@ using WildDuck.Storage;
 namespace WildDuck.Api.Webhooks;
 
 /// <summary>
-/// The webhook side of <see cref="IWildDuckEvents"/> (reference §8.7): <see cref="Publish"/> only
-/// queues the event in memory; a background loop finds the matching webhooks and POSTs the event as
-/// JSON to each, retrying failures (non-2xx, timeouts, connection errors) with exponential back-off
-/// up to <see cref="WebhookOptions.MaxAttempts"/>. Nothing here can block or fail the operation that
-/// published the event. The queue lives in this process: events still waiting when it stops are
-/// lost (WildDuck's Redis queue survives restarts; docs/api.md says so).
+/// The webhook side of <see cref="IWildDuckEvents"/> (reference §8.7), in two stages.
+/// <see cref="Publish"/> only puts the event in an in-memory queue (it must never block or fail the
+/// operation that published it); a loop finds the matching webhooks and stores one
+/// <see cref="WebhookDelivery"/> per match (<see cref="IWebhookStore.EnqueueWebhookDeliveriesAsync"/>).
+/// From then on the delivery is durable: a worker claims due deliveries with a lease, POSTs each
+/// as JSON, and completes it, reschedules it with exponential back-off, or gives it up after
+/// <see cref="WebhookOptions.MaxAttempts"/>. Any instance sharing the store may post any delivery;
+/// the lease keeps two from posting the same one at once, and a delivery whose instance died is
+/// posted by another once its lease ends. Only events published but not yet stored (milliseconds)
+/// are lost when the process dies.
 /// </summary>
-internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedService, IDisposable
+internal sealed partial class WebhookDispatcher : IWildDuckEvents, IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private static readonly Meter Meter = new("WildDuck.Api.Webhooks");
-    private static readonly Counter<long> Posts = Meter.CreateCounter<long>("wildduck.webhooks.posts", description: "Webhook POST attempts, tagged with result (delivered, failed, dropped, abandoned)");
+    private static readonly Counter<long> Posts = Meter.CreateCounter<long>("wildduck.webhooks.posts", description: "Webhook POST attempts and events, tagged with result (delivered, failed, dropped, abandoned)");
 
-    private readonly Channel<WildDuckEvent> _queue = Channel.CreateUnbounded<WildDuckEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WildDuckEvent> _events = Channel.CreateUnbounded<WildDuckEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceProvider _services;
-    private IWebhookStore? _store;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
-    private readonly SemaphoreSlim _posts;
+
+    /// <summary>Wakes the worker: something was queued here, or a POST slot became free (coalesced).</summary>
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Stops the loops (no more claims); POSTs in flight go on.</summary>
     private readonly CancellationTokenSource _stopping = new();
-    /// <summary>Events and deliveries not finished yet (queued, posting, or waiting for a retry); at most QueueCapacity.</summary>
+
+    /// <summary>Aborts POSTs and stores in flight: the host's stop timed out, or the dispatcher is disposed.</summary>
+    private readonly CancellationTokenSource _abort = new();
+
+    /// <summary>Due times (UTC ticks) of the retries this instance scheduled, so the worker wakes for them.</summary>
+    private readonly PriorityQueue<long, long> _retries = new();
+    private readonly HashSet<Task> _posting = new();
+    private IWebhookStore? _store;
+
+    /// <summary>Events published and not yet stored; at most QueueCapacity.</summary>
     private int _pending;
+    private int _inFlight;
     private int _disposed;
-    private Task? _loop;
+    private Task? _fanOut;
+    private Task? _worker;
 
     /// <remarks>
-    /// The webhook store is resolved at the first event, not here: the store itself publishes
+    /// The webhook store is resolved when first needed, not here: the store itself publishes
     /// events through this dispatcher, so taking it in the constructor would be a cycle.
     /// </remarks>
     public WebhookDispatcher(IOptions<ApiOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger, IServiceProvider services)
@@ -53,7 +72,6 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
         _time = time;
         _logger = logger;
         _services = services;
-        _posts = new SemaphoreSlim(_options.MaxConcurrentPosts);
 
         // No redirects: a receiver must not be able to bounce events (and their user ids) elsewhere.
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -72,12 +90,13 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
             return;
         }
 
-        if (!TryReserve())
+        if (Interlocked.Increment(ref _pending) > _options.QueueCapacity)
         {
-            Posts.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("result", "dropped"));
+            Interlocked.Decrement(ref _pending);
+            Posts.Add(1, new KeyValuePair<string, object?>("result", "dropped"));
             LogDropped(_logger, wildDuckEvent.Type, _options.QueueCapacity);
         }
-        else if (!_queue.Writer.TryWrite(wildDuckEvent))
+        else if (!_events.Writer.TryWrite(wildDuckEvent))
         {
             // Stopped: the queue takes nothing any more.
             Interlocked.Decrement(ref _pending);
@@ -86,17 +105,31 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop ??= Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        _fanOut ??= Task.Run(FanOutAsync, CancellationToken.None);
+        if (_options.Enabled && _options.PostDeliveries)
+        {
+            _worker ??= Task.Run(() => WorkAsync(_stopping.Token), CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stores the events still in memory, stops claiming, and waits for the POSTs in flight to be
+    /// recorded; when <paramref name="cancellationToken"/> (the host's shutdown timeout) fires
+    /// first, aborts them: their leases run out and the next instance to claim them posts them.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _events.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
+        try
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_fanOut ?? Task.CompletedTask, _worker ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
         }
     }
 
@@ -108,77 +141,75 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
             return;
         }
 
+        _events.Writer.TryComplete();
         _stopping.Cancel();
-        _stopping.Dispose();
+        _abort.Cancel();
         _http.Dispose();
-        _posts.Dispose();
     }
 
-    private bool TryReserve()
-    {
-        if (Interlocked.Increment(ref _pending) <= _options.QueueCapacity)
-        {
-            return true;
-        }
+    private IWebhookStore? Store() =>
+        // A backend without webhook storage: nobody can have subscribed.
+        _store ??= (IWebhookStore?)_services.GetService(typeof(IWebhookStore));
 
-        Interlocked.Decrement(ref _pending);
-        return false;
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private void Wake()
     {
         try
         {
-            await foreach (var wildDuckEvent in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await FanOutAsync(wildDuckEvent, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The store could not list the webhooks (unavailable): this event is lost, the
-                    // next ones are tried again.
-                    LogLookupFailed(_logger, wildDuckEvent.Type, ex);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _pending);
-                }
-            }
+            _wake.Release();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (SemaphoreFullException)
         {
+            // Already woken.
         }
     }
 
-    private async Task FanOutAsync(WildDuckEvent wildDuckEvent, CancellationToken cancellationToken)
+    // ------------------------------------------------------------------ stage 1: events → stored deliveries
+
+    private async Task FanOutAsync()
     {
-        // A backend without webhook storage: nobody can have subscribed.
-        _store ??= (IWebhookStore?)_services.GetService(typeof(IWebhookStore));
-        if (_store is null)
+        // Runs until the queue is completed (stop), so events published before the stop are stored.
+        await foreach (var wildDuckEvent in _events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            try
+            {
+                await EnqueueAsync(wildDuckEvent, _abort.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || _abort.IsCancellationRequested)
+            {
+                // The store could not list the webhooks or store the deliveries (unavailable, or the
+                // stop timed out): this event is lost, the next ones are tried again.
+                LogLost(_logger, wildDuckEvent.Type, ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
+
+    private async Task EnqueueAsync(WildDuckEvent wildDuckEvent, CancellationToken cancellationToken)
+    {
+        if (Store() is not { } store)
         {
             return;
         }
 
-        var webhooks = await _store.FindWebhooksAsync(wildDuckEvent.User, cancellationToken).ConfigureAwait(false);
+        var webhooks = await store.FindWebhooksAsync(wildDuckEvent.User, cancellationToken).ConfigureAwait(false);
+        List<WebhookDelivery>? deliveries = null;
         byte[]? body = null;
         foreach (var webhook in webhooks)
         {
-            if (!webhook.Matches(wildDuckEvent))
+            if (webhook.Matches(wildDuckEvent))
             {
-                continue;
+                body ??= Serialize(wildDuckEvent, EntityId.NewId(_time), _time.GetUtcNow());
+                (deliveries ??= new()).Add(new WebhookDelivery { Webhook = webhook.Id, Url = webhook.Url, Type = wildDuckEvent.Type, Body = body });
             }
+        }
 
-            body ??= Serialize(wildDuckEvent, EntityId.NewId(_time), _time.GetUtcNow());
-            if (!TryReserve())
-            {
-                Posts.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("result", "dropped"));
-                LogDropped(_logger, wildDuckEvent.Type, _options.QueueCapacity);
-                continue;
-            }
-
-            _ = DeliverAsync(webhook, wildDuckEvent.Type, body, cancellationToken);
+        if (deliveries is not null)
+        {
+            await store.EnqueueWebhookDeliveriesAsync(deliveries, cancellationToken).ConfigureAwait(false);
+            Wake();
         }
     }
 
@@ -219,39 +250,170 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
         return buffer.ToArray();
     }
 
-    private async Task DeliverAsync(WebhookRecord webhook, string type, byte[] body, CancellationToken cancellationToken)
+    // ------------------------------------------------------------------ stage 2: the delivery worker
+
+    /// <summary>
+    /// Claims as many due deliveries as there are free POST slots and posts them; sleeps until
+    /// woken (a delivery queued here, a slot freed), until the earliest retry scheduled here, or
+    /// for <see cref="WebhookOptions.PollInterval"/>. Never polls faster than that while idle.
+    /// </summary>
+    private async Task WorkAsync(CancellationToken stopping)
     {
-        try
+        if (Store() is { } store)
         {
-            for (var attempt = 1; ; attempt++)
+            while (!stopping.IsCancellationRequested)
             {
-                var failure = await PostAsync(webhook.Url, body, cancellationToken).ConfigureAwait(false);
-                if (failure is null)
+                var free = _options.MaxConcurrentPosts - Volatile.Read(ref _inFlight);
+                var claimed = 0;
+                if (free > 0)
                 {
-                    Posts.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("result", "delivered"));
-                    LogDelivered(_logger, type, webhook.Id.ToString(), attempt);
-                    return;
+                    try
+                    {
+                        var leases = await store.ClaimWebhookDeliveriesAsync(free, _options.LeaseTime, stopping).ConfigureAwait(false);
+                        claimed = leases.Count;
+                        foreach (var lease in leases)
+                        {
+                            Interlocked.Increment(ref _inFlight);
+                            Track(PostDeliveryAsync(store, lease));
+                        }
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    catch (Exception ex)
+                    {
+                        // The store is unavailable: try again at the next wake-up or poll.
+                        LogClaimFailed(_logger, ex);
+                    }
+
+                    if (claimed == free)
+                    {
+                        // Every slot was filled: more may be due. The next round waits for a slot.
+                        continue;
+                    }
                 }
 
-                Posts.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("result", "failed"));
-                if (attempt >= _options.MaxAttempts)
+                try
                 {
-                    Posts.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("result", "abandoned"));
-                    LogAbandoned(_logger, type, webhook.Id.ToString(), attempt, failure);
-                    return;
+                    await _wake.WaitAsync(NextWait(), stopping).ConfigureAwait(false);
                 }
-
-                var delay = Backoff(attempt);
-                LogRetry(_logger, type, webhook.Id.ToString(), attempt, failure, delay);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        Task[] running;
+        lock (_posting)
         {
+            running = [.. _posting];
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private void Track(Task post)
+    {
+        lock (_posting)
+        {
+            _posting.Add(post);
+        }
+
+        _ = post.ContinueWith(
+            done =>
+            {
+                lock (_posting)
+                {
+                    _posting.Remove(done);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>How long the idle worker sleeps: until the earliest retry scheduled here, at most the poll interval.</summary>
+    private TimeSpan NextWait()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        lock (_retries)
+        {
+            var due = false;
+            while (_retries.TryPeek(out _, out var at) && at <= now)
+            {
+                _retries.Dequeue();
+                due = true;
+            }
+
+            if (due)
+            {
+                return TimeSpan.Zero;
+            }
+
+            return _retries.TryPeek(out _, out var next) && next - now < _options.PollInterval.Ticks
+                ? TimeSpan.FromTicks(next - now)
+                : _options.PollInterval;
+        }
+    }
+
+    private async Task PostDeliveryAsync(IWebhookStore store, WebhookDeliveryLease lease)
+    {
+        var delivery = lease.Delivery;
+        var webhook = delivery.Webhook.ToString();
+        try
+        {
+            var failure = await PostAsync(delivery.Url, delivery.Body, _abort.Token).ConfigureAwait(false);
+            bool recorded;
+            if (failure is null)
+            {
+                Posts.Add(1, new KeyValuePair<string, object?>("result", "delivered"));
+                recorded = await store.CompleteWebhookDeliveryAsync(delivery.Id, lease.Token, _abort.Token).ConfigureAwait(false);
+                LogDelivered(_logger, delivery.Type, webhook, delivery.Attempts);
+            }
+            else if (delivery.Attempts >= _options.MaxAttempts)
+            {
+                Posts.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                Posts.Add(1, new KeyValuePair<string, object?>("result", "abandoned"));
+                recorded = await store.CompleteWebhookDeliveryAsync(delivery.Id, lease.Token, _abort.Token).ConfigureAwait(false);
+                LogAbandoned(_logger, delivery.Type, webhook, delivery.Attempts, failure);
+            }
+            else
+            {
+                Posts.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+                var delay = Backoff(delivery.Attempts);
+                var next = _time.GetUtcNow() + delay;
+                recorded = await store.RetryWebhookDeliveryAsync(delivery.Id, lease.Token, next, failure, _abort.Token).ConfigureAwait(false);
+                if (recorded)
+                {
+                    lock (_retries)
+                    {
+                        _retries.Enqueue(next.UtcTicks, next.UtcTicks);
+                    }
+                }
+
+                LogRetry(_logger, delivery.Type, webhook, delivery.Attempts, failure, delay);
+            }
+
+            if (!recorded)
+            {
+                LogLeaseLost(_logger, delivery.Type, webhook);
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Shutting down: the lease runs out and the delivery is claimed again.
+        }
+        catch (Exception ex)
+        {
+            // The outcome could not be stored: the lease runs out and the delivery is claimed again.
+            LogOutcomeFailed(_logger, delivery.Type, webhook, ex);
         }
         finally
         {
-            Interlocked.Decrement(ref _pending);
+            Interlocked.Decrement(ref _inFlight);
+            Wake();
         }
     }
 
@@ -264,14 +426,13 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
     }
 
     /// <summary>One POST; null when the receiver answered 2xx, else why not.</summary>
-    private async Task<string?> PostAsync(string url, byte[] body, CancellationToken cancellationToken)
+    private async Task<string?> PostAsync(string url, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        await _posts.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
-            using var content = new ByteArrayContent(body);
+            using var content = new ReadOnlyMemoryContent(body);
             content.Headers.ContentType = Json;
             using var response = await _http.PostAsync(new Uri(url), content, timeout.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? null : "HTTP " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -284,10 +445,6 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
         {
             return ex.HttpRequestError.ToString();
         }
-        finally
-        {
-            _posts.Release();
-        }
     }
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Debug, Message = "Webhook event {Type} delivered to webhook {Webhook} at attempt {Attempt}.")]
@@ -299,11 +456,20 @@ internal sealed partial class WebhookDispatcher : IWildDuckEvents, IHostedServic
     [LoggerMessage(EventId = 6103, Level = LogLevel.Warning, Message = "Webhook event {Type} to webhook {Webhook} abandoned after {Attempt} attempts ({Failure}).")]
     private static partial void LogAbandoned(ILogger logger, string type, string webhook, int attempt, string failure);
 
-    [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Webhook event {Type} dropped: {Capacity} events and deliveries are already waiting (WildDuck:Api:Webhooks:QueueCapacity).")]
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Webhook event {Type} dropped: {Capacity} events are already waiting to be stored (WildDuck:Api:Webhooks:QueueCapacity).")]
     private static partial void LogDropped(ILogger logger, string type, int capacity);
 
-    [LoggerMessage(EventId = 6105, Level = LogLevel.Warning, Message = "Webhook event {Type} lost: the webhooks could not be read from the store.")]
-    private static partial void LogLookupFailed(ILogger logger, string type, Exception exception);
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Warning, Message = "Webhook event {Type} lost: its deliveries could not be stored.")]
+    private static partial void LogLost(ILogger logger, string type, Exception exception);
+
+    [LoggerMessage(EventId = 6106, Level = LogLevel.Warning, Message = "Webhook deliveries could not be claimed from the store; trying again later.")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6107, Level = LogLevel.Warning, Message = "The outcome of webhook event {Type} to webhook {Webhook} could not be stored; it is posted again when its lease ends.")]
+    private static partial void LogOutcomeFailed(ILogger logger, string type, string webhook, Exception exception);
+
+    [LoggerMessage(EventId = 6108, Level = LogLevel.Information, Message = "Webhook event {Type} to webhook {Webhook}: the lease ran out during the POST and another claimer took the delivery.")]
+    private static partial void LogLeaseLost(ILogger logger, string type, string webhook);
 }
 
 /// <summary>

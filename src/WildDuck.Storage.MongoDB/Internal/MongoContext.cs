@@ -18,7 +18,7 @@ namespace WildDuck.Storage.MongoDB.Internal;
 /// <remarks>
 /// Collections that are not WildDuck's: <c>counters</c> (per-user journal sequences),
 /// <c>autoreplysenders</c> (senders answered within the autoreply interval; WildDuck keeps a Redis
-/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes), <c>webauthnchallenges</c> (pending WebAuthn ceremonies; WildDuck keeps Redis keys) and <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>).
+/// set), <c>accesstokens</c> (API tokens; WildDuck keeps Redis hashes), <c>webauthnchallenges</c> (pending WebAuthn ceremonies; WildDuck keeps Redis keys) <c>outbound</c> (the outbound queue; WildDuck writes ZoneMTA's <c>zone-queue</c>) and <c>webhookdeliveries</c> (pending webhook POSTs; WildDuck keeps BullMQ jobs in Redis).
 /// </remarks>
 internal sealed class MongoContext : IDisposable
 {
@@ -40,6 +40,7 @@ internal sealed class MongoContext : IDisposable
     public const string AspsCollection = "asps";
     public const string AuthLogCollection = "authlog";
     public const string WebhooksCollection = "webhooks";
+    public const string WebhookDeliveriesCollection = "webhookdeliveries";
 
     private readonly MongoClient? _usersClient;
     private readonly MongoClient? _attachmentsClient;
@@ -76,6 +77,7 @@ internal sealed class MongoContext : IDisposable
         WebAuthnChallenges = Database.GetCollection<WebAuthnChallengeDocument>(WebAuthnChallengesCollection);
         OrphanSubscriptions = Database.GetCollection<OrphanSubscriptionDocument>(OrphanSubscriptionsCollection);
         Webhooks = Database.GetCollection<WebhookDocument>(WebhooksCollection);
+        WebhookDeliveries = Database.GetCollection<WebhookDeliveryDocument>(WebhookDeliveriesCollection);
         Attachments = new GridFSBucket<byte[]>(AttachmentsDatabase, new GridFSBucketOptions
         {
             BucketName = options.AttachmentBucket,
@@ -142,6 +144,9 @@ internal sealed class MongoContext : IDisposable
     public IMongoCollection<OrphanSubscriptionDocument> OrphanSubscriptions { get; }
 
     public IMongoCollection<WebhookDocument> Webhooks { get; }
+
+    /// <summary>Pending webhook POSTs (main database; WildDuck keeps them as BullMQ jobs in Redis).</summary>
+    public IMongoCollection<WebhookDeliveryDocument> WebhookDeliveries { get; }
 
     /// <summary>The GridFS bucket of attachments (<c>_id</c> = the 32-byte SHA-256 of the encoded body).</summary>
     public GridFSBucket<byte[]> Attachments { get; }

@@ -166,6 +166,12 @@ internal static partial class MongoIndexes
         Index(Builders<WebhookDocument>.IndexKeys.Ascending("user"), "user"),
     ];
 
+    /// <summary>Pending webhook POSTs are claimed earliest due first, then oldest (<c>due</c>: next, _id).</summary>
+    public static IReadOnlyList<CreateIndexModel<WebhookDeliveryDocument>> WebhookDeliveries { get; } =
+    [
+        Index(Builders<WebhookDeliveryDocument>.IndexKeys.Ascending("next").Ascending("_id"), "due"),
+    ];
+
     /// <summary>Creates every index of the store (idempotent); a TTL that changed is adjusted with <c>collMod</c>.</summary>
     public static async Task CreateAllAsync(MongoContext context, CancellationToken cancellationToken)
     {
@@ -184,6 +190,7 @@ internal static partial class MongoIndexes
         await CreateAsync(context.Asps, Asps, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.AuthLog, AuthLog, cancellationToken).ConfigureAwait(false);
         await CreateAsync(context.Webhooks, Webhooks, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(context.WebhookDeliveries, WebhookDeliveries, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateAsync(context.Journal, Journal(context.Options.JournalExpiry), cancellationToken).ConfigureAwait(false);

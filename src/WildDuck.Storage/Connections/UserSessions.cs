@@ -18,7 +18,7 @@ public interface IUserSessions
     /// <returns>The registration.</returns>
     IDisposable Register(UserId user, Action<string> logout);
 
-    /// <summary>Ends every registered session of <paramref name="user"/>; returns how many were told.</summary>
+    /// <summary>Ends every registered session of <paramref name="user"/> (an implementation that spans instances tells the others too); returns how many of this process were told.</summary>
     /// <param name="user">The user.</param>
     /// <param name="reason">The text the clients see.</param>
     /// <returns>The number of sessions.</returns>
@@ -26,8 +26,10 @@ public interface IUserSessions
 }
 
 /// <summary>
-/// The sessions of this process. Another process sharing the store does not hear about a logout
-/// here (WildDuck carries it over Redis pub/sub); the user's tokens are revoked everywhere anyway.
+/// The sessions of this process, the default. Another process sharing the store does not hear
+/// about a logout here; <c>UseRedis()</c> replaces this with <c>RedisUserSessions</c>, which carries
+/// it to every instance over Redis pub/sub as WildDuck does. The user's tokens are revoked
+/// everywhere anyway.
 /// </summary>
 public sealed class InProcessUserSessions : IUserSessions
 {

@@ -30,3 +30,17 @@ public interface IForwardCounter
     /// <returns>True when the copies were counted and may be forwarded; false when the limit refuses them.</returns>
     ValueTask<bool> TryConsumeAsync(UserId user, int count, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Keys of the other daily per-user counters registered as keyed <see cref="IForwardCounter"/>
+/// services: the same mechanism (fixed windows, all or nothing, in-process by default, shared by
+/// <c>UseRedis()</c>) counting something other than forwards.
+/// </summary>
+public static class CounterKeys
+{
+    /// <summary>
+    /// Recipients submitted per user per day (WildDuck's <c>wdr:&lt;user&gt;</c> counter, the API submit's
+    /// <c>MaxRecipientsPerDay</c>): <c>GetRequiredKeyedService&lt;IForwardCounter&gt;(CounterKeys.SubmittedRecipients)</c>.
+    /// </summary>
+    public const string SubmittedRecipients = "wildduck:submitted-recipients";
+}

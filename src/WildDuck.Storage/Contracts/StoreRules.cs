@@ -255,6 +255,28 @@ internal static class StoreRules
     }
 
     /// <summary>
+    /// A delivery as <see cref="IWebhookStore.EnqueueWebhookDeliveriesAsync"/> saves it: checked
+    /// (http(s) URL, a type, a body), a new id, no attempts, due and created at <paramref name="now"/>
+    /// truncated to milliseconds (what both backends keep).
+    /// </summary>
+    public static WebhookDelivery PrepareWebhookDelivery(WebhookDelivery delivery, DateTimeOffset now, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (!Uri.TryCreate(delivery.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new StorageException(StorageError.Invalid, "A webhook URL must be an absolute http or https URL.");
+        }
+
+        if (string.IsNullOrEmpty(delivery.Type) || delivery.Body.IsEmpty)
+        {
+            throw new StorageException(StorageError.Invalid, "A webhook delivery needs an event type and a body.");
+        }
+
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        return delivery with { Id = EntityId.NewId(time), Attempts = 0, NextAttempt = at, Created = at, LastError = null };
+    }
+
+    /// <summary>
     /// What <see cref="IUserStore.ResolveAddressAsync"/> looks up after the address view itself
     /// failed (reference §6.2), in order: the address under the domain alias target (when the
     /// domain is an alias), then, when <paramref name="allowWildcard"/>, the wildcard forms of the

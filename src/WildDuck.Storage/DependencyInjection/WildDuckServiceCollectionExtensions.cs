@@ -18,7 +18,8 @@ public static class WildDuckServiceCollectionExtensions
     /// Adds the core services: options (validated at start), the in-process change notifier,
     /// <see cref="TimeProvider.System"/>, the password hasher, the failed-login rate limiter, the
     /// in-process <see cref="IConnectionCounter"/> (per-user connection limits), the in-process
-    /// <see cref="IForwardCounter"/> (the daily forward limit), the in-process <see cref="IUserSessions"/>
+    /// <see cref="IForwardCounter"/> (the daily forward limit) and its keyed twin for submitted recipients
+    /// (<see cref="CounterKeys.SubmittedRecipients"/>), the in-process <see cref="IUserSessions"/>
     /// (forced logouts) and the
     /// <see cref="IUserAuthenticator"/> (which needs a backend's <see cref="IUserStore"/>, and uses its
     /// <see cref="IAspStore"/> and <see cref="IAuthLogStore"/> when it has them), the <see cref="IAuthenticationLog"/>
@@ -50,6 +51,7 @@ public static class WildDuckServiceCollectionExtensions
         services.TryAddSingleton<IConnectionCounter, InMemoryConnectionCounter>();
         services.TryAddSingleton<IUserSessions, InProcessUserSessions>();
         services.TryAddSingleton<IForwardCounter>(static sp => new InMemoryForwardCounter(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddKeyedSingleton<IForwardCounter>(CounterKeys.SubmittedRecipients, static (sp, _) => new InMemoryForwardCounter(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ITwoFactorPolicy, UserRecordTwoFactorPolicy>();
         services.TryAddSingleton<IAuthenticationLog>(static sp => new AuthenticationLog(
             sp.GetService<IAuthLogStore>(),
