@@ -437,5 +437,11 @@ internal static class SqliteSchema
         """
         ALTER TABLE users ADD COLUMN from_whitelist TEXT NOT NULL DEFAULT '';
         """,
+
+        // Version 13: per-mailbox at-rest encryption (WildDuck's mailboxes.encryptMessages,
+        // reference §2.10 step 2): mail added to the mailbox is encrypted when the user has a key.
+        """
+        ALTER TABLE mailboxes ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
+        """,
     };
 }

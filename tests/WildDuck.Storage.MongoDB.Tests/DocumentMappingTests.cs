@@ -31,6 +31,7 @@ public sealed class DocumentMappingTests
             Subscribed = false,
             Retention = 86_400_000,
             Hidden = true,
+            EncryptMessages = true,
             Flags = ["$Forwarded", "Important"],
             Messages = 41,
             Unseen = 3,
@@ -40,7 +41,7 @@ public sealed class DocumentMappingTests
         var back = RoundTrip(document, out var bson);
 
         back.Should().BeEquivalentTo(document);
-        bson.Names.Should().Equal("_id", "user", "path", "specialUse", "uidValidity", "uidNext", "modifyIndex", "subscribed", "retention", "hidden", "flags", "messages", "unseen", "size");
+        bson.Names.Should().Equal("_id", "user", "path", "specialUse", "uidValidity", "uidNext", "modifyIndex", "subscribed", "retention", "hidden", "encryptMessages", "flags", "messages", "unseen", "size");
         bson["specialUse"].AsString.Should().Be("\\Sent");
         bson["uidNext"].BsonType.Should().Be(BsonType.Int64);
     }

@@ -120,6 +120,7 @@ public sealed class QueryRenderingTests
     {
         Update(MongoMailStore.RenameUpdate("Archive/2026")).ShouldBe(Json("{ $set: { path: 'Archive/2026' }, $inc: { modifyIndex: NumberLong(1) } }"));
         Update(MongoMailStore.SubscribedUpdate(false)).ShouldBe(Json("{ $set: { subscribed: false } }"));
+        Update(MongoMailStore.EncryptMessagesUpdate(true)).ShouldBe(Json("{ $set: { encryptMessages: true } }"));
     }
 
     [Fact]

@@ -258,7 +258,7 @@ internal static partial class SubmitEndpoints
         {
             // The Sent copy is encrypted like any stored mail when the user asks for it (reference §7.9).
             var appended = await call.Services.Messages.AppendAsync(
-                user.Id, target.Id, new AppendRequest { Content = StoredMessageEncryption.ForUser(user, stored, flags), Flags = flags, Source = "API" }, call.Aborted).ConfigureAwait(false);
+                user.Id, target.Id, new AppendRequest { Content = StoredMessageEncryption.ForUser(user, target, stored, flags), Flags = flags, Source = "API" }, call.Aborted).ConfigureAwait(false);
             result["id"] = appended.Uid;
             result["size"] = appended.Size;
         }
