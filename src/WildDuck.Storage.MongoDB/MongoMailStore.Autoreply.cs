@@ -80,22 +80,32 @@ public sealed partial class MongoMailStore
                     return false;
                 }
 
-                try
-                {
-                    var result = await _context.AutoreplySenders.UpdateOneWithAsync(
-                        null,
-                        AutoreplySenderDue(userId, key, MongoMapping.ToBsonDate(now - interval)),
-                        AutoreplySenderRecord(MongoMapping.ToBsonDate(now), MongoMapping.ToBsonDate(now + interval)),
-                        new UpdateOptions { IsUpsert = true },
-                        ct).ConfigureAwait(false);
-                    return AutoreplyRecorded(result);
-                }
-                catch (MongoException ex) when (IsDuplicateKey(ex))
-                {
-                    return false;
-                }
+                return await RecordAutoreplySenderAsync(userId, key, now, interval, ct).ConfigureAwait(false);
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The upsert of <see cref="TryRecordAutoreplyAsync"/> for one owner: a user, or a forwarded
+    /// address whose id takes the <c>user</c> field (ids are unique across both, as WildDuck's
+    /// <c>war:&lt;id&gt;</c> keys).
+    /// </summary>
+    private async Task<bool> RecordAutoreplySenderAsync(ObjectId owner, string sender, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _context.AutoreplySenders.UpdateOneWithAsync(
+                null,
+                AutoreplySenderDue(owner, sender, MongoMapping.ToBsonDate(now - interval)),
+                AutoreplySenderRecord(MongoMapping.ToBsonDate(now), MongoMapping.ToBsonDate(now + interval)),
+                new UpdateOptions { IsUpsert = true },
+                cancellationToken).ConfigureAwait(false);
+            return AutoreplyRecorded(result);
+        }
+        catch (MongoException ex) when (IsDuplicateKey(ex))
+        {
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ filters and updates (unit-tested as rendered BSON)
@@ -146,7 +156,7 @@ public sealed partial class MongoMailStore
 
     // ------------------------------------------------------------------ mapping
 
-    internal static AutoreplySettings ToAutoreplySettings(AutoreplyDocument document) => new()
+    internal static AutoreplySettings ToAutoreplySettings(AutoreplyFieldsDocument document) => new()
     {
         Enabled = document.Status,
         Name = document.Name,

@@ -366,38 +366,8 @@ public sealed partial class MongoMailStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<AddressRecord?> ResolveAddressAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        var view = AddressNormalizer.AddressView(address);
-        return RunDirectAsync(
-            async ct =>
-            {
-                var found = await FindAddressByViewAsync(view, ct).ConfigureAwait(false);
-                if (found is not null)
-                {
-                    return found;
-                }
-
-                if (StoreRules.DomainOf(view) is not { } domain)
-                {
-                    return null;
-                }
-
-                var alias = await _context.DomainAliases.FindWith(null, DomainAliasByName(domain), UsersFind()).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-                foreach (var candidate in StoreRules.ResolutionFallbacks(view, alias?.Domain, allowWildcard))
-                {
-                    found = await FindAddressByViewAsync(candidate, ct).ConfigureAwait(false);
-                    if (found is not null)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            },
-            cancellationToken);
-    }
+    public async Task<AddressRecord?> ResolveAddressAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default) =>
+        (await ResolveRecipientAsync(address, allowWildcard, cancellationToken).ConfigureAwait(false))?.UserAddress;
 
     /// <inheritdoc />
     public Task AddDomainAliasAsync(DomainAlias alias, CancellationToken cancellationToken = default)
@@ -462,12 +432,6 @@ public sealed partial class MongoMailStore
     {
         var document = await _context.Users.FindWith(UsersSession(session), UserById(id), UsersFind()).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return document is null ? null : ToUserRecord(document);
-    }
-
-    private async Task<AddressRecord?> FindAddressByViewAsync(string view, CancellationToken cancellationToken)
-    {
-        var document = await _context.Addresses.FindWith(null, AddressByView(view), UsersFind()).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return document is null ? null : ToAddressRecord(document);
     }
 
     /// <summary>Inserts a document whose unique index may refuse it; a duplicate key becomes <see cref="StorageError.AlreadyExists"/>.</summary>
@@ -653,7 +617,7 @@ public sealed partial class MongoMailStore
     internal static AddressRecord ToAddressRecord(AddressDocument document) => new()
     {
         Id = MongoIds.ToEntityId(document.Id),
-        User = MongoIds.ToUserId(document.User),
+        User = MongoIds.ToUserId(document.User ?? throw new InvalidOperationException("A forwarded address has no user.")),
         Address = document.Address,
         AddressView = document.AddressView,
         Main = document.Main,

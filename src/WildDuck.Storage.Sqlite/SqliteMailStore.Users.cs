@@ -361,44 +361,8 @@ public sealed partial class SqliteMailStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<AddressRecord?> ResolveAddressAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        var view = AddressNormalizer.AddressView(address);
-        return _db.ReadAsync(
-            (c, t) =>
-            {
-                var found = FindAddressByView(c, t, view);
-                if (found is not null)
-                {
-                    return found;
-                }
-
-                if (StoreRules.DomainOf(view) is not { } domain)
-                {
-                    return null;
-                }
-
-                string? aliasTarget;
-                using (var alias = Command(c, t, "SELECT domain FROM domain_aliases WHERE alias = $a"))
-                {
-                    alias.Parameters.AddWithValue("$a", domain);
-                    aliasTarget = alias.ExecuteScalar() as string;
-                }
-
-                foreach (var candidate in StoreRules.ResolutionFallbacks(view, aliasTarget, allowWildcard))
-                {
-                    found = FindAddressByView(c, t, candidate);
-                    if (found is not null)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            },
-            cancellationToken);
-    }
+    public async Task<AddressRecord?> ResolveAddressAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default) =>
+        (await ResolveRecipientAsync(address, allowWildcard, cancellationToken).ConfigureAwait(false))?.UserAddress;
 
     /// <inheritdoc />
     public Task AddDomainAliasAsync(DomainAlias alias, CancellationToken cancellationToken = default)
@@ -446,14 +410,6 @@ public sealed partial class SqliteMailStore
         ArgumentNullException.ThrowIfNull(alias);
         var from = AddressNormalizer.NormalizeDomain(alias);
         return _db.WriteAsync((c, t) => Execute(c, t, "DELETE FROM domain_aliases WHERE alias = $a", ("$a", from)) > 0, cancellationToken);
-    }
-
-    private static AddressRecord? FindAddressByView(SqliteConnection c, SqliteTransaction t, string view)
-    {
-        using var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE address_view = $v");
-        command.Parameters.AddWithValue("$v", view);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadAddress(reader) : null;
     }
 
     private static AddressRecord InsertAddress(SqliteConnection c, SqliteTransaction t, UserId user, string address, bool main, long now)

@@ -432,13 +432,58 @@ internal static class SqliteSchema
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt, id);
         """,
 
-        // Version 12: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
+        // Version 12: forwarded addresses (WildDuck's addresses documents without a user, reference
+        // §1.2): targets joined by newlines in canonical form, forwards (0 = default), the address's
+        // own autoreply inline (autoreply_status NULL = none) and its once-per-sender log. An address
+        // view is unique across addresses and forwarded_addresses (WildDuck's single unique addrview
+        // index); the triggers raise the same constraint error as the UNIQUE columns.
+        """
+        CREATE TABLE forwarded_addresses (
+            id BLOB PRIMARY KEY,
+            address TEXT NOT NULL,
+            address_view TEXT NOT NULL UNIQUE,
+            name TEXT,
+            targets TEXT NOT NULL DEFAULT '',
+            forwards INTEGER NOT NULL DEFAULT 0,
+            forwarded_disabled INTEGER NOT NULL DEFAULT 0,
+            autoreply_status INTEGER,
+            autoreply_name TEXT,
+            autoreply_subject TEXT,
+            autoreply_text TEXT,
+            autoreply_html TEXT,
+            autoreply_start INTEGER,
+            autoreply_end INTEGER,
+            created INTEGER NOT NULL
+        );
+
+        CREATE TABLE forwarded_autoreply_senders (
+            address_id BLOB NOT NULL REFERENCES forwarded_addresses(id) ON DELETE CASCADE,
+            sender TEXT NOT NULL,
+            replied INTEGER NOT NULL,
+            PRIMARY KEY (address_id, sender)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER addresses_view_free_insert BEFORE INSERT ON addresses
+        WHEN EXISTS (SELECT 1 FROM forwarded_addresses WHERE address_view = NEW.address_view)
+        BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: address_view'); END;
+        CREATE TRIGGER addresses_view_free_update BEFORE UPDATE OF address_view ON addresses
+        WHEN EXISTS (SELECT 1 FROM forwarded_addresses WHERE address_view = NEW.address_view)
+        BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: address_view'); END;
+        CREATE TRIGGER forwarded_view_free_insert BEFORE INSERT ON forwarded_addresses
+        WHEN EXISTS (SELECT 1 FROM addresses WHERE address_view = NEW.address_view)
+        BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: address_view'); END;
+        CREATE TRIGGER forwarded_view_free_update BEFORE UPDATE OF address_view ON forwarded_addresses
+        WHEN EXISTS (SELECT 1 FROM addresses WHERE address_view = NEW.address_view)
+        BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: address_view'); END;
+        """,
+
+        // Version 13: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
         // reference §1.2), normalised entries joined by newlines; '' for none.
         """
         ALTER TABLE users ADD COLUMN from_whitelist TEXT NOT NULL DEFAULT '';
         """,
 
-        // Version 13: per-mailbox at-rest encryption (WildDuck's mailboxes.encryptMessages,
+        // Version 14: per-mailbox at-rest encryption (WildDuck's mailboxes.encryptMessages,
         // reference §2.10 step 2): mail added to the mailbox is encrypted when the user has a key.
         """
         ALTER TABLE mailboxes ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;

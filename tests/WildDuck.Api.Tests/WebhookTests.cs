@@ -101,6 +101,29 @@ public sealed class WebhookTests : IClassFixture<WebhookApiHost>
     }
 
     [Fact]
+    public async Task Creating_and_deleting_a_forwarded_address_posts_address_forwarded_events_without_a_user()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var hook = await SubscribeAsync(receiver.Url, null, "address.forwarded.*");
+        var address = _api.NewName("hooked") + "@fwd.example";
+
+        var (status, created) = await _api.CallAsync(HttpMethod.Post, "/addresses/forwarded", json: new JsonObject { ["address"] = address, ["targets"] = new JsonArray("a@elsewhere.example") });
+        status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
+        var id = (string)created["id"]!;
+        var first = await receiver.NextDeliveredAsync();
+        ((string)first["ev"]!).Should().Be("address.forwarded.created");
+        ((string)first["address"]!).Should().Be(address);
+        ((string)first["addressId"]!).Should().Be(id);
+        first["user"].Should().BeNull();
+
+        (await _api.CallAsync(HttpMethod.Delete, "/addresses/forwarded/" + id)).Status.Should().Be(HttpStatusCode.OK);
+        var deleted = await receiver.NextDeliveredAsync();
+        ((string)deleted["ev"]!).Should().Be("address.forwarded.deleted");
+        ((string)deleted["addressId"]!).Should().Be(id);
+        (await _api.CallAsync(HttpMethod.Delete, "/webhooks/" + hook)).Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Events_are_posted_as_json_to_the_webhooks_whose_patterns_and_user_match()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

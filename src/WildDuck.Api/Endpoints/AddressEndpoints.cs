@@ -28,7 +28,7 @@ internal static class AddressEndpoints
 
         yield return new ApiRoute("DELETE", "/users/{user}/addresses/{address}", "deleteUserAddress", "Addresses", "Removes an address (not the main address)", RouteAccess.UserData, DeleteAsync);
 
-        yield return new ApiRoute("GET", "/addresses/resolve/{address}", "resolveAddress", "Addresses", "Resolves an address to its owner (domain aliases; wildcards with allowWildcard)", RouteAccess.Root, ResolveAsync)
+        yield return new ApiRoute("GET", "/addresses/resolve/{address}", "resolveAddress", "Addresses", "Resolves an address to its owner, or to a forwarded address with its targets (domain aliases; wildcards with allowWildcard)", RouteAccess.Root, ResolveAsync)
         {
             Query = new FieldSpec[] { new("allowWildcard", FieldType.Boolean, "Also match catch-all addresses") },
         };
@@ -120,8 +120,17 @@ internal static class AddressEndpoints
 
     private static async Task ResolveAsync(ApiCall call)
     {
-        var address = await call.Services.Users.ResolveAddressAsync(call.Route("address"), call.Input.Flag("allowWildcard"), call.Aborted).ConfigureAwait(false)
-            ?? throw new ApiException(404, "AddressNotFound", "This address does not exist");
+        var resolved = await call.Services.Users.ResolveRecipientAsync(call.Route("address"), call.Input.Flag("allowWildcard"), call.Aborted).ConfigureAwait(false);
+        if (resolved?.Forwarded is { } forwarded)
+        {
+            // WildDuck's "result without a user": a forwarded address, shown with its targets.
+            var body = ForwardedAddressEndpoints.Summary(forwarded);
+            body["forwarded"] = true;
+            await call.OkAsync(body).ConfigureAwait(false);
+            return;
+        }
+
+        var address = resolved?.UserAddress ?? throw new ApiException(404, "AddressNotFound", "This address does not exist");
         await call.OkAsync(Describe(address)).ConfigureAwait(false);
     }
 }

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using WildDuck.Api.Internal;
 using WildDuck.Storage;
-using WildDuck.Storage.Addressing;
 
 namespace WildDuck.Api.Endpoints;
 
@@ -264,19 +262,7 @@ internal static class FilterEndpoints
     private static async Task<FilterAction> ReadActionAsync(ApiCall call, UserRecord user, ApiInput action)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var targets = new List<string>();
-        var given = action.Strings("targets") ?? Array.Empty<string>();
-        for (var i = 0; i < given.Count; i++)
-        {
-            if (ForwardTarget.TryParse(given[i], out var target))
-            {
-                targets.Add(target.Canonical);
-            }
-            else
-            {
-                errors["action.targets[" + i.ToString(CultureInfo.InvariantCulture) + "]"] = "must be an address, an smtp(s):// URL or an http(s):// URL";
-            }
-        }
+        var targets = TargetInput.Parse(action.Strings("targets"), "action.targets", errors);
 
         MailboxId? mailbox = null;
         if (action.String("mailbox") is { } mailboxText)

@@ -18,12 +18,6 @@ internal static class UserEndpoints
 {
     private const string UsersCursor = "users";
 
-    /// <summary>
-    /// How many earlier page starts a users cursor remembers for <c>previous</c>; the store lists
-    /// users forward only, so going back further returns to the first page.
-    /// </summary>
-    private const int CursorHistory = 16;
-
     private static readonly string[] Scopes = { "imap", "pop3", "smtp" };
 
     /// <summary>Most fromWhitelist entries of a user (bounds the check each submission makes).</summary>
@@ -104,44 +98,13 @@ internal static class UserEndpoints
         yield return new ApiRoute("DELETE", "/users/{user}", "deleteUser", "Users", "Deletes a user with all its mail", RouteAccess.Root, DeleteAsync);
     }
 
-    private static async Task ListAsync(ApiCall call)
-    {
-        // Position: the username the page starts after ("" = the beginning), then earlier page starts.
-        string after = string.Empty;
-        var history = new List<string>();
-        var cursor = call.Input.String("next") is { } next ? (Text: next, Field: "next") : call.Input.String("previous") is { } previous ? (Text: previous, Field: "previous") : default;
-        if (cursor.Text is not null)
-        {
-            var lines = Cursor.Decode(UsersCursor, cursor.Text, cursor.Field).Split('\n');
-            after = lines[0];
-            history.AddRange(lines[1..]);
-        }
-
-        int limit = call.PageLimit;
-        var users = await call.Services.Users.ListUsersAsync(limit + 1, after.Length == 0 ? null : after, call.Aborted).ConfigureAwait(false);
-        bool more = users.Count > limit;
-        var results = new JsonArray();
-        for (int i = 0; i < users.Count && i < limit; i++)
-        {
-            results.Add((JsonNode)Summary(users[i], call.Services));
-        }
-
-        string? nextCursor = null;
-        if (more)
-        {
-            var chain = new List<string> { users[limit - 1].Username, after };
-            chain.AddRange(history);
-            nextCursor = Cursor.Encode(UsersCursor, string.Join('\n', chain.GetRange(0, Math.Min(chain.Count, CursorHistory + 1))));
-        }
-
-        string? previousCursor = after.Length == 0 ? null : Cursor.Encode(UsersCursor, string.Join('\n', history.Count == 0 ? new List<string> { string.Empty } : history));
-        var page = new Page<UserRecord>(users, -1, nextCursor, previousCursor);
-        var body = Pager.Response(page, call, results);
-
-        // The store does not count users cheaply; total is the number of results on this page.
-        body["total"] = results.Count;
-        await call.OkAsync(body).ConfigureAwait(false);
-    }
+    private static Task ListAsync(ApiCall call) =>
+        Pager.ForwardOnlyAsync(
+            call,
+            UsersCursor,
+            (after, limit) => call.Services.Users.ListUsersAsync(limit, after, call.Aborted),
+            static user => user.Username,
+            user => Summary(user, call.Services));
 
     private static async Task CreateAsync(ApiCall call)
     {

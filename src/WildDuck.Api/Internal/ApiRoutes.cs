@@ -20,6 +20,7 @@ internal static class ApiRoutes
         routes.AddRange(CustomTwoFactorEndpoints.Routes());
         routes.AddRange(SecurityEndpoints.Routes());
         routes.AddRange(AddressEndpoints.Routes());
+        routes.AddRange(ForwardedAddressEndpoints.Routes());
         routes.AddRange(MailboxEndpoints.Routes());
         routes.AddRange(MessageEndpoints.Routes());
         routes.AddRange(SearchEndpoints.Routes());

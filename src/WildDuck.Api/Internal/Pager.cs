@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
+using System.Threading.Tasks;
 using WildDuck.Storage;
 
 namespace WildDuck.Api.Internal;
@@ -89,6 +90,54 @@ internal static class Pager
 
     private static EntityId CursorId(string kind, string cursor, string field) =>
         EntityId.TryParse(Cursor.Decode(kind, cursor, field), out var id) ? id : throw ApiException.Validation(field, "is not a valid cursor");
+
+    /// <summary>
+    /// How many earlier page starts a forward-only cursor remembers for <c>previous</c>; going back
+    /// further returns to the first page.
+    /// </summary>
+    private const int ForwardCursorHistory = 16;
+
+    /// <summary>
+    /// A page of a store that lists forward only, in key order, after a key (users by username,
+    /// forwarded addresses by address view). A cursor holds the key the page starts after followed
+    /// by earlier page starts, so <c>previous</c> works without a backward listing. <c>total</c> is
+    /// the number of results on the page (the stores do not count cheaply).
+    /// </summary>
+    public static async Task ForwardOnlyAsync<T>(ApiCall call, string kind, Func<string?, int, Task<IReadOnlyList<T>>> list, Func<T, string> key, Func<T, JsonNode> describe)
+    {
+        // Position: the key the page starts after ("" = the beginning), then earlier page starts.
+        string after = string.Empty;
+        var history = new List<string>();
+        var cursor = call.Input.String("next") is { } next ? (Text: next, Field: "next") : call.Input.String("previous") is { } previous ? (Text: previous, Field: "previous") : default;
+        if (cursor.Text is not null)
+        {
+            var lines = Cursor.Decode(kind, cursor.Text, cursor.Field).Split('\n');
+            after = lines[0];
+            history.AddRange(lines[1..]);
+        }
+
+        int limit = call.PageLimit;
+        var items = await list(after.Length == 0 ? null : after, limit + 1).ConfigureAwait(false);
+        bool more = items.Count > limit;
+        var results = new JsonArray();
+        for (int i = 0; i < items.Count && i < limit; i++)
+        {
+            results.Add(describe(items[i]));
+        }
+
+        string? nextCursor = null;
+        if (more)
+        {
+            var chain = new List<string> { key(items[limit - 1]), after };
+            chain.AddRange(history);
+            nextCursor = Cursor.Encode(kind, string.Join('\n', chain.GetRange(0, Math.Min(chain.Count, ForwardCursorHistory + 1))));
+        }
+
+        string? previousCursor = after.Length == 0 ? null : Cursor.Encode(kind, string.Join('\n', history.Count == 0 ? new List<string> { string.Empty } : history));
+        var body = Response(new Page<T>(items, -1, nextCursor, previousCursor), call, results);
+        body["total"] = results.Count;
+        await call.OkAsync(body).ConfigureAwait(false);
+    }
 
     /// <summary>The paged response: <c>{success, total, page, previousCursor, nextCursor, results}</c>.</summary>
     public static JsonObject Response<T>(Page<T> page, ApiCall call, JsonArray results) => new()

@@ -17,7 +17,8 @@ public interface IMailDeliveryAgent
 {
     /// <summary>
     /// Resolves and checks a recipient at RCPT TO time (reference §6.2): unknown <c>550 5.1.1</c>,
-    /// disabled <c>550 5.2.1</c>, over quota <c>452 4.2.2</c> (or <c>552 5.2.2</c>), else accepted.
+    /// disabled <c>550 5.2.1</c>, over quota <c>452 4.2.2</c> (or <c>552 5.2.2</c>), a forwarded
+    /// address with <c>forwardedDisabled</c> <c>550 5.2.1</c>, else accepted.
     /// </summary>
     /// <param name="address">The forward-path without brackets, as the client sent it.</param>
     /// <param name="declaredSize">The MAIL FROM <c>SIZE=</c> value, or 0 when none was given.</param>
@@ -28,7 +29,8 @@ public interface IMailDeliveryAgent
     /// <summary>
     /// Delivers one message to every accepted recipient and returns one reply per recipient, in the
     /// order of <see cref="DeliveryRequest.Recipients"/> (RFC 2033 §4.2). A recipient gets a 2xx
-    /// reply only when its copy is durably stored (or dropped by its own filter).
+    /// reply only when its copy is durably stored (or dropped by its own filter), or for a forwarded
+    /// address when the forwards are queued.
     /// </summary>
     /// <param name="request">The envelope and the message.</param>
     /// <param name="cancellationToken">Cancels the delivery; copies already stored stay stored.</param>
@@ -53,9 +55,19 @@ public sealed record RecipientVerdict(SmtpReply Reply, AcceptedRecipient? Recipi
 
 /// <summary>A recipient accepted at RCPT TO.</summary>
 /// <param name="Address">The address as given (used for <c>Delivered-To</c>), without brackets.</param>
-/// <param name="User">The owning user.</param>
+/// <param name="User">The owning user; <c>default</c> for a forwarded address.</param>
 /// <param name="Label">The <c>+label</c> of the local part without the plus, or null.</param>
-public sealed record AcceptedRecipient(string Address, UserId User, string? Label);
+public sealed record AcceptedRecipient(string Address, UserId User, string? Label)
+{
+    /// <summary>
+    /// The forwarded address the recipient resolved to (reference §6.2: a result without a user);
+    /// null for a user's address. Its mail is forwarded to the address's targets, never stored.
+    /// </summary>
+    public EntityId? ForwardedAddress { get; init; }
+
+    /// <summary>Whose delivery this is: the forwarded address, else the user (recipients sharing it share one delivery).</summary>
+    internal EntityId Owner => ForwardedAddress ?? User.Value;
+}
 
 /// <summary>One message for the accepted recipients of a transaction.</summary>
 public sealed record DeliveryRequest

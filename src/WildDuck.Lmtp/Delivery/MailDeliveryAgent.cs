@@ -98,8 +98,13 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return new RecipientVerdict(new SmtpReply(501, "5.1.3", "Bad recipient address syntax"), null);
         }
 
-        var resolved = await _users.ResolveAddressAsync(address, _options.AllowWildcardRecipients, cancellationToken).ConfigureAwait(false);
-        var user = resolved is null ? null : await _users.GetUserAsync(resolved.User, cancellationToken).ConfigureAwait(false);
+        var resolved = await _users.ResolveRecipientAsync(address, _options.AllowWildcardRecipients, cancellationToken).ConfigureAwait(false);
+        if (resolved?.Forwarded is { } forwarded)
+        {
+            return CheckForwarded(address, forwarded);
+        }
+
+        var user = resolved?.UserAddress is { } owned ? await _users.GetUserAsync(owned.User, cancellationToken).ConfigureAwait(false) : null;
         if (user is null)
         {
             return new RecipientVerdict(new SmtpReply(550, "5.1.1", "Unknown recipient"), null);
@@ -133,7 +138,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         for (var i = 0; i < replies.Length; i++)
         {
             var recipient = request.Recipients[i];
-            var first = FirstIndexOf(request.Recipients, recipient.User, i);
+            var first = FirstIndexOf(request.Recipients, recipient.Owner, i);
             if (first < i)
             {
                 outcomes[i] = outcomes[first];
@@ -142,7 +147,9 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             {
                 try
                 {
-                    outcomes[i] = await DeliverToUserAsync(request, recipient, cancellationToken).ConfigureAwait(false);
+                    outcomes[i] = recipient.ForwardedAddress is { } forwarded
+                        ? await DeliverToForwardedAsync(request, recipient, forwarded, cancellationToken).ConfigureAwait(false)
+                        : await DeliverToUserAsync(request, recipient, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -174,36 +181,15 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return new SmtpReply(550, "5.2.1", "Mailbox disabled");
         }
 
-        var trace = TraceHeaders(request.ReturnPath, recipient.Address);
-
-        // Bytes, not characters: SMTPUTF8 addresses take more than one byte per character.
-        var length = Encoding.UTF8.GetByteCount(trace) + request.ReceivedHeader.Length + request.Message.Length;
-        if (request.Message.Length > _wildDuck.Messages.MaxMessageSize || length - request.Message.Length > TraceAllowance)
+        if (Prepare(request, recipient.Address, out var copy) is { } refused)
         {
-            return new SmtpReply(552, "5.3.4", "Message too big");
+            return refused;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
+        using (copy)
         {
-            // The stored message is exactly the trace header fields followed by the received bytes
-            // (reference §6.3 step 1; RFC 5321 §4.4: Return-Path is added at final delivery).
-            var written = Encoding.UTF8.GetBytes(trace, buffer);
-            request.ReceivedHeader.Span.CopyTo(buffer.AsSpan(written));
-            written += request.ReceivedHeader.Length;
-            request.Message.Span.CopyTo(buffer.AsSpan(written));
-            var content = new ReadOnlyMemory<byte>(buffer, 0, length);
-
-            IndexedMessage indexed;
-            try
-            {
-                indexed = _indexer.Index(content);
-            }
-            catch (MessageLimitExceededException)
-            {
-                return new SmtpReply(552, "5.3.4", "Message exceeds a structure limit");
-            }
-
+            var content = copy!.Content;
+            var indexed = copy.Indexed;
             var filters = await _filters.ListFiltersAsync(user.Id, cancellationToken).ConfigureAwait(false);
             var input = DeliveryInput.FromMetadata(indexed.Metadata, indexed.Size, recipient.Address) with
             {
@@ -280,9 +266,45 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
 
             return new SmtpReply(250, "2.0.0", "Ok: stored as " + stored.Id.ToString());
         }
-        finally
+    }
+
+    /// <summary>
+    /// The copy every delivery starts from: the trace header fields, the session's Received field
+    /// and the message (reference §6.3 step 1; RFC 5321 §4.4: Return-Path is added at final
+    /// delivery), indexed. A refusal when it is too big or too complex.
+    /// </summary>
+    private SmtpReply? Prepare(DeliveryRequest request, string recipient, out PreparedCopy? copy)
+    {
+        copy = null;
+        var trace = TraceHeaders(request.ReturnPath, recipient);
+
+        // Bytes, not characters: SMTPUTF8 addresses take more than one byte per character.
+        var length = Encoding.UTF8.GetByteCount(trace) + request.ReceivedHeader.Length + request.Message.Length;
+        if (request.Message.Length > _wildDuck.Messages.MaxMessageSize || length - request.Message.Length > TraceAllowance)
+        {
+            return new SmtpReply(552, "5.3.4", "Message too big");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var written = Encoding.UTF8.GetBytes(trace, buffer);
+        request.ReceivedHeader.Span.CopyTo(buffer.AsSpan(written));
+        written += request.ReceivedHeader.Length;
+        request.Message.Span.CopyTo(buffer.AsSpan(written));
+        var content = new ReadOnlyMemory<byte>(buffer, 0, length);
+        try
+        {
+            copy = new PreparedCopy(buffer, content, _indexer.Index(content));
+            return null;
+        }
+        catch (MessageLimitExceededException)
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            return new SmtpReply(552, "5.3.4", "Message exceeds a structure limit");
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
@@ -306,13 +328,32 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return;
         }
 
+        // With encryptForwarded the copy is encrypted to the user's key too (reference §7.9).
+        var source = new ForwardSource(user.Id, user.Id, _options.MaxForwardsPerDay, user.EncryptForwarded ? user.PublicKey : null);
+        await QueueForwardsAsync(request, recipient.Address, plan.ForwardTargets, source, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues one forwarded copy per target kind (reference §6.7): the mail targets together, each
+    /// relay or HTTP target on its own for the original recipient. The copies are counted first
+    /// against the owner's daily limit (WildDuck's <c>wdf:&lt;id&gt;</c>); past it nothing is queued.
+    /// </summary>
+    /// <returns>False when the limit refused the copies; true otherwise (also when no target was usable).</returns>
+    private async Task<bool> QueueForwardsAsync(
+        DeliveryRequest request,
+        string recipientAddress,
+        IReadOnlyList<string> targets,
+        ForwardSource source,
+        ReadOnlyMemory<byte> content,
+        CancellationToken cancellationToken)
+    {
         var mail = new List<string>();
         var routes = new List<ForwardTarget>();
-        foreach (var text in plan.ForwardTargets)
+        foreach (var text in targets)
         {
             if (!ForwardTarget.TryParse(text, out var target))
             {
-                LogBadTarget(_logger, user.Id.ToString(), text);
+                LogBadTarget(_logger, source.CounterKey.ToString(), text);
                 continue;
             }
 
@@ -329,26 +370,25 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         var copies = mail.Count + routes.Count;
         if (copies == 0)
         {
-            return;
+            return true;
         }
 
         // Shared across instances when UseRedis() registered its counter; never fails for an outage.
-        if (!await _forwardCounter.TryConsumeAsync(user.Id, copies, _options.MaxForwardsPerDay, cancellationToken).ConfigureAwait(false))
+        if (!await _forwardCounter.TryConsumeAsync(source.CounterKey, copies, source.Limit, cancellationToken).ConfigureAwait(false))
         {
-            LogForwardLimit(_logger, user.Id.ToString(), _options.MaxForwardsPerDay);
-            return;
+            LogForwardLimit(_logger, source.CounterKey.ToString(), source.Limit);
+            return false;
         }
 
-        // The forwarded copy is the stored one, trace headers included: Delivered-To lets the next
+        // The forwarded copy is the delivered one, trace headers included: Delivered-To lets the next
         // hop detect loops. The envelope sender stays the original one (SRS is the MTA's job).
-        // With encryptForwarded the copy is encrypted to the user's key too (reference §7.9).
-        var bytes = user.EncryptForwarded && !string.IsNullOrEmpty(user.PublicKey) && StoredMessageEncryption.Encrypt(content.Span, user.PublicKey) is { } encrypted
+        var bytes = !string.IsNullOrEmpty(source.EncryptionKey) && StoredMessageEncryption.Encrypt(content.Span, source.EncryptionKey) is { } encrypted
             ? encrypted
             : content.ToArray();
         if (mail.Count > 0)
         {
             await _outbound.EnqueueAsync(
-                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = user.Id },
+                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = source.QueueUser },
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -356,11 +396,12 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         {
             // A relay target receives the mail for the original recipient (reference §6.7).
             await _outbound.EnqueueAsync(
-                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = new[] { recipient.Address }, Content = bytes, Route = route.Value, Reason = "forward", User = user.Id },
+                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = new[] { recipientAddress }, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser },
                 cancellationToken).ConfigureAwait(false);
         }
 
         _relayWakeup?.Notify();
+        return true;
     }
 
     private async Task AutoreplyAsync(
@@ -381,8 +422,38 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         }
 
         var settings = await _autoreplies.GetAutoreplyAsync(user.Id, cancellationToken).ConfigureAwait(false);
+        if (settings is null)
+        {
+            return;
+        }
+
+        await SendAutoreplyAsync(
+            request,
+            recipient.Address,
+            settings,
+            settings.Name ?? user.Name ?? user.Username,
+            new AutoreplyOriginal(metadata, headers, storedId),
+            (sender, now, ct) => _autoreplies.TryRecordAutoreplyAsync(user.Id, sender, now, _options.AutoreplyInterval, ct),
+            user.Id,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Composes and queues an automatic reply when <paramref name="settings"/> are active now and the
+    /// sender was not answered within the interval (<paramref name="record"/>, reference §6.6).
+    /// </summary>
+    private async Task SendAutoreplyAsync(
+        DeliveryRequest request,
+        string recipientAddress,
+        AutoreplySettings settings,
+        string fromName,
+        AutoreplyOriginal original,
+        Func<string, DateTimeOffset, CancellationToken, Task<bool>> record,
+        UserId? queueUser,
+        CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
-        if (settings is null || !settings.IsActiveAt(now))
+        if (!settings.IsActiveAt(now))
         {
             return;
         }
@@ -394,12 +465,12 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         {
             reply = AutoreplyComposer.Compose(
                 settings,
-                fromName: settings.Name ?? user.Name ?? user.Username,
-                fromAddress: recipient.Address,
+                fromName: fromName,
+                fromAddress: recipientAddress,
                 to: request.ReturnPath,
-                original: metadata,
-                originalReferences: HeaderValue(headers, "references"),
-                storedId: storedId,
+                original: original.Metadata,
+                originalReferences: HeaderValue(original.Headers, "references"),
+                storedId: original.StoredId,
                 hostname: _wildDuck.Hostname,
                 now: now);
         }
@@ -408,13 +479,13 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return;
         }
 
-        if (!await _autoreplies.TryRecordAutoreplyAsync(user.Id, request.ReturnPath, now, _options.AutoreplyInterval, cancellationToken).ConfigureAwait(false))
+        if (!await record(request.ReturnPath, now, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
         await _outbound.EnqueueAsync(
-            new OutboundMessage { ReturnPath = string.Empty, Recipients = new[] { request.ReturnPath }, Content = reply, Reason = "autoreply", User = user.Id },
+            new OutboundMessage { ReturnPath = string.Empty, Recipients = new[] { request.ReturnPath }, Content = reply, Reason = "autoreply", User = queueUser },
             cancellationToken).ConfigureAwait(false);
         _relayWakeup?.Notify();
     }
@@ -475,11 +546,11 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         return value;
     }
 
-    private static int FirstIndexOf(IReadOnlyList<AcceptedRecipient> recipients, UserId user, int before)
+    private static int FirstIndexOf(IReadOnlyList<AcceptedRecipient> recipients, EntityId owner, int before)
     {
         for (var i = 0; i < before; i++)
         {
-            if (recipients[i].User == user)
+            if (recipients[i].Owner == owner)
             {
                 return i;
             }
@@ -537,9 +608,9 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Not forwarding the message for {Recipient}: too many Received headers (mail loop?).")]
     private static partial void LogForwardLoop(ILogger logger, string recipient);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "User {User} has an invalid forward target '{Target}'; skipped.")]
-    private static partial void LogBadTarget(ILogger logger, string user, string target);
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "User or forwarded address {Owner} has an invalid forward target '{Target}'; skipped.")]
+    private static partial void LogBadTarget(ILogger logger, string owner, string target);
 
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "User {User} reached the forwarding limit of {Limit} per day; forward skipped.")]
-    private static partial void LogForwardLimit(ILogger logger, string user, int limit);
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "User or forwarded address {Owner} reached the forwarding limit of {Limit} per day; forward skipped.")]
+    private static partial void LogForwardLimit(ILogger logger, string owner, int limit);
 }

@@ -8,7 +8,7 @@ namespace WildDuck.Storage.MongoDB.Documents;
 
 /// <summary>A user's autoreply settings (WildDuck <c>autoreplies</c>, main database; one per user).</summary>
 [BsonIgnoreExtraElements]
-internal sealed class AutoreplyDocument
+internal sealed class AutoreplyDocument : AutoreplyFieldsDocument
 {
     [BsonId]
     public ObjectId Id { get; set; }
@@ -16,6 +16,17 @@ internal sealed class AutoreplyDocument
     [BsonElement("user")]
     public ObjectId User { get; set; }
 
+    [BsonElement("created")]
+    public DateTime Created { get; set; }
+}
+
+/// <summary>
+/// The settings WildDuck keeps both in <c>autoreplies</c> and embedded as a forwarded address's
+/// <c>autoreply {status, name, subject, text, html, start, end}</c>.
+/// </summary>
+[BsonIgnoreExtraElements]
+internal class AutoreplyFieldsDocument
+{
     /// <summary>Enabled.</summary>
     [BsonElement("status")]
     public bool Status { get; set; }
@@ -47,7 +58,4 @@ internal sealed class AutoreplyDocument
     [BsonIgnoreIfNull]
     [BsonSerializer(typeof(DateOrFalseSerializer))]
     public DateTime? End { get; set; }
-
-    [BsonElement("created")]
-    public DateTime Created { get; set; }
 }

@@ -8,7 +8,8 @@ namespace WildDuck.Storage;
 /// Counts the copies forwarded for each user in fixed windows (one day by default) that start at the
 /// first forward of the window, for the daily forward limit (WildDuck's <c>wdf:&lt;id&gt;</c> counter,
 /// <c>MAX_FORWARDS</c>). A delivery asks for all of a message's forwarded copies at once: either all
-/// are counted or none is.
+/// are counted or none is. A forwarded address is counted under its own id (WildDuck's
+/// <c>wdf:&lt;addressId&gt;</c>) wrapped as a <see cref="UserId"/>; ids never collide.
 /// </summary>
 /// <remarks>
 /// The default (registered by <see cref="WildDuckServiceCollectionExtensions.AddWildDuck"/>) is

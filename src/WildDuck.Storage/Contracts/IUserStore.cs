@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace WildDuck.Storage;
 
 /// <summary>Users, their addresses and domain aliases.</summary>
-public interface IUserStore
+public partial interface IUserStore
 {
     /// <summary>
     /// Creates a user with INBOX, Drafts, Sent Mail, Junk and Trash and its main address, atomically.

@@ -103,6 +103,48 @@ internal static class StoreRules
         return normalized;
     }
 
+    /// <summary>
+    /// The normalised form of a forwarded address: a <c>*</c> in the local part only with
+    /// <paramref name="allowWildcard"/> (reference §6.2 "allowWildcard"); <see cref="StorageError.Invalid"/> otherwise.
+    /// </summary>
+    public static string NewForwardedAddress(string address, bool allowWildcard)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var normalized = AddressNormalizer.Normalize(address, removeLabel: false, removeDots: false);
+        if (!AddressNormalizer.IsValidAddress(normalized, allowWildcard))
+        {
+            throw new StorageException(StorageError.Invalid, allowWildcard || !normalized.Contains('*', StringComparison.Ordinal)
+                ? "Invalid address."
+                : "Wildcard addresses need allowWildcard.");
+        }
+
+        return normalized;
+    }
+
+    /// <summary>
+    /// Forward targets in their stored (canonical) form, in order and without duplicates;
+    /// <see cref="StorageError.Invalid"/> for one that <see cref="ForwardTarget.TryParse"/> refuses.
+    /// </summary>
+    public static List<string> CanonicalTargets(IEnumerable<string> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var list = new List<string>();
+        foreach (var text in targets)
+        {
+            if (!ForwardTarget.TryParse(text, out var target))
+            {
+                throw new StorageException(StorageError.Invalid, "Invalid forward target.");
+            }
+
+            if (!list.Contains(target.Canonical, StringComparer.OrdinalIgnoreCase))
+            {
+                list.Add(target.Canonical);
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>The retention of a default mailbox: Trash and Junk keep messages at most <see cref="UserLimits.JunkRetention"/>.</summary>
     public static TimeSpan? DefaultRetention(SpecialUse specialUse, TimeSpan? retention, UserLimits limits)
     {

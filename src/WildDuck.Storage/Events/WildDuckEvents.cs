@@ -75,6 +75,12 @@ public static class WildDuckEventTypes
     /// <summary>An address was removed from a user.</summary>
     public const string AddressUserDeleted = "address.user.deleted";
 
+    /// <summary>A forwarded address was created (no user).</summary>
+    public const string AddressForwardedCreated = "address.forwarded.created";
+
+    /// <summary>A forwarded address was deleted (no user).</summary>
+    public const string AddressForwardedDeleted = "address.forwarded.deleted";
+
     /// <summary>A domain alias was added.</summary>
     public const string DomainAliasCreated = "domainalias.created";
 

@@ -278,6 +278,27 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forwarded_address_without_its_own_limit_uses_the_option_and_shares_one_delivery_between_its_recipients()
+    {
+        await StartAsync(o => o.MaxForwardsPerDay = 2);
+        await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "team@example.org", Targets = new[] { "copy@example.net" } });
+
+        var replies = await DeliverAsync(Message("One"), "bob@example.net", "team@example.org", "t.eam+x@example.org", "alice@example.org");
+        replies[0].Should().Be(new SmtpReply(250, "2.0.0", "team@example.org Ok: forwarded"));
+        replies[1].Should().Be(new SmtpReply(250, "2.0.0", "t.eam+x@example.org Ok: forwarded"));
+        replies[2].Code.Should().Be(250);
+        (await QueuedAsync()).Should().ContainSingle("both recipients resolve to one forwarded address: one delivery, one copy");
+
+        (await DeliverAsync(Message("Two"), "bob@example.net", "team@example.org")).Single().Code.Should().Be(250);
+        (await DeliverAsync(Message("Three"), "bob@example.net", "team@example.org")).Single().Code.Should().Be(450, "Delivery:MaxForwardsPerDay (2) applies when the address sets no limit");
+        (await QueuedAsync()).Should().HaveCount(2);
+        (await MailboxContentAsync("INBOX")).Should().ContainSingle("only alice's copy is stored");
+
+        _time.Advance(TimeSpan.FromDays(1));
+        (await DeliverAsync(Message("Four"), "bob@example.net", "team@example.org")).Single().Code.Should().Be(250, "a new day's window starts");
+    }
+
+    [Fact]
     public async Task The_daily_forward_limit_is_counted_by_the_registered_counter_shared_by_every_agent_and_ends_after_a_day()
     {
         await StartAsync(o => o.MaxForwardsPerDay = 2);

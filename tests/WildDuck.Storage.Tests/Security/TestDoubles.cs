@@ -98,4 +98,18 @@ internal sealed class InMemoryUserStore : IUserStore
     public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<bool> DeleteDomainAliasAsync(string alias, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ForwardedAddressRecord> CreateForwardedAddressAsync(CreateForwardedAddressRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ForwardedAddressRecord?> GetForwardedAddressAsync(EntityId id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ForwardedAddressRecord>> ListForwardedAddressesAsync(int limit, string? afterAddressView = null, string? query = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ForwardedAddressRecord?> UpdateForwardedAddressAsync(EntityId id, ForwardedAddressUpdate update, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<bool> DeleteForwardedAddressAsync(EntityId id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ResolvedAddress?> ResolveRecipientAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<bool> TryRecordForwardedAutoreplyAsync(EntityId address, string sender, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
