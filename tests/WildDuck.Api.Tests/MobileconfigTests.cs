@@ -180,4 +180,24 @@ public sealed class MobileconfigTests : IClassFixture<ApiHost>, IClassFixture<Si
         var act = () => broken.CheckSignature(verifySignatureOnly: true);
         act.Should().Throw<CryptographicException>();
     }
+
+    [Fact]
+    public void Profile_options_have_documented_defaults_and_bad_values_fail_validation()
+    {
+        var defaults = new MobileconfigOptions();
+        (defaults.ImapHost, defaults.ImapPort, defaults.ImapSecure, defaults.Pop3Port, defaults.SmtpPort, defaults.SmtpSecure, defaults.SigningCertificatePath)
+            .Should().Be(("localhost", 993, true, 995, 587, false, (string?)null));
+        var validator = new WildDuck.Api.Internal.ApiOptionsValidator();
+        validator.Validate(null, new ApiOptions()).Succeeded.Should().BeTrue();
+
+        var options = new ApiOptions();
+        options.Mobileconfig.SigningCertificatePath = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".pfx");
+        validator.Validate(null, options).FailureMessage.Should().Contain("SigningCertificatePath");
+        options = new ApiOptions();
+        options.Mobileconfig.SmtpPort = 0;
+        validator.Validate(null, options).Failed.Should().BeTrue();
+        options = new ApiOptions();
+        options.Mobileconfig.ImapHost = " ";
+        validator.Validate(null, options).Failed.Should().BeTrue();
+    }
 }
