@@ -476,5 +476,17 @@ internal static class SqliteSchema
         WHEN EXISTS (SELECT 1 FROM addresses WHERE address_view = NEW.address_view)
         BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: address_view'); END;
         """,
+
+        // Version 13: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
+        // reference §1.2), normalised entries joined by newlines; '' for none.
+        """
+        ALTER TABLE users ADD COLUMN from_whitelist TEXT NOT NULL DEFAULT '';
+        """,
+
+        // Version 14: per-mailbox at-rest encryption (WildDuck's mailboxes.encryptMessages,
+        // reference §2.10 step 2): mail added to the mailbox is encrypted when the user has a key.
+        """
+        ALTER TABLE mailboxes ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
+        """,
     };
 }
