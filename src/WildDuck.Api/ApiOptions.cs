@@ -79,6 +79,9 @@ public sealed class ApiOptions
     /// </summary>
     public int MaxRecipientsPerDay { get; set; } = 2000;
 
+    /// <summary>Apple configuration profiles for application-specific passwords (<c>WildDuck:Api:Mobileconfig:*</c>).</summary>
+    public MobileconfigOptions Mobileconfig { get; set; } = new();
+
     /// <summary>Delivery of webhook events (<c>WildDuck:Api:Webhooks:*</c>).</summary>
     public WebhookOptions Webhooks { get; set; } = new();
 }

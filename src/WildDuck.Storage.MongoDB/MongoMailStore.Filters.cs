@@ -27,6 +27,29 @@ public sealed partial class MongoMailStore
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<FilterPage> ListAllFiltersAsync(FilterPageQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        bool backwards = query.After is null && query.Before is not null;
+        return RunDirectAsync(
+            async ct =>
+            {
+                var total = await _context.Filters.CountWithAsync(null, Builders<FilterDocument>.Filter.Empty, ct).ConfigureAwait(false);
+                var documents = await _context.Filters.FindWith(null, AllFiltersFrom(query), UsersFind())
+                    .Sort(AllFiltersOrder(backwards))
+                    .Limit(Math.Max(0, query.Limit))
+                    .ToListAsync(ct).ConfigureAwait(false);
+                if (backwards)
+                {
+                    documents.Reverse();
+                }
+
+                return new FilterPage(documents.Select(ToFilterDefinition).ToList(), total);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<FilterDefinition?> GetFilterAsync(UserId user, EntityId filter, CancellationToken cancellationToken = default) =>
         RunDirectAsync(
             async ct =>
@@ -103,6 +126,16 @@ public sealed partial class MongoMailStore
     }
 
     /// <summary>Filters run in creation order (then id order).</summary>
+    /// <summary><c>{_id: {$gt: after}}</c>, <c>{_id: {$lt: before}}</c>, or <c>{}</c> (the <c>_id</c> index serves all three).</summary>
+    internal static FilterDefinition<FilterDocument> AllFiltersFrom(FilterPageQuery query) =>
+        query.After is { } after ? Builders<FilterDocument>.Filter.Gt(f => f.Id, MongoIds.ToObjectId(after))
+        : query.Before is { } before ? Builders<FilterDocument>.Filter.Lt(f => f.Id, MongoIds.ToObjectId(before))
+        : Builders<FilterDocument>.Filter.Empty;
+
+    /// <summary><c>{_id: 1}</c>, or <c>{_id: -1}</c> to read a previous page from its boundary.</summary>
+    internal static SortDefinition<FilterDocument> AllFiltersOrder(bool backwards) =>
+        backwards ? Builders<FilterDocument>.Sort.Descending(f => f.Id) : Builders<FilterDocument>.Sort.Ascending(f => f.Id);
+
     internal static SortDefinition<FilterDocument> FilterOrder() =>
         Builders<FilterDocument>.Sort.Ascending(f => f.Created).Ascending(f => f.Id);
 

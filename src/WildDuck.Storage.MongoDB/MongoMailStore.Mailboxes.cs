@@ -237,6 +237,14 @@ public sealed partial class MongoMailStore
         await _context.Messages.CountWithAsync(session, filter, ct, new CountOptions { Limit = limit + 1L, MaxTime = _context.MessagesTimeLimit }).ConfigureAwait(false) > limit;
 
     /// <inheritdoc />
+    public Task SetEncryptMessagesAsync(UserId user, MailboxId mailbox, bool encrypt, CancellationToken cancellationToken = default) =>
+        RunDirectAsync(
+            async ct => (await _context.Mailboxes.UpdateOneWithAsync(null, MailboxFilter(MongoIds.ToObjectId(user), MongoIds.ToObjectId(mailbox)), EncryptMessagesUpdate(encrypt), null, ct).ConfigureAwait(false)).MatchedCount == 0
+                ? throw new StorageException(StorageError.NotFound, "No such mailbox.")
+                : 0,
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task SetSubscribedAsync(UserId user, MailboxId mailbox, bool subscribed, CancellationToken cancellationToken = default) =>
         RunDirectAsync(
             async ct =>
@@ -458,6 +466,7 @@ public sealed partial class MongoMailStore
         Subscribed = options.Subscribed,
         Retention = MongoMapping.RetentionMs(options.Retention),
         Hidden = options.Hidden,
+        EncryptMessages = options.EncryptMessages,
     };
 
     // ------------------------------------------------------------------ filters and updates (unit-tested as rendered BSON)
@@ -486,6 +495,10 @@ public sealed partial class MongoMailStore
 
     internal static UpdateDefinition<MailboxDocument> SubscribedUpdate(bool subscribed) =>
         Builders<MailboxDocument>.Update.Set(m => m.Subscribed, subscribed);
+
+    /// <summary><c>{$set: {encryptMessages}}</c>.</summary>
+    internal static UpdateDefinition<MailboxDocument> EncryptMessagesUpdate(bool encrypt) =>
+        Builders<MailboxDocument>.Update.Set(m => m.EncryptMessages, encrypt);
 
 
     /// <summary>
@@ -530,6 +543,7 @@ public sealed partial class MongoMailStore
         Subscribed = document.Subscribed,
         Retention = MongoMapping.Retention(document.Retention),
         Hidden = document.Hidden,
+        EncryptMessages = document.EncryptMessages,
         Keywords = document.Flags?.ToArray() ?? Array.Empty<string>(),
         MessageCount = document.Messages,
         UnseenCount = document.Unseen,

@@ -89,6 +89,27 @@ public sealed partial class MongoMailStore
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>One <c>deleteOne</c> whose filter says "not leased", so a claim cannot slip in between; when it deletes nothing, a count tells a leased entry from none.</remarks>
+    public Task<OutboundCancelResult> CancelSubmissionAsync(EntityId id, UserId user, CancellationToken cancellationToken = default)
+    {
+        var entry = MongoIds.ToObjectId(id);
+        var owner = MongoIds.ToObjectId(user);
+        return RunDirectAsync(
+            async ct =>
+            {
+                if ((await _context.Outbound.DeleteOneWithAsync(null, OutboundSubmissionNotLeased(entry, owner, Now), ct).ConfigureAwait(false)).DeletedCount > 0)
+                {
+                    return OutboundCancelResult.Cancelled;
+                }
+
+                return await _context.Outbound.CountWithAsync(null, OutboundSubmissionOf(entry, owner), ct).ConfigureAwait(false) > 0
+                    ? OutboundCancelResult.Sending
+                    : OutboundCancelResult.NotFound;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> RequeueAsync(EntityId id, CancellationToken cancellationToken = default) =>
         RunDirectAsync(
             async ct => (await _context.Outbound.UpdateOneWithAsync(null, OutboundById(MongoIds.ToObjectId(id)), OutboundRequeue(Now), null, ct).ConfigureAwait(false)).MatchedCount > 0,
@@ -164,6 +185,17 @@ public sealed partial class MongoMailStore
             cancellationToken);
 
     // ------------------------------------------------------------------ filters and updates (unit-tested as rendered BSON)
+
+    /// <summary><c>{_id, user, reason: 'submission'}</c>.</summary>
+    internal static FilterDefinition<OutboundDocument> OutboundSubmissionOf(ObjectId id, ObjectId user) =>
+        Builders<OutboundDocument>.Filter.Eq(o => o.Id, id) & Builders<OutboundDocument>.Filter.Eq(o => o.User, user) & Builders<OutboundDocument>.Filter.Eq(o => o.Reason, "submission");
+
+    /// <summary><c>{_id, user, reason: 'submission', $or: [{leaseUntil: null}, {leaseUntil: {$lte: now}}]}</c>: the user's submission no sender holds.</summary>
+    internal static FilterDefinition<OutboundDocument> OutboundSubmissionNotLeased(ObjectId id, ObjectId user, DateTime now)
+    {
+        var f = Builders<OutboundDocument>.Filter;
+        return OutboundSubmissionOf(id, user) & f.Or(f.Eq(o => o.LeaseUntil, null), f.Lte(o => o.LeaseUntil, now));
+    }
 
     internal static FilterDefinition<OutboundDocument> OutboundById(ObjectId id) => Builders<OutboundDocument>.Filter.Eq(o => o.Id, id);
 

@@ -79,6 +79,19 @@ public sealed partial class MongoMailStore : ITwoFactorStore
         RunDirectAsync(ct => FindAndUpdateUserAsync(UserById(MongoIds.ToObjectId(user)), TwoFactorDisableUpdate(), ct), cancellationToken);
 
     /// <inheritdoc />
+    public Task<UserRecord?> EnableCustomTwoFactorAsync(UserId user, CancellationToken cancellationToken = default)
+    {
+        var id = MongoIds.ToObjectId(user);
+
+        // Neither variant matched only when the method list moved between them: try again.
+        return RunDirectAsync(ct => AddMethodAsync(id, first => UserById(id) & SecondFactors(none: first), CustomEnableUpdate, _ => true, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<UserRecord?> DisableCustomTwoFactorAsync(UserId user, CancellationToken cancellationToken = default) =>
+        RunDirectAsync(ct => FindAndUpdateUserAsync(UserById(MongoIds.ToObjectId(user)), CustomDisableUpdate(), ct), cancellationToken);
+
+    /// <inheritdoc />
     public Task<UserRecord?> AddWebAuthnCredentialAsync(UserId user, WebAuthnCredentialRecord credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
@@ -246,6 +259,16 @@ public sealed partial class MongoMailStore : ITwoFactorStore
             .Unset(u => u.PendingSeed)
             .Unset(u => u.PendingSeedChanged)
             .Pull(u => u.Enabled2fa, TwoFactorMethod.Totp);
+
+    /// <summary><c>{$addToSet: {enabled2fa: 'custom'}}</c>, and for the first method <c>$inc: {authVersion: 1}</c>.</summary>
+    internal static UpdateDefinition<UserDocument> CustomEnableUpdate(bool first)
+    {
+        var update = Builders<UserDocument>.Update.AddToSet(u => u.Enabled2fa, TwoFactorMethod.Custom);
+        return first ? update.Inc(u => u.AuthVersion, 1) : update;
+    }
+
+    /// <summary><c>{$pull: {enabled2fa: 'custom'}}</c>.</summary>
+    internal static UpdateDefinition<UserDocument> CustomDisableUpdate() => Builders<UserDocument>.Update.Pull(u => u.Enabled2fa, TwoFactorMethod.Custom);
 
     /// <summary>WildDuck's <c>disable2fa</c>: no method, no secret, no credential.</summary>
     internal static UpdateDefinition<UserDocument> TwoFactorDisableUpdate() =>

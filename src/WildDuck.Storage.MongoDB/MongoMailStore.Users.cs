@@ -46,6 +46,7 @@ public sealed partial class MongoMailStore
             PubKey = string.IsNullOrEmpty(request.PublicKey) ? null : request.PublicKey,
             EncryptMessages = request.EncryptMessages,
             EncryptForwarded = request.EncryptForwarded,
+            FromWhitelist = request.FromWhitelist is { Count: > 0 } whitelist ? whitelist.ToList() : null,
             AuthVersion = 1,
             LastUidValidity = uidValidity + StoreRules.DefaultMailboxes.Count - 1,
             Created = now,
@@ -538,6 +539,11 @@ public sealed partial class MongoMailStore
             parts.Add(builder.Set(u => u.EncryptForwarded, encryptForwarded));
         }
 
+        if (update.FromWhitelist is not null)
+        {
+            parts.Add(update.FromWhitelist.Count == 0 ? builder.Unset(u => u.FromWhitelist) : builder.Set(u => u.FromWhitelist, update.FromWhitelist.ToList()));
+        }
+
         if (update.PasswordHash is not null)
         {
             // A password change ends a reset: the temporary password stops working (reference §7.1).
@@ -606,6 +612,7 @@ public sealed partial class MongoMailStore
         PublicKey = string.IsNullOrEmpty(document.PubKey) ? null : document.PubKey,
         EncryptMessages = document.EncryptMessages,
         EncryptForwarded = document.EncryptForwarded,
+        FromWhitelist = document.FromWhitelist?.ToArray() ?? Array.Empty<string>(),
         Created = MongoMapping.FromBsonDate(document.Created),
     };
 

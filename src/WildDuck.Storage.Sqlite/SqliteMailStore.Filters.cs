@@ -29,6 +29,50 @@ public sealed partial class SqliteMailStore
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<FilterPage> ListAllFiltersAsync(FilterPageQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _db.ReadAsync(
+            (c, t) =>
+            {
+                long total;
+                using (var count = Command(c, t, "SELECT COUNT(*) FROM filters"))
+                {
+                    total = (long)count.ExecuteScalar()!;
+                }
+
+                // The previous page is read newest first from its boundary, then turned around.
+                bool backwards = query.After is null && query.Before is not null;
+                var sql = "SELECT id, user_id, name, query, action, disabled, created FROM filters"
+                    + (query.After is not null ? " WHERE id > $pos ORDER BY id" : backwards ? " WHERE id < $pos ORDER BY id DESC" : " ORDER BY id")
+                    + " LIMIT $limit";
+                using var command = Command(c, t, sql);
+                if ((query.After ?? query.Before) is { } position)
+                {
+                    command.Parameters.AddWithValue("$pos", Blob(position));
+                }
+
+                command.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
+                var list = new List<FilterDefinition>();
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        list.Add(ReadFilter(reader));
+                    }
+                }
+
+                if (backwards)
+                {
+                    list.Reverse();
+                }
+
+                return new FilterPage(list, total);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<FilterDefinition?> GetFilterAsync(UserId user, EntityId filter, CancellationToken cancellationToken = default) =>
         _db.ReadAsync(
             (c, t) =>

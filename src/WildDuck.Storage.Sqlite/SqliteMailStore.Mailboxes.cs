@@ -10,7 +10,7 @@ namespace WildDuck.Storage.Sqlite;
 public sealed partial class SqliteMailStore
 {
     private const string MailboxColumns =
-        "rid, id, user_id, path, special_use, uid_validity, uid_next, modseq, subscribed, retention_ms, hidden, keywords, message_count, unseen_count, total_size";
+        "rid, id, user_id, path, special_use, uid_validity, uid_next, modseq, subscribed, retention_ms, hidden, keywords, message_count, unseen_count, total_size, encrypt_messages";
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MailboxRecord>> ListMailboxesAsync(UserId user, CancellationToken cancellationToken = default) =>
@@ -198,6 +198,14 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
+    public Task SetEncryptMessagesAsync(UserId user, MailboxId mailbox, bool encrypt, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync(
+            (c, t) => Execute(c, t, "UPDATE mailboxes SET encrypt_messages = $e WHERE id = $id AND user_id = $u", ("$e", encrypt), ("$id", Blob(mailbox)), ("$u", Blob(user))) == 0
+                ? throw new StorageException(StorageError.NotFound, "No such mailbox.")
+                : 0,
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task SetSubscribedAsync(UserId user, MailboxId mailbox, bool subscribed, CancellationToken cancellationToken = default) =>
         _db.WriteAsync(
             (c, t) =>
@@ -327,7 +335,7 @@ public sealed partial class SqliteMailStore
         Execute(
             c,
             t,
-            "INSERT INTO mailboxes (id, user_id, path, special_use, uid_validity, uid_next, modseq, subscribed, retention_ms, hidden) VALUES ($id, $u, $p, $s, $v, 1, 1, $sub, $ret, $h)",
+            "INSERT INTO mailboxes (id, user_id, path, special_use, uid_validity, uid_next, modseq, subscribed, retention_ms, hidden, encrypt_messages) VALUES ($id, $u, $p, $s, $v, 1, 1, $sub, $ret, $h, $enc)",
             ("$id", Blob(id)),
             ("$u", Blob(user)),
             ("$p", path),
@@ -335,7 +343,8 @@ public sealed partial class SqliteMailStore
             ("$v", uidValidity),
             ("$sub", options.Subscribed),
             ("$ret", options.Retention is { } r && r > TimeSpan.Zero ? (long)r.TotalMilliseconds : null),
-            ("$h", options.Hidden));
+            ("$h", options.Hidden),
+            ("$enc", options.EncryptMessages));
         if (journal)
         {
             InsertJournal(c, t, user, id, 1, JournalCommand.Create, 0, null, MessageFlags.None, string.Empty, path);
@@ -355,6 +364,7 @@ public sealed partial class SqliteMailStore
             Subscribed = options.Subscribed,
             Retention = options.Retention,
             Hidden = options.Hidden,
+            EncryptMessages = options.EncryptMessages,
         };
     }
 
@@ -411,6 +421,7 @@ public sealed partial class SqliteMailStore
             MessageCount = reader.GetInt64(12),
             UnseenCount = reader.GetInt64(13),
             TotalSize = reader.GetInt64(14),
+            EncryptMessages = reader.GetInt64(15) != 0,
         });
 
     private sealed record MailboxRow(long Rid, MailboxRecord Record);

@@ -96,6 +96,24 @@ public sealed partial class SqliteMailStore
         _db.WriteAsync((c, t) => Execute(c, t, "DELETE FROM outbound_queue WHERE id = $id", ("$id", Blob(id))) > 0, cancellationToken);
 
     /// <inheritdoc />
+    public Task<OutboundCancelResult> CancelSubmissionAsync(EntityId id, UserId user, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync(
+            (c, t) =>
+            {
+                const string Mine = "id = $id AND user_id = $user AND reason = 'submission'";
+                if (Execute(c, t, "DELETE FROM outbound_queue WHERE " + Mine + " AND (lease_until IS NULL OR lease_until <= $now)", ("$id", Blob(id)), ("$user", Blob(user)), ("$now", NowMs)) > 0)
+                {
+                    return OutboundCancelResult.Cancelled;
+                }
+
+                using var command = Command(c, t, "SELECT 1 FROM outbound_queue WHERE " + Mine);
+                command.Parameters.AddWithValue("$id", Blob(id));
+                command.Parameters.AddWithValue("$user", Blob(user));
+                return command.ExecuteScalar() is null ? OutboundCancelResult.NotFound : OutboundCancelResult.Sending;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> RequeueAsync(EntityId id, CancellationToken cancellationToken = default) =>
         _db.WriteAsync(
             (c, t) => Execute(

@@ -85,24 +85,7 @@ public sealed partial class SqliteMailStore
 
     /// <inheritdoc />
     public Task<UserRecord?> DisableTotpAsync(UserId user, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync(
-            (c, t) =>
-            {
-                var methods = ReadMethods(c, t, user);
-                if (methods is null)
-                {
-                    return null;
-                }
-
-                Execute(
-                    c,
-                    t,
-                    "UPDATE users SET totp_seed = NULL, totp_pending_seed = NULL, totp_pending_changed = NULL, enabled_2fa = $methods WHERE id = $id",
-                    ("$methods", JoinMethods(methods.Where(m => m != TwoFactorMethod.Totp))),
-                    ("$id", Blob(user)));
-                return ReadUser(c, t, user);
-            },
-            cancellationToken);
+        _db.WriteAsync((c, t) => RemoveMethod(c, t, user, TwoFactorMethod.Totp, "totp_seed = NULL, totp_pending_seed = NULL, totp_pending_changed = NULL, "), cancellationToken);
 
     /// <inheritdoc />
     public Task<UserRecord?> DisableTwoFactorAsync(UserId user, CancellationToken cancellationToken = default) =>
@@ -118,6 +101,14 @@ public sealed partial class SqliteMailStore
                 return ReadUser(c, t, user);
             },
             cancellationToken);
+
+    /// <inheritdoc />
+    public Task<UserRecord?> EnableCustomTwoFactorAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((c, t) => ReadMethods(c, t, user) is null ? null : AddMethod(c, t, user, TwoFactorMethod.Custom), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<UserRecord?> DisableCustomTwoFactorAsync(UserId user, CancellationToken cancellationToken = default) =>
+        _db.WriteAsync((c, t) => RemoveMethod(c, t, user, TwoFactorMethod.Custom, string.Empty), cancellationToken);
 
     /// <inheritdoc />
     public Task<UserRecord?> AddWebAuthnCredentialAsync(UserId user, WebAuthnCredentialRecord credential, CancellationToken cancellationToken = default)
@@ -278,6 +269,19 @@ public sealed partial class SqliteMailStore
             ("$methods", JoinMethods(methods.Contains(method) ? methods : methods.Append(method))),
             ("$bump", methods.Count == 0 ? 1 : 0),
             ("$id", Blob(user)));
+        return ReadUser(c, t, user);
+    }
+
+    /// <summary>Removes a method in the current transaction, with <paramref name="alsoSet"/> (<c>column = value, </c>…) in the same update; null when the user does not exist.</summary>
+    private static UserRecord? RemoveMethod(SqliteConnection c, SqliteTransaction t, UserId user, string method, string alsoSet)
+    {
+        var methods = ReadMethods(c, t, user);
+        if (methods is null)
+        {
+            return null;
+        }
+
+        Execute(c, t, "UPDATE users SET " + alsoSet + "enabled_2fa = $methods WHERE id = $id", ("$methods", JoinMethods(methods.Where(m => m != method))), ("$id", Blob(user)));
         return ReadUser(c, t, user);
     }
 

@@ -14,7 +14,7 @@ public sealed partial class SqliteMailStore
         "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets, enabled_2fa, pub_key, encrypt_messages, encrypt_forwarded";
 
     /// <summary>What a user read selects: the inserted columns plus those set only by updates (the temporary password).</summary>
-    private const string UserReadColumns = UserColumns + ", temp_password_hash, temp_password_created, temp_password_valid_after";
+    private const string UserReadColumns = UserColumns + ", temp_password_hash, temp_password_created, temp_password_valid_after, from_whitelist";
 
     private const int SqliteConstraint = 19;
 
@@ -43,6 +43,7 @@ public sealed partial class SqliteMailStore
             PublicKey = string.IsNullOrEmpty(request.PublicKey) ? null : request.PublicKey,
             EncryptMessages = request.EncryptMessages,
             EncryptForwarded = request.EncryptForwarded,
+            FromWhitelist = request.FromWhitelist ?? Array.Empty<string>(),
             Created = DateTimeOffset.FromUnixTimeMilliseconds(now),
         };
 
@@ -58,7 +59,7 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', $pubkey, $encrypt, $encryptfwd, 0)"))
+                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", from_whitelist, last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', $pubkey, $encrypt, $encryptfwd, $whitelist, 0)"))
                 {
                     insert.Parameters.AddWithValue("$id", Blob(id));
                     insert.Parameters.AddWithValue("$username", user.Username);
@@ -74,6 +75,7 @@ public sealed partial class SqliteMailStore
                     insert.Parameters.AddWithValue("$pubkey", (object?)user.PublicKey ?? DBNull.Value);
                     insert.Parameters.AddWithValue("$encrypt", user.EncryptMessages);
                     insert.Parameters.AddWithValue("$encryptfwd", user.EncryptForwarded);
+                    insert.Parameters.AddWithValue("$whitelist", string.Join('\n', user.FromWhitelist));
                     insert.ExecuteNonQuery();
                 }
 
@@ -207,6 +209,12 @@ public sealed partial class SqliteMailStore
                 {
                     sets.Add("encrypt_forwarded = $encryptfwd");
                     command.Parameters.AddWithValue("$encryptfwd", encryptForwarded);
+                }
+
+                if (update.FromWhitelist is not null)
+                {
+                    sets.Add("from_whitelist = $whitelist");
+                    command.Parameters.AddWithValue("$whitelist", string.Join('\n', update.FromWhitelist));
                 }
 
                 if (update.PasswordHash is not null)
@@ -473,6 +481,7 @@ public sealed partial class SqliteMailStore
         TemporaryPassword = reader.IsDBNull(21)
             ? null
             : new TemporaryPassword(reader.GetString(21), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(22)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(23))),
+        FromWhitelist = reader.GetString(24).Length == 0 ? Array.Empty<string>() : reader.GetString(24).Split('\n'),
     };
 
     private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)

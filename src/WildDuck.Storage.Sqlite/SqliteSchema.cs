@@ -477,8 +477,20 @@ internal static class SqliteSchema
         BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: address_view'); END;
         """,
 
-        // Version 13: the identity name of a user's address (WildDuck's addresses.name), set by
-        // PUT /users/:user/addresses/:address; NULL = none.
+        // Version 13: sender addresses a user may use besides its own (WildDuck's users.fromWhitelist,
+        // reference §1.2), normalised entries joined by newlines; '' for none.
+        """
+        ALTER TABLE users ADD COLUMN from_whitelist TEXT NOT NULL DEFAULT '';
+        """,
+
+        // Version 14: per-mailbox at-rest encryption (WildDuck's mailboxes.encryptMessages,
+        // reference §2.10 step 2): mail added to the mailbox is encrypted when the user has a key.
+        """
+        ALTER TABLE mailboxes ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
+        """,
+
+        // Version 15: the identity name of a user's address (WildDuck's addresses.name), set by
+        // POST and PUT /users/:user/addresses; NULL = none.
         """
         ALTER TABLE addresses ADD COLUMN name TEXT;
         """,

@@ -173,6 +173,9 @@ internal sealed class SqliteSearchTranslator
             case AttachmentKey attachment:
                 _sql.Append(attachment.HasAttachments ? "m.has_attachments != 0" : "m.has_attachments = 0");
                 break;
+            case ThreadKey thread:
+                _sql.Append("m.thread_id = ").Append(Bind(thread.Thread.ToByteArray()));
+                break;
             default:
                 throw new StorageException(StorageError.Invalid, "Unsupported search key " + key.GetType().Name + ".");
         }

@@ -119,4 +119,35 @@ public sealed class EncryptionSettingsTests : IClassFixture<ApiHost>
         Encoding.ASCII.GetString(await _api.StoredBytesAsync(user, drafts.Id, (uint)(long)body["message"]!["id"]!)).Should().Contain("draft text");
     }
 
+    [Fact]
+    public async Task A_mailbox_with_encryptMessages_stores_uploads_encrypted_while_the_user_setting_is_off()
+    {
+        var user = await _api.CreateUserAsync();
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["pubKey"] = Keys.Value.ArmoredPublicKey })).Status.Should().Be(HttpStatusCode.OK);
+        var (status, created) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/mailboxes", json: new JsonObject { ["path"] = "Vault", ["encryptMessages"] = true });
+        status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
+        var vault = (string)created["id"]!;
+        var (_, list) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/mailboxes");
+        list["results"]!.AsArray().Single(m => (string)m!["path"]! == "Vault")!["encryptMessages"]!.GetValue<bool>().Should().BeTrue();
+        list["results"]!.AsArray().Single(m => (string)m!["path"]! == "INBOX")!["encryptMessages"]!.GetValue<bool>().Should().BeFalse();
+
+        async Task<string> UploadAsync(string mailbox, bool draft = false)
+        {
+            var (uploaded, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/mailboxes/" + mailbox + "/messages", json: new JsonObject { ["raw"] = Encoding.ASCII.GetString(TestMessages.Simple("vaulted")), ["draft"] = draft });
+            uploaded.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            MailboxId.TryParse(mailbox, out var id).Should().BeTrue();
+            return Encoding.ASCII.GetString(await _api.StoredBytesAsync(user, id, (uint)(long)body["message"]!["id"]!));
+        }
+
+        (await UploadAsync(vault)).Should().Contain("multipart/encrypted").And.NotContain("Body of vaulted");
+        (await UploadAsync(vault, draft: true)).Should().Contain("Body of vaulted", "drafts are never encrypted");
+        var inbox = await _api.InboxAsync(user);
+        (await UploadAsync(inbox.Id.ToString())).Should().Contain("Body of vaulted", "neither INBOX nor the user asks for encryption");
+
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id + "/mailboxes/" + vault, json: new JsonObject { ["encryptMessages"] = false })).Status.Should().Be(HttpStatusCode.OK);
+        var (_, one) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/mailboxes/" + vault);
+        one["encryptMessages"]!.GetValue<bool>().Should().BeFalse();
+        (await UploadAsync(vault)).Should().Contain("Body of vaulted");
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id + "/mailboxes/" + vault, json: new JsonObject { ["encryptMessages"] = "yes" })).Status.Should().Be(HttpStatusCode.BadRequest);
+    }
 }

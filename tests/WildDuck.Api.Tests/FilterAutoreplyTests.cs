@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Collections.Generic;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WildDuck.Storage;
@@ -52,6 +53,55 @@ public sealed class FilterAutoreplyTests : IClassFixture<ApiHost>
         goneStatus.Should().Be(HttpStatusCode.NotFound);
         ((string)gone["code"]!).Should().Be("FilterNotFound");
         (await _api.CallAsync(HttpMethod.Delete, "/users/me/filters/" + id, token)).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Root_lists_every_users_filters_oldest_first_with_cursor_paging()
+    {
+        var alice = await _api.CreateUserAsync();
+        var bob = await _api.CreateUserAsync();
+        var mine = new List<(string Id, string User)>();
+        foreach (var (user, name) in new[] { (alice, "a1"), (bob, "b1"), (alice, "a2") })
+        {
+            var (status, created) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/filters", json: new JsonObject { ["name"] = name, ["query"] = new JsonObject { ["subject"] = name }, ["action"] = new JsonObject { ["seen"] = true } });
+            status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
+            mine.Add(((string)created["id"]!, user.Id.ToString()));
+        }
+
+        // Other tests of this host add filters too: walk every page and keep ours.
+        var seen = new List<JsonObject>();
+        var pages = new List<JsonObject>();
+        string? next = null;
+        do
+        {
+            var (status, body) = await _api.CallAsync(HttpMethod.Get, "/filters?limit=2" + (next is null ? string.Empty : "&next=" + next));
+            status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            body["results"]!.AsArray().Count.Should().BeLessThanOrEqualTo(2);
+            ((long)body["total"]!).Should().BeGreaterThanOrEqualTo(3);
+            pages.Add(body);
+            seen.AddRange(body["results"]!.AsArray().Select(r => r!.AsObject()));
+            next = body["nextCursor"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        }
+        while (next is not null);
+
+        seen.Select(r => (string)r["id"]!).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder(StringComparer.Ordinal);
+        var ours = seen.Where(r => mine.Any(m => m.Id == (string)r["id"]!)).ToList();
+        ours.Select(r => ((string)r["id"]!, (string)r["user"]!)).Should().Equal(mine);
+        ((string)ours[1]["name"]!).Should().Be("b1");
+        ((string)ours[1]["query"]!["subject"]!).Should().Be("b1");
+        ours[1]["action"]!["seen"]!.GetValue<bool>().Should().BeTrue();
+
+        if (pages.Count > 1)
+        {
+            // The last page's previous cursor gives the page before it again.
+            var previous = (string)pages[^1]["previousCursor"]!;
+            var (_, back) = await _api.CallAsync(HttpMethod.Get, "/filters?limit=2&previous=" + previous);
+            back["results"]!.AsArray().Select(r => (string)r!["id"]!).Should().Equal(pages[^2]["results"]!.AsArray().Select(r => (string)r!["id"]!));
+        }
+
+        var token = await _api.LoginAsync(alice);
+        (await _api.CallAsync(HttpMethod.Get, "/filters", token)).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await _api.CallAsync(HttpMethod.Get, "/filters?next=garbage")).Status.Should().Be(HttpStatusCode.BadRequest);
     }
 
     [Fact]

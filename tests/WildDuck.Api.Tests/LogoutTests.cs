@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
-using System.IO;
 using System.Net.Http;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using WildDuck.Hosting;
 using WildDuck.Imap;
@@ -28,45 +26,6 @@ public sealed class LogoutTests : IClassFixture<ProtocolApiHost>
     private readonly ProtocolApiHost _api;
 
     public LogoutTests(ProtocolApiHost api) => _api = api;
-
-    /// <summary>A line-based client on a real socket.</summary>
-    private sealed class LineClient : IDisposable
-    {
-        private readonly TcpClient _tcp = new();
-        private StreamReader? _reader;
-        private StreamWriter? _writer;
-
-        public async Task ConnectAsync(IPEndPoint endPoint)
-        {
-            await _tcp.ConnectAsync(endPoint);
-            var stream = _tcp.GetStream();
-            _reader = new StreamReader(stream, Encoding.ASCII);
-            _writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-        }
-
-        public Task SendAsync(string line) => _writer!.WriteLineAsync(line);
-
-        public async Task<string> ReadLineAsync()
-        {
-            using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(1));
-            return await _reader!.ReadLineAsync(timeout.Token) ?? "<closed>";
-        }
-
-        /// <summary>Reads until a line starting with <paramref name="prefix"/> and returns it.</summary>
-        public async Task<string> ReadUntilAsync(string prefix)
-        {
-            while (true)
-            {
-                var line = await ReadLineAsync();
-                if (line.StartsWith(prefix, StringComparison.Ordinal) || line == "<closed>")
-                {
-                    return line;
-                }
-            }
-        }
-
-        public void Dispose() => _tcp.Dispose();
-    }
 
     [Fact]
     public async Task Logout_closes_the_users_imap_and_pop3_sessions_with_the_reason_and_revokes_its_tokens()

@@ -17,6 +17,7 @@ public sealed class SearchQueryParserTests
         HeaderKey h => h.Field + "'" + h.Value + "'",
         FlagKey f => (f.IsSet ? "" : "!") + f.Flag,
         AttachmentKey a => a.HasAttachments ? "ATTACHMENT" : "!ATTACHMENT",
+        ThreadKey t => "THREAD:" + t.Thread,
         SizeKey s => (s.Larger ? ">" : "<") + s.Size,
         DateKey d => d.Comparison + ":" + d.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         _ => throw new ArgumentOutOfRangeException(nameof(key)),
@@ -61,6 +62,9 @@ public sealed class SearchQueryParserTests
     [InlineData("from:alice subject:lunch is:unseen", "(From'alice' Subject'lunch' !Seen)")]
     [InlineData("grüße", "TEXT'grüße'")]
     [InlineData("((a))", "TEXT'a'")]
+    [InlineData("thread:65a1f0c2e4b0a1b2c3d4e5f6", "THREAD:65a1f0c2e4b0a1b2c3d4e5f6")]
+    [InlineData("THREAD:65A1F0C2E4B0A1B2C3D4E5F6 -is:seen", "(THREAD:65a1f0c2e4b0a1b2c3d4e5f6 -Seen)")]
+    [InlineData("-thread:65a1f0c2e4b0a1b2c3d4e5f6 OR from:x", "(OR -THREAD:65a1f0c2e4b0a1b2c3d4e5f6 From'x')")]
     public void Queries_parse_to_the_expected_tree(string q, string? expected)
     {
         if (expected is null)
@@ -120,6 +124,10 @@ public sealed class SearchQueryParserTests
     [InlineData("a OR in:Sent", 5, "in: may only be used at the top level")]
     [InlineData("(in:Sent)", 1, "in: may only be used at the top level")]
     [InlineData("in:Sent in:Trash", 8, "only one in: is allowed")]
+    [InlineData("thread:", 7, "thread: needs a value")]
+    [InlineData("a thread:xyz", 9, "thread: needs a thread id")]
+    [InlineData("thread:65a1f0c2e4b0a1b2c3d4e5f", 7, "thread: needs a thread id")]
+    [InlineData("(thread:\"65a1f0c2e4b0a1b2c3d4e5f6 \")", 8, "thread: needs a thread id")]
     public void Malformed_queries_report_the_reason_and_position(string q, int position, string reason)
     {
         var error = FluentActions.Invoking(() => SearchQueryParser.Parse(q)).Should().Throw<SearchQueryException>().Which;

@@ -50,6 +50,36 @@ public sealed class SearchTests : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task Thread_parameter_and_q_thread_find_the_messages_of_one_thread()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        await _api.DeliverAsync(user, Encoding.ASCII.GetBytes("From: a@example.com\r\nTo: b@example.test\r\nSubject: Plan\r\nMessage-ID: <plan-1@example.com>\r\n\r\nfirst\r\n"));
+        await _api.DeliverAsync(user, Encoding.ASCII.GetBytes("From: c@example.com\r\nTo: b@example.test\r\nSubject: Re: Plan\r\nMessage-ID: <plan-2@example.com>\r\nIn-Reply-To: <plan-1@example.com>\r\nReferences: <plan-1@example.com>\r\n\r\nsecond\r\n"));
+        await _api.DeliverAsync(user, TestMessages.Simple("Unrelated"));
+
+        var (_, all) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?subject=Plan", token);
+        var threads = all["results"]!.AsArray().Select(m => (string)m!["thread"]!).Distinct().ToList();
+        threads.Should().ContainSingle("the reply joins the original's thread");
+        var thread = threads[0];
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?thread=" + thread, token);
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        Subjects(body).Should().BeEquivalentTo(new[] { "Plan", "Re: Plan" });
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?q=" + Uri.EscapeDataString("thread:" + thread + " from:c@example.com"), token);
+        Subjects(body).Should().Equal("Re: Plan");
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?q=" + Uri.EscapeDataString("-thread:" + thread), token);
+        Subjects(body).Should().Equal("Unrelated");
+
+        (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?thread=nope", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["thread"].Should().NotBeNull();
+        (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?q=thread:nope", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        ((string)body["details"]!["q"]!).Should().Contain("position 7");
+    }
+
+    [Fact]
     public async Task Results_page_with_cursors()
     {
         var user = await _api.CreateUserAsync();

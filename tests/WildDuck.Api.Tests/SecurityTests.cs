@@ -102,7 +102,8 @@ public sealed class SecurityTests : IClassFixture<ApiHost>
     [InlineData("{\"description\":\"x\",\"password\":\"abcdefghijklmno1\"}", "password")]
     [InlineData("{\"description\":\"x\",\"ttl\":0}", "ttl")]
     [InlineData("{\"description\":\"x\",\"ttl\":\"soon\"}", "ttl")]
-    [InlineData("{\"description\":\"x\",\"generateMobileconfig\":true}", "generateMobileconfig")]
+    [InlineData("{\"description\":\"x\",\"generateMobileconfig\":\"yes\"}", "generateMobileconfig")]
+    [InlineData("{\"description\":\"x\",\"scopes\":[\"imap\"],\"generateMobileconfig\":true}", "scopes")]
     public async Task Bad_application_password_input_is_a_400_with_the_field(string json, string field)
     {
         var user = await _api.CreateUserAsync();

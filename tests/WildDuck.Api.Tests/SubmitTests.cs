@@ -31,6 +31,50 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
 
 
     [Fact]
+    public async Task A_queued_submission_can_be_cancelled_by_its_user_only_until_a_sender_takes_it()
+    {
+        var user = await _api.CreateUserAsync();
+        var other = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        async Task<string> SubmitAsync()
+        {
+            var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/me/submit", token, new JsonObject
+            {
+                ["to"] = new JsonArray(Address("rcpt1@example.com")),
+                ["subject"] = "Oops",
+                ["text"] = "Not meant to go.",
+            });
+            status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            return (string)body["message"]!["queueId"]!;
+        }
+
+        var queueId = await SubmitAsync();
+        var (status, body) = await _api.CallAsync(HttpMethod.Delete, $"/users/{other.Id}/outbound/{queueId}");
+        status.Should().Be(HttpStatusCode.NotFound, "another user's submission");
+        ((string)body["code"]!).Should().Be("MessageNotFound");
+        (status, body) = await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/" + queueId, token);
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        (await Queue.GetEntryAsync(EntityId.Parse(queueId))).Should().BeNull();
+        (await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/" + queueId, token)).Status.Should().Be(HttpStatusCode.NotFound, "already cancelled");
+        (status, body) = await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/nope", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["queueId"].Should().NotBeNull();
+
+        // A sender claims the next one: cancelling is refused while its lease is live.
+        var sending = await SubmitAsync();
+        var leases = await Queue.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 100, LeaseTime = TimeSpan.FromHours(1) });
+        leases.Select(l => l.Entry.Id.ToString()).Should().Contain(sending);
+        (status, body) = await _api.CallAsync(HttpMethod.Delete, "/users/me/outbound/" + sending, token);
+        status.Should().Be(HttpStatusCode.Conflict);
+        ((string)body["code"]!).Should().Be("MessageBeingSent");
+        (await Queue.GetEntryAsync(EntityId.Parse(sending))).Should().NotBeNull();
+        foreach (var lease in leases)
+        {
+            await Queue.MarkDeferredAsync(lease.Entry.Id, lease.Token, DateTimeOffset.UtcNow, "test");
+        }
+    }
+
+    [Fact]
     public async Task Submit_queues_without_bcc_and_stores_the_same_bytes_with_bcc_in_sent_mail()
     {
         var user = await _api.CreateUserAsync();
@@ -87,6 +131,52 @@ public sealed class SubmitTests : IClassFixture<ApiHost>
         entry.Entry.ReturnPath.Should().Be(user.Address);
         var parsed = MimeMessage.Load(new MemoryStream(entry.Content.ToArray()));
         parsed.From.Mailboxes.Single().Address.Should().Be(user.Address);
+    }
+
+    [Fact]
+    public async Task From_whitelist_entries_are_kept_as_from_and_set_by_root_only()
+    {
+        var username = _api.NewName("sender");
+        var (status, created) = await _api.CallAsync(HttpMethod.Post, "/users", json: new JsonObject
+        {
+            ["username"] = username,
+            ["password"] = ApiHost.Password,
+            ["fromWhitelist"] = new JsonArray("*@Partner.Example", "alerts-*", "boss@example.com", "boss@example.com"),
+        });
+        status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
+        UserId.TryParse((string?)created["id"], out var id).Should().BeTrue();
+        var user = (await _api.Users.GetUserAsync(id))!;
+        var (_, profile) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id);
+        profile["fromWhitelist"]!.AsArray().Select(e => (string)e!).Should().Equal("*@partner.example", "alerts-*", "boss@example.com");
+
+        async Task<(string ReturnPath, string From)> SendAsync(string from, string? envelopeFrom = null)
+        {
+            var body = new JsonObject { ["from"] = Address(from), ["to"] = new JsonArray(Address("friend@example.com")), ["text"] = "hi" };
+            if (envelopeFrom is not null)
+            {
+                body["envelope"] = new JsonObject { ["from"] = envelopeFrom };
+            }
+
+            var (sent, result) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/submit", json: body);
+            sent.Should().Be(HttpStatusCode.OK, result.ToJsonString());
+            var entry = (await Queue.GetEntryAsync(EntityId.Parse((string)result["message"]!["queueId"]!)))!;
+            return (entry.Entry.ReturnPath, MimeMessage.Load(new MemoryStream(entry.Content.ToArray())).From.Mailboxes.Single().Address);
+        }
+
+        (await SendAsync("desk@partner.example")).Should().Be(("desk@partner.example", "desk@partner.example"), "*suffix");
+        (await SendAsync("Alerts-DB@monitor.example")).From.Should().Be("Alerts-DB@monitor.example", "prefix*, compared in lowercase");
+        (await SendAsync("boss@example.com")).From.Should().Be("boss@example.com", "exact");
+        (await SendAsync("desk@partner.example.evil")).Should().Be((user.Address!, user.Address!), "not on the list: rewritten to the main address");
+        (await SendAsync(user.Address!, envelopeFrom: "bounce@partner.example")).ReturnPath.Should().Be("bounce@partner.example", "the envelope sender is checked the same way");
+
+        var token = await _api.LoginAsync(user);
+        (await _api.CallAsync(HttpMethod.Put, "/users/me", token, new JsonObject { ["fromWhitelist"] = new JsonArray("*@anyone.example") })).Status
+            .Should().Be(HttpStatusCode.Forbidden, "a user cannot widen whom it may send as");
+        var (bad, error) = await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["fromWhitelist"] = new JsonArray("ok@example.com", "*") });
+        bad.Should().Be(HttpStatusCode.BadRequest);
+        error["details"]!["fromWhitelist[1]"].Should().NotBeNull();
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["fromWhitelist"] = new JsonArray() })).Status.Should().Be(HttpStatusCode.OK);
+        (await SendAsync("boss@example.com")).From.Should().Be(user.Address, "the list was cleared");
     }
 
     [Fact]

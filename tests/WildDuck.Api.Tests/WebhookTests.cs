@@ -86,6 +86,21 @@ public sealed class WebhookTests : IClassFixture<WebhookApiHost>
     }
 
     [Fact]
+    public async Task Enabling_and_disabling_custom_2fa_posts_mfa_custom_events()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var user = await _api.CreateUserAsync();
+        await SubscribeAsync(receiver.Url, user.Id.ToString(), "mfa.*");
+
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id + "/2fa/custom", json: new JsonObject())).Status.Should().Be(HttpStatusCode.OK);
+        var enabled = await receiver.NextDeliveredAsync();
+        ((string)enabled["ev"]!).Should().Be("mfa.custom.enabled");
+        ((string)enabled["user"]!).Should().Be(user.Id.ToString());
+        (await _api.CallAsync(HttpMethod.Delete, "/users/" + user.Id + "/2fa/custom")).Status.Should().Be(HttpStatusCode.OK);
+        ((string)(await receiver.NextDeliveredAsync())["ev"]!).Should().Be("mfa.custom.disabled");
+    }
+
+    [Fact]
     public async Task Creating_and_deleting_a_forwarded_address_posts_address_forwarded_events_without_a_user()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -45,6 +45,25 @@ public sealed class ApplicationPasswordTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_custom_2fa_enabled_only_application_passwords_open_pop3()
+    {
+        var asp = await ApplicationPasswords.CreateAsync(_server.Services, _server.Alice.Id, "pop3");
+        await _server.Services.GetRequiredService<ITwoFactorStore>().EnableCustomTwoFactorAsync(_server.Alice.Id);
+        using (var client = await ConnectAsync())
+        {
+            var act = () => client.AuthenticateAsync(Pop3TestServer.User, Pop3TestServer.Password);
+            await act.Should().ThrowAsync<AuthenticationException>();
+        }
+
+        using (var client = await ConnectAsync())
+        {
+            await client.AuthenticateAsync(Pop3TestServer.User, asp);
+            client.IsAuthenticated.Should().BeTrue();
+            await client.DisconnectAsync(true);
+        }
+    }
+
+    [Fact]
     public async Task A_star_password_logs_in_until_it_is_deleted_and_the_account_password_still_works()
     {
         var star = await ApplicationPasswords.CreateAsync(_server.Services, _server.Alice.Id, "*");

@@ -41,6 +41,37 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task All_filters_of_every_user_are_paged_by_id_in_both_directions()
+    {
+        SkipIfUnavailable();
+        var alice = await CreateUserAsync("alice");
+        var bob = await CreateUserAsync("bob");
+        var saved = new List<FilterDefinition>();
+        for (int i = 0; i < 5; i++)
+        {
+            saved.Add(await Backend.Filters.SaveFilterAsync(NewFilter(i % 2 == 0 ? alice.Id : bob.Id, "f" + i)));
+        }
+
+        var ids = saved.Select(f => f.Id).OrderBy(id => id).ToList();
+        var first = await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { Limit = 2 });
+        first.Total.Should().Be(5);
+        first.Filters.Select(f => f.Id).Should().Equal(ids[0], ids[1]);
+        var second = await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { After = ids[1], Limit = 2 });
+        second.Filters.Select(f => f.Id).Should().Equal(ids[2], ids[3]);
+        second.Filters.Select(f => f.User).Should().Contain(new[] { alice.Id, bob.Id }, "every user's filters are listed");
+        (await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { After = ids[3], Limit = 2 })).Filters.Select(f => f.Id).Should().Equal(ids[4]);
+        (await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { Before = ids[4], Limit = 2 })).Filters.Select(f => f.Id).Should().Equal(ids[2], ids[3]);
+        (await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { Before = ids[1], Limit = 2 })).Filters.Select(f => f.Id).Should().Equal(ids[0]);
+        var whole = await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { Limit = 10 });
+        whole.Filters.Single(f => f.Id == saved[3].Id).Should().BeEquivalentTo(saved[3], SameInstant);
+
+        await Users.DeleteUserAsync(bob.Id);
+        var left = await Backend.Filters.ListAllFiltersAsync(new FilterPageQuery { Limit = 10 });
+        left.Total.Should().Be(3, "a deleted user's filters go with it");
+        left.Filters.Should().OnlyContain(f => f.User == alice.Id);
+    }
+
+    [SkippableFact]
     public async Task Saving_a_filter_with_an_existing_id_replaces_it()
     {
         SkipIfUnavailable();

@@ -224,6 +224,29 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task A_mailbox_is_created_with_encryptMessages_and_it_can_be_switched()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+        var secret = await Mailboxes.CreateMailboxAsync(user.Id, "Secret", new CreateMailboxOptions { EncryptMessages = true });
+        secret.EncryptMessages.Should().BeTrue();
+        (await ReloadAsync(secret)).EncryptMessages.Should().BeTrue();
+        (await Mailboxes.FindMailboxAsync(user.Id, "INBOX"))!.EncryptMessages.Should().BeFalse();
+        (await Mailboxes.ListMailboxesAsync(user.Id)).Single(m => m.Path == "Secret").EncryptMessages.Should().BeTrue();
+
+        await Mailboxes.SetEncryptMessagesAsync(user.Id, secret.Id, false);
+        (await ReloadAsync(secret)).EncryptMessages.Should().BeFalse();
+        var renamed = await Mailboxes.RenameMailboxAsync(user.Id, secret.Id, "Hidden stuff");
+        renamed.EncryptMessages.Should().BeFalse();
+        await Mailboxes.SetEncryptMessagesAsync(user.Id, secret.Id, true);
+        (await Mailboxes.FindMailboxAsync(user.Id, "Hidden stuff"))!.EncryptMessages.Should().BeTrue("the setting follows a renamed mailbox");
+
+        var other = await CreateUserAsync("bob");
+        var act = () => Mailboxes.SetEncryptMessagesAsync(other.Id, secret.Id, true);
+        (await act.Should().ThrowAsync<StorageException>()).Which.Error.Should().Be(StorageError.NotFound);
+    }
+
+    [SkippableFact]
     public async Task Deleting_a_subscribed_mailbox_keeps_the_name_subscribed_until_unsubscribed()
     {
         // RFC 3501 §6.3.6: the server must not remove a name from the subscription list because

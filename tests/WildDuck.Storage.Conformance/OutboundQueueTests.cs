@@ -53,6 +53,37 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task A_user_cancels_its_queued_submission_but_not_one_being_sent_nor_others_entries()
+    {
+        SkipIfUnavailable();
+        var alice = await CreateUserAsync("alice");
+        var bob = await CreateUserAsync("bob");
+        var queued = await Backend.Outbound.EnqueueAsync(NewOutbound(1, alice.Id) with { Reason = "submission" });
+        var forward = await Backend.Outbound.EnqueueAsync(NewOutbound(3, alice.Id));
+
+        (await Backend.Outbound.CancelSubmissionAsync(queued, bob.Id)).Should().Be(OutboundCancelResult.NotFound, "another user's");
+        (await Backend.Outbound.CancelSubmissionAsync(forward, alice.Id)).Should().Be(OutboundCancelResult.NotFound, "a forward is owed to its recipient, not the user's to withdraw");
+        (await Backend.Outbound.CancelSubmissionAsync(EntityId.NewId(), alice.Id)).Should().Be(OutboundCancelResult.NotFound);
+        (await Backend.Outbound.CancelSubmissionAsync(queued, alice.Id)).Should().Be(OutboundCancelResult.Cancelled);
+        (await Backend.Outbound.GetEntryAsync(queued)).Should().BeNull();
+        (await Backend.Outbound.CancelSubmissionAsync(queued, alice.Id)).Should().Be(OutboundCancelResult.NotFound, "already cancelled");
+        (await Backend.Outbound.GetEntryAsync(forward)).Should().NotBeNull();
+
+        // Claimed by a sender: left alone while the lease is live.
+        await Backend.Outbound.DeleteEntryAsync(forward);
+        var sending = await Backend.Outbound.EnqueueAsync(NewOutbound(5, alice.Id) with { Reason = "submission" });
+        var lease = (await Backend.Outbound.ClaimDueAsync(new OutboundClaimRequest { MaxEntries = 10, LeaseTime = TimeSpan.FromMinutes(10) })).Should().ContainSingle().Subject;
+        lease.Entry.Id.Should().Be(sending);
+        (await Backend.Outbound.CancelSubmissionAsync(sending, alice.Id)).Should().Be(OutboundCancelResult.Sending);
+        (await Backend.Outbound.GetEntryAsync(sending)).Should().NotBeNull();
+
+        // Deferred (lease released): cancellable again, and the sender's late outcome finds nothing.
+        (await Backend.Outbound.MarkDeferredAsync(sending, lease.Token, DateTimeOffset.UtcNow.AddMinutes(5), "451 later")).Should().BeTrue();
+        (await Backend.Outbound.CancelSubmissionAsync(sending, alice.Id)).Should().Be(OutboundCancelResult.Cancelled);
+        (await Backend.Outbound.MarkDeliveredAsync(sending, lease.Token)).Should().BeFalse();
+    }
+
+    [SkippableFact]
     public async Task Outbound_entries_keep_the_null_sender_and_a_missing_user()
     {
         SkipIfUnavailable();

@@ -255,6 +255,23 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Search_by_thread_finds_the_messages_of_that_thread()
+    {
+        SkipIfUnavailable();
+        var (user, inbox, results) = await SeedSearchMailboxAsync();
+        var threads = new Dictionary<uint, EntityId>();
+        foreach (var result in results)
+        {
+            threads[result.Uid] = (await Messages.GetMessageAsync(user.Id, inbox.Id, result.Uid))!.Thread;
+        }
+
+        var first = threads[results[0].Uid];
+        await ShouldFindAsync(user, inbox, new ThreadKey(first), threads.Where(t => t.Value == first).Select(t => t.Key).Order().ToArray());
+        await ShouldFindAsync(user, inbox, new NotKey(new ThreadKey(first)), threads.Where(t => t.Value != first).Select(t => t.Key).Order().ToArray());
+        await ShouldFindAsync(user, inbox, new ThreadKey(EntityId.NewId()));
+    }
+
+    [SkippableFact]
     public async Task Search_by_UID_set()
     {
         SkipIfUnavailable();

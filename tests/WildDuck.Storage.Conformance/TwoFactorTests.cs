@@ -116,6 +116,31 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Custom_2fa_is_a_marker_whose_first_enabling_revokes_tokens()
+    {
+        SkipIfUnavailable();
+        var store = TwoFactor;
+        var user = await CreateUserAsync("alice");
+        var enabled = (await store.EnableCustomTwoFactorAsync(user.Id))!;
+        enabled.Enabled2fa.Should().Equal(TwoFactorMethod.Custom);
+        enabled.AuthVersion.Should().Be(user.AuthVersion + 1, "the first method revokes existing tokens");
+        var again = (await store.EnableCustomTwoFactorAsync(user.Id))!;
+        again.Enabled2fa.Should().Equal(TwoFactorMethod.Custom);
+        again.AuthVersion.Should().Be(enabled.AuthVersion, "enabling again changes nothing");
+
+        await store.SetPendingTotpSeedAsync(user.Id, "S1", DateTimeOffset.UtcNow);
+        (await store.EnableTotpAsync(user.Id, "S1"))!.AuthVersion.Should().Be(enabled.AuthVersion, "not the first method");
+        var disabled = (await store.DisableCustomTwoFactorAsync(user.Id))!;
+        disabled.Enabled2fa.Should().Equal(TwoFactorMethod.Totp);
+        (await Backend.Users.GetUserAsync(user.Id))!.Enabled2fa.Should().Equal(TwoFactorMethod.Totp);
+
+        await store.EnableCustomTwoFactorAsync(user.Id);
+        (await store.DisableTwoFactorAsync(user.Id))!.Enabled2fa.Should().BeEmpty("disabling 2FA clears the marker too");
+        (await store.EnableCustomTwoFactorAsync(UserId.NewId())).Should().BeNull();
+        (await store.DisableCustomTwoFactorAsync(UserId.NewId())).Should().BeNull();
+    }
+
+    [SkippableFact]
     public async Task Disabling_2fa_removes_every_method_secret_and_credential()
     {
         SkipIfUnavailable();

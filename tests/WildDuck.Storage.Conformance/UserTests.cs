@@ -310,4 +310,20 @@ public abstract partial class StorageConformanceTests
         (await Users.UpdateUserAsync(plain.Id, new UserUpdate { PublicKey = Key, EncryptMessages = true }))!.PublicKey.Should().Be(Key);
         (await Users.GetUserAsync(plain.Id))!.EncryptMessages.Should().BeTrue();
     }
+
+    [SkippableFact]
+    public async Task The_from_whitelist_is_created_replaced_and_cleared()
+    {
+        SkipIfUnavailable();
+        (await CreateUserAsync("plain")).FromWhitelist.Should().BeEmpty();
+        var created = await Users.CreateUserAsync(new CreateUserRequest { Username = "sender", Password = "pw", FromWhitelist = new[] { "*@partner.example", "boss@example.com" } });
+        created.FromWhitelist.Should().Equal("*@partner.example", "boss@example.com");
+        (await Users.GetUserAsync(created.Id))!.FromWhitelist.Should().Equal("*@partner.example", "boss@example.com");
+        (await Users.FindUserAsync("sender"))!.FromWhitelist.Should().Equal("*@partner.example", "boss@example.com");
+
+        (await Users.UpdateUserAsync(created.Id, new UserUpdate { Name = "S" }))!.FromWhitelist.Should().HaveCount(2, "fields not named in the update stay");
+        (await Users.UpdateUserAsync(created.Id, new UserUpdate { FromWhitelist = new[] { "alerts-*" } }))!.FromWhitelist.Should().Equal("alerts-*");
+        (await Users.UpdateUserAsync(created.Id, new UserUpdate { FromWhitelist = Array.Empty<string>() }))!.FromWhitelist.Should().BeEmpty();
+        (await Users.GetUserAsync(created.Id))!.FromWhitelist.Should().BeEmpty();
+    }
 }

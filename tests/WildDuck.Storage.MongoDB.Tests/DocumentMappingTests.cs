@@ -31,6 +31,7 @@ public sealed class DocumentMappingTests
             Subscribed = false,
             Retention = 86_400_000,
             Hidden = true,
+            EncryptMessages = true,
             Flags = ["$Forwarded", "Important"],
             Messages = 41,
             Unseen = 3,
@@ -40,7 +41,7 @@ public sealed class DocumentMappingTests
         var back = RoundTrip(document, out var bson);
 
         back.Should().BeEquivalentTo(document);
-        bson.Names.Should().Equal("_id", "user", "path", "specialUse", "uidValidity", "uidNext", "modifyIndex", "subscribed", "retention", "hidden", "flags", "messages", "unseen", "size");
+        bson.Names.Should().Equal("_id", "user", "path", "specialUse", "uidValidity", "uidNext", "modifyIndex", "subscribed", "retention", "hidden", "encryptMessages", "flags", "messages", "unseen", "size");
         bson["specialUse"].AsString.Should().Be("\\Sent");
         bson["uidNext"].BsonType.Should().Be(BsonType.Int64);
     }
@@ -81,6 +82,7 @@ public sealed class DocumentMappingTests
             PubKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----",
             EncryptMessages = true,
             EncryptForwarded = false,
+            FromWhitelist = ["*@partner.example", "alerts-*"],
             Autoreply = true,
             LastUidValidity = 1_764_396_000,
             Created = Created,
@@ -89,7 +91,7 @@ public sealed class DocumentMappingTests
         var back = RoundTrip(document, out var bson);
 
         back.Should().BeEquivalentTo(document);
-        bson.Names.Should().Equal("_id", "username", "unameview", "name", "address", "password", "tempPassword", "quota", "storageUsed", "disabled", "suspended", "disabledScopes", "retention", "spamLevel", "language", "authVersion", "enabled2fa", "targets", "pubKey", "encryptMessages", "encryptForwarded", "autoreply", "lastUidValidity", "created");
+        bson.Names.Should().Equal("_id", "username", "unameview", "name", "address", "password", "tempPassword", "quota", "storageUsed", "disabled", "suspended", "disabledScopes", "retention", "spamLevel", "language", "authVersion", "enabled2fa", "targets", "pubKey", "encryptMessages", "encryptForwarded", "fromWhitelist", "autoreply", "lastUidValidity", "created");
         bson["targets"][0].AsBsonDocument.Names.Should().Equal("id", "type", "value");
         bson["created"].BsonType.Should().Be(BsonType.DateTime);
     }
@@ -97,7 +99,7 @@ public sealed class DocumentMappingTests
     [Fact]
     public void Optional_fields_are_left_out_when_null()
     {
-        new UserDocument { Id = ObjectId.GenerateNewId() }.ToBsonDocument().Names.Should().NotContain(["name", "address", "retention", "language", "pubKey"]);
+        new UserDocument { Id = ObjectId.GenerateNewId() }.ToBsonDocument().Names.Should().NotContain(["name", "address", "retention", "language", "pubKey", "fromWhitelist"]);
         new JournalDocument { Id = ObjectId.GenerateNewId(), Command = "CREATE" }.ToBsonDocument().Names.Should().NotContain(["uid", "message", "flags", "path"]);
         new MailboxDocument().ToBsonDocument().Names.Should().NotContain(["specialUse", "retention"]);
         new OutboundDocument().ToBsonDocument().Names.Should().NotContain(["user", "route", "lastError", "lockToken", "lockUntil"]);

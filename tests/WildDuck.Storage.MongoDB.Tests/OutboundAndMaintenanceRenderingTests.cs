@@ -42,6 +42,15 @@ public sealed class OutboundAndMaintenanceRenderingTests
     }
 
     [Fact]
+    public void A_user_cancels_only_its_own_submission_and_only_while_no_lease_is_live()
+    {
+        Filter(MongoMailStore.OutboundSubmissionOf(Id, User)).ShouldBe(Json(
+            "{ _id: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), reason: 'submission' }"));
+        Filter(MongoMailStore.OutboundSubmissionNotLeased(Id, User, When)).ShouldBe(Json(
+            "{ _id: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), reason: 'submission', $or: [{ lockUntil: null }, { lockUntil: { $lte: ISODate('2026-11-29T06:00:00Z') } }] }"));
+    }
+
+    [Fact]
     public void Requeue_and_outcomes()
     {
         Update(MongoMailStore.OutboundRequeue(When)).ShouldBe(Json("{ $set: { state: 0, attempts: 0, queued: ISODate('2026-11-29T06:00:00Z') } }"));

@@ -56,6 +56,14 @@ public sealed class QueryRenderingTests
     }
 
     [Fact]
+    public void The_from_whitelist_is_set_as_an_array_or_unset_when_empty()
+    {
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { FromWhitelist = new[] { "*@partner.example", "boss@example.com" } })!)
+            .ShouldBe(Json("{ $set: { fromWhitelist: ['*@partner.example', 'boss@example.com'] } }"));
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { FromWhitelist = Array.Empty<string>() })!).ShouldBe(Json("{ $unset: { fromWhitelist: 1 } }"));
+    }
+
+    [Fact]
     public void A_user_update_unsets_a_zero_retention_and_is_null_when_nothing_changes()
     {
         Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { Retention = TimeSpan.Zero })!).ShouldBe(Json("{ $unset: { retention: 1 } }"));
@@ -112,6 +120,7 @@ public sealed class QueryRenderingTests
     {
         Update(MongoMailStore.RenameUpdate("Archive/2026")).ShouldBe(Json("{ $set: { path: 'Archive/2026' }, $inc: { modifyIndex: NumberLong(1) } }"));
         Update(MongoMailStore.SubscribedUpdate(false)).ShouldBe(Json("{ $set: { subscribed: false } }"));
+        Update(MongoMailStore.EncryptMessagesUpdate(true)).ShouldBe(Json("{ $set: { encryptMessages: true } }"));
     }
 
     [Fact]
@@ -163,6 +172,17 @@ public sealed class QueryRenderingTests
         Filter(MongoMailStore.FiltersOfUser(User)).ShouldBe(Json("{ user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6') }"));
         Filter(MongoMailStore.FilterOfUser(User, Other)).ShouldBe(Json("{ _id: ObjectId('65a1f0c2e4b0a1b2c3d4e5f8'), user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6') }"));
         Sort(MongoMailStore.FilterOrder()).ShouldBe(Json("{ created: 1, _id: 1 }"));
+    }
+
+    [Fact]
+    public void All_filters_are_paged_by_id()
+    {
+        var other = EntityId.Parse("65a1f0c2e4b0a1b2c3d4e5f8");
+        Filter(MongoMailStore.AllFiltersFrom(new FilterPageQuery())).ShouldBe(Json("{ }"));
+        Filter(MongoMailStore.AllFiltersFrom(new FilterPageQuery { After = other })).ShouldBe(Json("{ _id: { $gt: ObjectId('65a1f0c2e4b0a1b2c3d4e5f8') } }"));
+        Filter(MongoMailStore.AllFiltersFrom(new FilterPageQuery { Before = other })).ShouldBe(Json("{ _id: { $lt: ObjectId('65a1f0c2e4b0a1b2c3d4e5f8') } }"));
+        Sort(MongoMailStore.AllFiltersOrder(backwards: false)).ShouldBe(Json("{ _id: 1 }"));
+        Sort(MongoMailStore.AllFiltersOrder(backwards: true)).ShouldBe(Json("{ _id: -1 }"));
     }
 
     [Fact]

@@ -200,6 +200,12 @@ public sealed class SearchTranslatorTests
     }
 
     [Fact]
+    public void A_thread_matches_the_thread_field()
+    {
+        Compile(new ThreadKey(EntityId.Parse("65a1f0c2e4b0a1b2c3d4e5f6"))).ShouldRenderAs("{ thread: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6') }");
+    }
+
+    [Fact]
     public void Attachment_presence_uses_the_ha_field()
     {
         Compile(new AttachmentKey(true)).ShouldRenderAs("{ ha: true }");

@@ -57,6 +57,14 @@ public sealed class TwoFactorDefinitionTests
     }
 
     [Fact]
+    public void Custom_2fa_is_a_marker_added_to_the_set_and_pulled()
+    {
+        Update(MongoMailStore.CustomEnableUpdate(first: true)).ShouldBe(Json("{ $addToSet: { enabled2fa: 'custom' }, $inc: { authVersion: 1 } }"));
+        Update(MongoMailStore.CustomEnableUpdate(first: false)).ShouldBe(Json("{ $addToSet: { enabled2fa: 'custom' } }"));
+        Update(MongoMailStore.CustomDisableUpdate()).ShouldBe(Json("{ $pull: { enabled2fa: 'custom' } }"));
+    }
+
+    [Fact]
     public void A_credential_is_pushed_unless_its_raw_id_is_there_and_the_last_one_pulls_the_method()
     {
         var credential = new WebAuthnCredentialDocument

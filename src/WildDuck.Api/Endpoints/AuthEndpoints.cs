@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using WildDuck.Api.Internal;
@@ -111,7 +112,7 @@ internal static class AuthEndpoints
                     AuthVersion = user.AuthVersion,
                     Created = now,
                     Expires = now + call.Services.Options.TokenLifetime,
-                    Pending2fa = require2fa.Count > 0,
+                    Pending2fa = NeedsCheckHere(require2fa),
                 },
                 call.Aborted).ConfigureAwait(false);
 
@@ -151,6 +152,13 @@ internal static class AuthEndpoints
             ["require2fa"] = Require2fa(user.Enabled2fa),
         }).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether a token waits for a second factor checked through this API: TOTP or WebAuthn. Custom 2FA is
+    /// checked by an external system (reference §7.4), which this API cannot hear of, so it does not hold the
+    /// token back; it is still reported in <c>require2fa</c> for that system to act on.
+    /// </summary>
+    private static bool NeedsCheckHere(IReadOnlyList<string> methods) => methods.Any(m => m != TwoFactorMethod.Custom);
 
     /// <summary>WildDuck's <c>require2fa</c>: the methods to pass next, or <c>false</c>.</summary>
     private static JsonNode Require2fa(IReadOnlyList<string> methods) => methods.Count > 0 ? ApiJson.Strings(methods) : JsonValue.Create(false);

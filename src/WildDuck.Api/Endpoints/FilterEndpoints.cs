@@ -40,8 +40,15 @@ internal static class FilterEndpoints
         new("disabled", FieldType.Boolean, "Skip this filter"),
     };
 
+    private const string AllFiltersCursor = "filters";
+
     public static IEnumerable<ApiRoute> Routes()
     {
+        yield return new ApiRoute("GET", "/filters", "listAllFilters", "Filters", "Lists the filters of every user, oldest first, with their users", RouteAccess.Root, ListAllAsync)
+        {
+            Paged = true,
+        };
+
         yield return new ApiRoute("GET", "/users/{user}/filters", "listFilters", "Filters", "Lists the user's filters in the order they run", RouteAccess.UserData, ListAsync);
 
         yield return new ApiRoute("POST", "/users/{user}/filters", "createFilter", "Filters", "Creates a filter (runs after the existing ones)", RouteAccess.UserData, CreateAsync)
@@ -152,6 +159,23 @@ internal static class FilterEndpoints
         }
 
         await call.OkAsync(new JsonObject { ["limit"] = call.Services.WildDuck.Users.MaxFilters, ["results"] = results }).ConfigureAwait(false);
+    }
+
+    private static async Task ListAllAsync(ApiCall call)
+    {
+        int limit = call.PageLimit;
+        var position = Pager.IdCursors(call, AllFiltersCursor);
+        var read = await Store(call).ListAllFiltersAsync(new FilterPageQuery { After = position.Next, Before = position.Previous, Limit = limit + 1 }, call.Aborted).ConfigureAwait(false);
+        var page = Pager.IdPage(position, read.Filters, read.Total, static f => f.Id, AllFiltersCursor, limit);
+        var results = new JsonArray();
+        foreach (var filter in page.Items)
+        {
+            var item = Describe(filter);
+            item["user"] = filter.User.ToString();
+            results.Add((JsonNode)item);
+        }
+
+        await call.OkAsync(Pager.Response(page, call, results)).ConfigureAwait(false);
     }
 
     private static async Task GetAsync(ApiCall call)

@@ -11,6 +11,10 @@ namespace WildDuck.Api.Endpoints;
 /// <summary>Mailboxes (reference §8.3 "Mailboxes").</summary>
 internal static class MailboxEndpoints
 {
+    /// <summary>Reference §2.10 step 2: the mailbox's own switch, effective while the user has a pubKey.</summary>
+    private static readonly FieldSpec EncryptMessagesField =
+        new("encryptMessages", FieldType.Boolean, "Store mail added to this mailbox encrypted to the user's pubKey (even when the user's encryptMessages is off)");
+
     public static IEnumerable<ApiRoute> Routes()
     {
         yield return new ApiRoute("GET", "/users/{user}/mailboxes", "listMailboxes", "Mailboxes", "Lists the user's mailboxes", RouteAccess.UserData, ListAsync)
@@ -33,6 +37,7 @@ internal static class MailboxEndpoints
                 new("hidden", FieldType.Boolean, "Hide from IMAP listings"),
                 new("subscribed", FieldType.Boolean, "Subscribed (default true)"),
                 new("retention", FieldType.Integer, "Retention of new messages in ms (0 = the user's default)") { Min = 0, Max = 100L * 365 * 24 * 3600 * 1000 },
+                EncryptMessagesField,
             },
         };
 
@@ -48,6 +53,7 @@ internal static class MailboxEndpoints
             {
                 new("path", FieldType.String, "New path (INBOX cannot be renamed)") { MinLength = 1, MaxLength = 1024 },
                 new("subscribed", FieldType.Boolean, "Subscribed"),
+                EncryptMessagesField,
             },
         };
 
@@ -72,6 +78,7 @@ internal static class MailboxEndpoints
             ["modifyIndex"] = mailbox.HighestModSeq,
             ["subscribed"] = mailbox.Subscribed,
             ["hidden"] = mailbox.Hidden,
+            ["encryptMessages"] = mailbox.EncryptMessages,
             ["uidValidity"] = mailbox.UidValidity,
             ["uidNext"] = mailbox.UidNext,
         };
@@ -133,6 +140,7 @@ internal static class MailboxEndpoints
             Hidden = call.Input.Flag("hidden"),
             Subscribed = call.Input.Boolean("subscribed") ?? true,
             Retention = call.Input.Integer("retention") is { } ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null,
+            EncryptMessages = call.Input.Flag("encryptMessages"),
         };
         var mailbox = await StorageCalls.MapAsync(
             () => call.Services.Mailboxes.CreateMailboxAsync(user.Id, call.Input.String("path")!, options, call.Aborted),
@@ -179,6 +187,13 @@ internal static class MailboxEndpoints
         if (call.Input.Boolean("subscribed") is { } subscribed)
         {
             await call.Services.Mailboxes.SetSubscribedAsync(user.Id, mailbox.Id, subscribed, call.Aborted).ConfigureAwait(false);
+        }
+
+        if (call.Input.Boolean("encryptMessages") is { } encrypt)
+        {
+            await StorageCalls.MapAsync(
+                () => call.Services.Mailboxes.SetEncryptMessagesAsync(user.Id, mailbox.Id, encrypt, call.Aborted),
+                static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);
         }
 
         await call.OkAsync().ConfigureAwait(false);

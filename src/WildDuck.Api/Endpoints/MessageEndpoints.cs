@@ -597,7 +597,7 @@ internal static class MessageEndpoints
             flags |= MessageFlags.Draft;
         }
 
-        raw = StoredMessageEncryption.ForUser(user, raw, flags);
+        raw = StoredMessageEncryption.ForUser(user, mailbox, raw, flags);
         var result = await StorageCalls.MapAsync(
             () => call.Services.Messages.AppendAsync(user.Id, mailbox.Id, new AppendRequest { Content = raw, Flags = flags, Source = "API" }, call.Aborted),
             static error => error == StorageError.NotFound ? ApiException.MailboxNotFound() : null).ConfigureAwait(false);

@@ -25,7 +25,8 @@ internal static class SearchEndpoints
             {
                 new("mailbox", FieldType.String, "Only this mailbox (id); default every mailbox") { MaxLength = 24 },
                 new("searchable", FieldType.Boolean, "Without mailbox: leave out Junk and Trash"),
-                new("q", FieldType.String, "Gmail-like query: from: to: cc: bcc: subject: has:attachment is: in: larger: smaller: before: after: since:, \"phrases\", -negation, OR, (groups); other words are text") { MinLength = 1, MaxLength = 1024 },
+                new("q", FieldType.String, "Gmail-like query: from: to: cc: bcc: subject: has:attachment is: in: larger: smaller: before: after: since: thread:, \"phrases\", -negation, OR, (groups); other words are text") { MinLength = 1, MaxLength = 1024 },
+                new("thread", FieldType.String, "Only messages of this thread (id)") { MaxLength = 24 },
                 new("attachments", FieldType.Boolean, "true: only messages with attachments; false: only without"),
                 new("query", FieldType.String, "Text anywhere in the headers or body (substring)") { MinLength = 1, MaxLength = 256 },
                 new("from", FieldType.String, "Substring of From") { MinLength = 1, MaxLength = 256 },
@@ -47,6 +48,11 @@ internal static class SearchEndpoints
         if (parsed is not null && parsed.Key is not AllKey)
         {
             keys.Add(parsed.Key);
+        }
+
+        if (input.String("thread") is { } thread)
+        {
+            keys.Add(new ThreadKey(EntityId.TryParse(thread, out var id) ? id : throw ApiException.Validation("thread", "must be a thread id")));
         }
 
         if (input.Boolean("attachments") is { } attachments)

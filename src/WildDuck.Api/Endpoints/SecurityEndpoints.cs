@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using WildDuck.Api.Internal;
@@ -33,6 +34,7 @@ internal static class SecurityEndpoints
                     new("scopes", FieldType.StringArray, "imap, pop3, smtp or * (default *)") { Allowed = AspScopes, MaxItems = 4 },
                     new("password", FieldType.String, "A password to use instead of a generated one: 16 letters a-z (spaces ignored)") { MaxLength = 64 },
                     new("ttl", FieldType.Integer, "Seconds of inactivity after which the password expires (default: never)") { Min = 1, Max = 10L * 365 * 24 * 3600 },
+                    new("generateMobileconfig", FieldType.Boolean, "Also return an Apple configuration profile (base64) that sets the account up with this password; needs scope * or imap/pop3 with smtp"),
                 },
                 SecurityEvents.LogFields),
         };
@@ -114,6 +116,19 @@ internal static class SecurityEndpoints
             password = AccountPasswords.NewApplicationPassword();
         }
 
+        // A profile sets up receiving and sending, so the password must open both (reference §7.3).
+        bool mobileconfig = input.Flag("generateMobileconfig");
+        bool all = scopes.Contains(AccountPasswords.AllScopes);
+        if (mobileconfig && !all && !(scopes.Contains(AuthenticationScope.Smtp) && (scopes.Contains(AuthenticationScope.Imap) || scopes.Contains(AuthenticationScope.Pop3))))
+        {
+            throw ApiException.Validation("scopes", "generateMobileconfig needs scope * or imap (or pop3) together with smtp");
+        }
+
+        if (mobileconfig && user.Address is null)
+        {
+            throw new ApiException(400, "NoAddress", "The user has no main address for the profile");
+        }
+
         var now = call.Services.Time.GetUtcNow();
         TimeSpan? ttl = input.Integer("ttl") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
         var asp = new AspRecord
@@ -140,14 +155,22 @@ internal static class SecurityEndpoints
         call.Services.Publish(WildDuckEventTypes.AspCreated, user.Id, ("asp", asp.Id.ToString()), ("description", asp.Description));
 
         // The only time the password leaves the server (reference §7.3): it is stored hashed.
-        await call.OkAsync(new JsonObject
+        var body = new JsonObject
         {
             ["id"] = asp.Id.ToString(),
             ["password"] = password,
             ["name"] = user.Name ?? user.Username,
             ["address"] = user.Address,
             ["scopes"] = ApiJson.Strings(scopes),
-        }).ConfigureAwait(false);
+        };
+        if (mobileconfig)
+        {
+            bool pop3 = !all && !scopes.Contains(AuthenticationScope.Imap);
+            var profile = call.Services.Profiles.Build(user.Address!, user.Username, user.Name, password, pop3, Guid.NewGuid(), Guid.NewGuid());
+            body["mobileconfig"] = Convert.ToBase64String(profile);
+        }
+
+        await call.OkAsync(body).ConfigureAwait(false);
     }
 
     private static async Task<AspRecord> FindAspAsync(ApiCall call, IAspStore store, UserRecord user)
@@ -217,38 +240,23 @@ internal static class SecurityEndpoints
         var store = AuthLog(call);
         var user = await call.UserAsync().ConfigureAwait(false);
         int limit = call.PageLimit;
-        EntityId? before = call.Input.String("next") is { } next ? CursorId(next, "next") : null;
-        EntityId? after = before is null && call.Input.String("previous") is { } previous ? CursorId(previous, "previous") : null;
 
-        // One entry more than the page tells whether another page follows in the direction read.
-        var page = await store.ListAuthEventsAsync(
+        // The log is listed newest first: the next page holds older entries (ids before), the previous newer ones.
+        var position = Pager.IdCursors(call, AuthLogCursor);
+        var read = await store.ListAuthEventsAsync(
             user.Id,
-            new AuthEventQuery { Action = call.Input.String("action"), RemoteAddress = call.Input.String("filterIp"), Before = before, After = after, Limit = limit + 1 },
+            new AuthEventQuery { Action = call.Input.String("action"), RemoteAddress = call.Input.String("filterIp"), Before = position.Next, After = position.Previous, Limit = limit + 1 },
             call.Services.Time.GetUtcNow(),
             call.Aborted).ConfigureAwait(false);
-        var events = new List<AuthEventRecord>(page.Events);
-        bool more = events.Count > limit;
-        if (more)
-        {
-            // Reading backwards the surplus entry is the newest; forwards, the oldest.
-            events.RemoveAt(after is not null ? 0 : events.Count - 1);
-        }
-
-        bool hasOlder = after is not null || more;
-        bool hasNewer = before is not null || (after is not null && more);
+        var page = Pager.IdPage(position, read.Events, read.Total, static e => e.Id, AuthLogCursor, limit);
         var results = new JsonArray();
-        foreach (var entry in events)
+        foreach (var entry in page.Items)
         {
             results.Add((JsonNode)DescribeEvent(entry));
         }
 
-        var nextCursor = hasOlder && events.Count > 0 ? Cursor.Encode(AuthLogCursor, events[^1].Id.ToString()) : null;
-        var previousCursor = hasNewer && events.Count > 0 ? Cursor.Encode(AuthLogCursor, events[0].Id.ToString()) : null;
-        await call.OkAsync(Pager.Response(new Page<AuthEventRecord>(events, page.Total, nextCursor, previousCursor), call, results)).ConfigureAwait(false);
+        await call.OkAsync(Pager.Response(page, call, results)).ConfigureAwait(false);
     }
-
-    private static EntityId CursorId(string cursor, string field) =>
-        EntityId.TryParse(Cursor.Decode(AuthLogCursor, cursor, field), out var id) ? id : throw ApiException.Validation(field, "is not a valid cursor");
 
     private static async Task GetAuthLogEventAsync(ApiCall call)
     {

@@ -11,6 +11,7 @@ using MimeKit;
 using MimeKit.Utils;
 using WildDuck.Api.Internal;
 using WildDuck.Storage;
+using WildDuck.Storage.Addressing;
 using WildDuck.Storage.Mime;
 
 namespace WildDuck.Api.Endpoints;
@@ -74,6 +75,34 @@ internal static partial class SubmitEndpoints
                 SendTime,
             },
         };
+
+        yield return new ApiRoute("DELETE", "/users/{user}/outbound/{queueId}", "deleteOutbound", "Submission",
+            "Cancels a submission still waiting in the outbound queue (the queueId from submit); 409 while it is being sent", RouteAccess.UserData, CancelAsync);
+    }
+
+    /// <summary>
+    /// Withdraws a queued submission (reference §8.3 "Outbound"). Only the user's own submissions qualify (another
+    /// user's entry, a forward or an autoreply is 404, as if it did not exist). One a sender holds right now is a
+    /// 409: the remote server may already have it, so "cancelled" would be a promise the server cannot keep.
+    /// </summary>
+    private static async Task CancelAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        if (!EntityId.TryParse(call.Route("queueId"), out var id))
+        {
+            throw ApiException.Validation("queueId", "must be a queue id");
+        }
+
+        switch (await call.Services.Outbound.CancelSubmissionAsync(id, user.Id, call.Aborted).ConfigureAwait(false))
+        {
+            case OutboundCancelResult.Cancelled:
+                await call.OkAsync(new JsonObject { ["deleted"] = 1 }).ConfigureAwait(false);
+                return;
+            case OutboundCancelResult.Sending:
+                throw new ApiException(409, "MessageBeingSent", "The message is being sent right now and cannot be cancelled");
+            default:
+                throw new ApiException(404, "MessageNotFound", "No queued submission with this id");
+        }
     }
 
     private static async Task SubmitAsync(ApiCall call)
@@ -229,7 +258,7 @@ internal static partial class SubmitEndpoints
         {
             // The Sent copy is encrypted like any stored mail when the user asks for it (reference §7.9).
             var appended = await call.Services.Messages.AppendAsync(
-                user.Id, target.Id, new AppendRequest { Content = StoredMessageEncryption.ForUser(user, stored, flags), Flags = flags, Source = "API" }, call.Aborted).ConfigureAwait(false);
+                user.Id, target.Id, new AppendRequest { Content = StoredMessageEncryption.ForUser(user, target, stored, flags), Flags = flags, Source = "API" }, call.Aborted).ConfigureAwait(false);
             result["id"] = appended.Uid;
             result["size"] = appended.Size;
         }
@@ -313,6 +342,12 @@ internal static partial class SubmitEndpoints
     private static async Task<string> OwnAddressOrMainAsync(ApiCall call, UserRecord user, string address)
     {
         if (user.Address is { } main && string.Equals(address, main, StringComparison.OrdinalIgnoreCase))
+        {
+            return address;
+        }
+
+        // Reference §6.9: the whitelist is checked before the user's own addresses (no store lookup needed).
+        if (FromWhitelist.Matches(user.FromWhitelist, address))
         {
             return address;
         }

@@ -56,7 +56,7 @@ internal static class TotpEndpoints
         yield return new ApiRoute("DELETE", "/users/{user}/2fa/totp", "disableTotp", "2FA", "Disables TOTP and forgets its secret", RouteAccess.UserData, DisableTotpAsync);
 
         yield return new ApiRoute("DELETE", "/users/{user}/2fa", "disable2fa", "2FA",
-            "Disables every 2FA method: TOTP secret and WebAuthn credentials are removed", RouteAccess.UserData, DisableAllAsync);
+            "Disables every 2FA method: TOTP secret, WebAuthn credentials and the custom 2FA marker are removed", RouteAccess.UserData, DisableAllAsync);
     }
 
     private static async Task SetupAsync(ApiCall call)

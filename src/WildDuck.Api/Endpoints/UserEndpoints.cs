@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using WildDuck.Api.Internal;
 using WildDuck.Api.Internal.TwoFactor;
 using WildDuck.Storage;
+using WildDuck.Storage.Addressing;
 using WildDuck.Storage.Mime;
 using WildDuck.Storage.Security;
 
@@ -19,6 +20,9 @@ internal static class UserEndpoints
 
     private static readonly string[] Scopes = { "imap", "pop3", "smtp" };
 
+    /// <summary>Most fromWhitelist entries of a user (bounds the check each submission makes).</summary>
+    private const int MaxFromWhitelist = 100;
+
     private static readonly FieldSpec[] ProfileFields =
     {
         new("name", FieldType.String, "Display name") { MaxLength = 256 },
@@ -29,6 +33,9 @@ internal static class UserEndpoints
         new("encryptMessages", FieldType.Boolean, "Store incoming mail encrypted to pubKey (PGP/MIME)"),
         new("encryptForwarded", FieldType.Boolean, "Encrypt forwarded copies to pubKey"),
     };
+
+    private static readonly FieldSpec FromWhitelistField =
+        new("fromWhitelist", FieldType.StringArray, "Sender addresses allowed besides the user's own: addresses, *suffix or prefix* patterns") { MaxItems = MaxFromWhitelist, MaxLength = FromWhitelist.MaxEntryLength };
 
     public static IEnumerable<ApiRoute> Routes()
     {
@@ -45,6 +52,7 @@ internal static class UserEndpoints
                     new("address", FieldType.String, "Main address (default: the username at the email domain)") { MinLength = 3, MaxLength = 256 },
                     new("emptyAddress", FieldType.Boolean, "Create the user without any address"),
                     new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default)") { Min = 0 },
+                    FromWhitelistField,
                 },
                 ProfileFields),
         };
@@ -66,6 +74,7 @@ internal static class UserEndpoints
                     new("suspended", FieldType.Boolean, "Suspend (no login, tokens revoked); root only"),
                     new("disabledScopes", FieldType.StringArray, "Protocols the user may not use; root only") { Allowed = Scopes, MaxItems = 3 },
                     new("disable2fa", FieldType.Boolean, "true turns every 2FA method off (as DELETE /users/:user/2fa)"),
+                    FromWhitelistField with { Description = "Sender addresses allowed besides the user's own ([] removes them); root only" },
                 },
                 ProfileFields,
                 SecurityEvents.LogFields),
@@ -114,6 +123,7 @@ internal static class UserEndpoints
             PublicKey = ValidatePublicKey(input),
             EncryptMessages = input.Flag("encryptMessages"),
             EncryptForwarded = input.Flag("encryptForwarded"),
+            FromWhitelist = ReadFromWhitelist(input),
         };
         RequireKeyForEncryption(input, request.PublicKey);
 
@@ -148,6 +158,7 @@ internal static class UserEndpoints
         body["enabled2fa"] = ApiJson.Strings(user.Enabled2fa);
         body["encryptMessages"] = user.EncryptMessages;
         body["encryptForwarded"] = user.EncryptForwarded;
+        body["fromWhitelist"] = ApiJson.Strings(user.FromWhitelist);
         body["pubKey"] = user.PublicKey ?? string.Empty;
         body["keyInfo"] = user.PublicKey is { } key && StoredMessageEncryption.TryReadPublicKey(key, out var info, out _)
             ? new JsonObject { ["name"] = info!.Name, ["address"] = info.Address, ["fingerprint"] = info.Fingerprint }
@@ -174,11 +185,34 @@ internal static class UserEndpoints
         ["suspended"] = user.Suspended,
     };
 
+    /// <summary>The normalised, de-duplicated <c>fromWhitelist</c>; 400 naming the first bad entry (<c>fromWhitelist[i]</c>).</summary>
+    private static List<string>? ReadFromWhitelist(ApiInput input)
+    {
+        if (input.Strings("fromWhitelist") is not { } entries)
+        {
+            return null;
+        }
+
+        var result = new List<string>();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var entry = FromWhitelist.Normalize(entries[i])
+                ?? throw ApiException.Validation("fromWhitelist[" + i.ToString(CultureInfo.InvariantCulture) + "]", "must be an address, *suffix or prefix* (one * at either end, not * alone)");
+            if (!result.Contains(entry))
+            {
+                result.Add(entry);
+            }
+        }
+
+        return result;
+    }
+
     private static async Task UpdateAsync(ApiCall call)
     {
         var input = call.Input;
         var user = await call.UserAsync().ConfigureAwait(false);
-        if (input.Has("quota") || input.Has("disabled") || input.Has("suspended") || input.Has("disabledScopes"))
+        // fromWhitelist lets the user send as someone else: an administrator's decision, like quota.
+        if (input.Has("quota") || input.Has("disabled") || input.Has("suspended") || input.Has("disabledScopes") || input.Has("fromWhitelist"))
         {
             call.RequireRoot();
         }
@@ -240,6 +274,7 @@ internal static class UserEndpoints
             PublicKey = ValidatePublicKey(input),
             EncryptMessages = input.Boolean("encryptMessages"),
             EncryptForwarded = input.Boolean("encryptForwarded"),
+            FromWhitelist = ReadFromWhitelist(input),
         };
         RequireKeyForEncryption(input, update.PublicKey ?? user.PublicKey);
         _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -95,6 +96,18 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
                     break;
                 }
             }
+        }
+
+        var mobileconfig = options.Mobileconfig;
+        if (mobileconfig is null || string.IsNullOrWhiteSpace(mobileconfig.Identifier) || string.IsNullOrWhiteSpace(mobileconfig.ImapHost)
+            || string.IsNullOrWhiteSpace(mobileconfig.Pop3Host) || string.IsNullOrWhiteSpace(mobileconfig.SmtpHost)
+            || mobileconfig.ImapPort is < 1 or > 65535 || mobileconfig.Pop3Port is < 1 or > 65535 || mobileconfig.SmtpPort is < 1 or > 65535)
+        {
+            failures.Add("WildDuck:Api:Mobileconfig needs an Identifier, IMAP, POP3 and SMTP hosts, and ports between 1 and 65535.");
+        }
+        else if (mobileconfig.SigningCertificatePath is { Length: > 0 } path && !File.Exists(path))
+        {
+            failures.Add("WildDuck:Api:Mobileconfig:SigningCertificatePath names a file that does not exist.");
         }
 
         var webhooks = options.Webhooks;

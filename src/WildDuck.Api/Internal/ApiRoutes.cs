@@ -17,6 +17,7 @@ internal static class ApiRoutes
         routes.AddRange(UserEndpoints.Routes());
         routes.AddRange(TotpEndpoints.Routes());
         routes.AddRange(WebAuthnEndpoints.Routes());
+        routes.AddRange(CustomTwoFactorEndpoints.Routes());
         routes.AddRange(SecurityEndpoints.Routes());
         routes.AddRange(AddressEndpoints.Routes());
         routes.AddRange(ForwardedAddressEndpoints.Routes());

@@ -59,6 +59,7 @@ internal sealed class ApiServices
         RateLimiter = rateLimiter;
         Sealer = new SecretSealer(Options.TwoFactor.SecretEncryptionKey);
         WebAuthn = new WebAuthnService(Options.TwoFactor, WildDuck.Hostname);
+        Profiles = new AppleProfile(Options.Mobileconfig);
         Asps = asps;
         AuthLog = authLog;
         SecurityLog = securityLog;
@@ -115,6 +116,9 @@ internal sealed class ApiServices
 
     /// <summary>The WebAuthn relying party.</summary>
     public WebAuthnService WebAuthn { get; }
+
+    /// <summary>Builds (and signs) Apple configuration profiles for application-specific passwords.</summary>
+    public AppleProfile Profiles { get; }
 
     /// <summary>Application-specific passwords; null when the backend has none (the routes answer 503).</summary>
     public IAspStore? Asps { get; }

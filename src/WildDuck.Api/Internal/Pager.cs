@@ -3,11 +3,15 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using WildDuck.Storage;
 
 namespace WildDuck.Api.Internal;
 
 /// <summary>One page of a list and the cursors around it.</summary>
 internal sealed record Page<T>(IReadOnlyList<T> Items, long Total, string? Next, string? Previous);
+
+/// <summary>Where a keyset page over ids starts: after <see cref="Next"/> or before <see cref="Previous"/> in list order.</summary>
+internal readonly record struct IdPosition(EntityId? Next, EntityId? Previous);
 
 /// <summary>
 /// Cursor paging over a list already in order (a mailbox's UIDs, a user's addresses). A cursor is
@@ -50,6 +54,42 @@ internal static class Pager
         string? previousCursor = start > 0 && start < ordered.Count ? Cursor.Encode(kind, key(ordered[start])) : null;
         return new Page<T>(items, ordered.Count, nextCursor, previousCursor);
     }
+
+    /// <summary>
+    /// The position of a keyset page over a store list ordered by id: the id the next page continues after
+    /// (<c>next</c> cursor), or the id the previous page ends before (<c>previous</c> cursor); neither for the first.
+    /// </summary>
+    public static IdPosition IdCursors(ApiCall call, string kind)
+    {
+        EntityId? next = call.Input.String("next") is { } text ? CursorId(kind, text, "next") : null;
+        EntityId? previous = next is null && call.Input.String("previous") is { } back ? CursorId(kind, back, "previous") : null;
+        return new IdPosition(next, previous);
+    }
+
+    /// <summary>
+    /// A page from a store read of <c>limit + 1</c> items at <paramref name="position"/> (one item more tells whether
+    /// another page follows in the direction read), in list order; the surplus item is dropped.
+    /// </summary>
+    public static Page<T> IdPage<T>(IdPosition position, IReadOnlyList<T> read, long total, Func<T, EntityId> id, string kind, int limit)
+    {
+        var items = new List<T>(read);
+        bool more = items.Count > limit;
+        bool backwards = position.Previous is not null;
+        if (more)
+        {
+            // Reading backwards the surplus item is the first in list order; forwards, the last.
+            items.RemoveAt(backwards ? 0 : items.Count - 1);
+        }
+
+        bool hasNext = backwards || more;
+        bool hasPrevious = position.Next is not null || (backwards && more);
+        var next = hasNext && items.Count > 0 ? Cursor.Encode(kind, id(items[^1]).ToString()) : null;
+        var previous = hasPrevious && items.Count > 0 ? Cursor.Encode(kind, id(items[0]).ToString()) : null;
+        return new Page<T>(items, total, next, previous);
+    }
+
+    private static EntityId CursorId(string kind, string cursor, string field) =>
+        EntityId.TryParse(Cursor.Decode(kind, cursor, field), out var id) ? id : throw ApiException.Validation(field, "is not a valid cursor");
 
     /// <summary>
     /// How many earlier page starts a forward-only cursor remembers for <c>previous</c>; going back

@@ -67,7 +67,7 @@ internal sealed class SearchQueryException : Exception
 /// <c>unanswered</c>, <c>draft</c>, <c>deleted</c>), <c>in:</c> (top level only),
 /// <c>larger:</c>/<c>smaller:</c> (bytes, or with a K, M or G suffix), <c>before:</c>,
 /// <c>after:</c>/<c>since:</c> (received date, YYYY-MM-DD or YYYY/MM/DD; after: includes the
-/// day, as Gmail's). A word with a colon that is not an operator (a URL, "re:x") is text. Words and
+/// day, as Gmail's), <c>thread:</c> (a thread id, as the messages list shows it). A word with a colon that is not an operator (a URL, "re:x") is text. Words and
 /// phrases match as substrings of the headers or the body (the flat <c>query</c> parameter's match).
 /// </para>
 /// </remarks>
@@ -302,7 +302,7 @@ internal ref struct SearchQueryParser
 
     private static readonly string[] DateFormats = { "yyyy-MM-dd", "yyyy/MM/dd" };
 
-    private static readonly string[] Operators = { "from", "to", "cc", "bcc", "subject", "has", "is", "in", "larger", "smaller", "before", "after", "since" };
+    private static readonly string[] Operators = { "from", "to", "cc", "bcc", "subject", "has", "is", "in", "larger", "smaller", "before", "after", "since", "thread" };
 
     /// <summary>An operator's value: a phrase or the rest of the word (up to space or a parenthesis).</summary>
     private string ReadValue()
@@ -395,6 +395,10 @@ internal ref struct SearchQueryParser
                 return new SizeKey(Size(value, valueStart), Larger: name == "larger");
             case "before":
                 return new DateKey(DateField.Internal, DateComparison.Before, Date(value, valueStart));
+            case "thread":
+                return EntityId.TryParse(value, out var thread)
+                    ? new ThreadKey(thread)
+                    : throw new SearchQueryException("thread: needs a thread id (24 hex digits)", valueStart);
             default: // after, since
                 return new DateKey(DateField.Internal, DateComparison.Since, Date(value, valueStart));
         }

@@ -140,7 +140,7 @@ internal sealed partial class ImapSession
         // through the API applies to sessions already logged in.
         if (await _server.Users.GetUserAsync(UserId).ConfigureAwait(false) is { } user)
         {
-            message = StoredMessageEncryption.ForUser(user, message, prefix.Flags);
+            message = StoredMessageEncryption.ForUser(user, mailbox, message, prefix.Flags);
         }
 
         var result = await _server.Messages.AppendAsync(

@@ -229,7 +229,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             // it (reference §7.9), indexed again because its MIME structure is a different one.
             var storedContent = content;
             var storedIndex = indexed;
-            if (StoredMessageEncryption.Applies(user, plan.Flags) && StoredMessageEncryption.Encrypt(content.Span, user.PublicKey!) is { } encrypted)
+            if (StoredMessageEncryption.Applies(user, mailbox, plan.Flags) && StoredMessageEncryption.Encrypt(content.Span, user.PublicKey!) is { } encrypted)
             {
                 storedContent = encrypted;
                 storedIndex = _indexer.Index(storedContent);
@@ -240,7 +240,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             {
                 stored = await _messages.AppendAsync(
                     user.Id,
-                    mailbox.Value,
+                    mailbox.Id,
                     new AppendRequest { Content = storedContent, Indexed = storedIndex, Flags = plan.Flags, Source = Source },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -490,7 +490,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         _relayWakeup?.Notify();
     }
 
-    private async Task<MailboxId?> TargetMailboxAsync(UserId user, DeliveryTarget target, CancellationToken cancellationToken)
+    private async Task<MailboxRecord?> TargetMailboxAsync(UserId user, DeliveryTarget target, CancellationToken cancellationToken)
     {
         switch (target.Kind)
         {
@@ -498,20 +498,20 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
                 // A filter's mailbox that no longer exists falls back to INBOX (reference §6.3 step 10).
                 if (await _mailboxes.GetMailboxAsync(user, id, cancellationToken).ConfigureAwait(false) is { } chosen)
                 {
-                    return chosen.Id;
+                    return chosen;
                 }
 
                 break;
             case DeliveryTargetKind.Junk:
                 if (await _mailboxes.FindSpecialUseAsync(user, SpecialUse.Junk, cancellationToken).ConfigureAwait(false) is { } junk)
                 {
-                    return junk.Id;
+                    return junk;
                 }
 
                 break;
         }
 
-        return (await _mailboxes.FindMailboxAsync(user, "INBOX", cancellationToken).ConfigureAwait(false))?.Id;
+        return await _mailboxes.FindMailboxAsync(user, "INBOX", cancellationToken).ConfigureAwait(false);
     }
 
     private long EffectiveQuota(UserRecord user) => user.Quota > 0 ? user.Quota : _wildDuck.Users.DefaultQuota;

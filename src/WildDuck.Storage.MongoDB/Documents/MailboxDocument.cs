@@ -47,6 +47,10 @@ internal sealed class MailboxDocument
     [BsonElement("hidden")]
     public bool Hidden { get; set; }
 
+    /// <summary>WildDuck's mailbox <c>encryptMessages</c>: encrypt mail added here when the user has a key.</summary>
+    [BsonElement("encryptMessages")]
+    public bool EncryptMessages { get; set; }
+
     /// <summary>Keywords seen in this mailbox (PERMANENTFLAGS).</summary>
     [BsonElement("flags")]
     public List<string> Flags { get; set; } = new();

@@ -120,6 +120,11 @@ internal sealed class UserDocument
     [BsonElement("encryptForwarded")]
     public bool EncryptForwarded { get; set; }
 
+    /// <summary>WildDuck <c>fromWhitelist</c>: normalised addresses and <c>*suffix</c>/<c>prefix*</c> patterns; absent for none.</summary>
+    [BsonElement("fromWhitelist")]
+    [BsonIgnoreIfNull]
+    public List<string>? FromWhitelist { get; set; }
+
     /// <summary>Whether an autoreply is enabled (WildDuck <c>autoreply</c>; the settings are in <c>autoreplies</c>).</summary>
     [BsonElement("autoreply")]
     public bool Autoreply { get; set; }

@@ -111,6 +111,8 @@ internal static class MongoSearchTranslator
             case AttachmentKey attachment:
                 // WildDuck's own field and index (mailbox, ha): documents without ha have none.
                 return attachment.HasAttachments ? new BsonDocument("ha", true) : new BsonDocument("ha", new BsonDocument("$ne", true));
+            case ThreadKey thread:
+                return new BsonDocument("thread", MongoIds.ToObjectId(thread.Thread));
             default:
                 throw new StorageException(StorageError.Invalid, "Unsupported search key " + key.GetType().Name + ".");
         }

@@ -45,6 +45,12 @@ public interface IMailboxStore
     Task SetSubscribedAsync(UserId user, MailboxId mailbox, bool subscribed, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Sets <see cref="MailboxRecord.EncryptMessages"/>; applies to mail added afterwards (stored messages stay as they are).
+    /// <see cref="StorageError.NotFound"/> when the mailbox does not exist.
+    /// </summary>
+    Task SetEncryptMessagesAsync(UserId user, MailboxId mailbox, bool encrypt, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Subscribed names that no mailbox has, ordered by path. A subscription outlives its mailbox:
     /// deleting a subscribed mailbox keeps its name here (RFC 3501 §6.3.6: the server must not
     /// remove a name from the subscription list because the mailbox no longer exists), and

@@ -42,6 +42,14 @@ public interface IOutboundQueue
     Task<bool> DeleteEntryAsync(EntityId id, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A user withdraws a submission of theirs (reference §8.3 <c>DELETE /users/:user/outbound/:queueId</c>):
+    /// removes the entry when it has reason <c>submission</c>, belongs to <paramref name="user"/> and no sender
+    /// holds a live lease on it, in one atomic step (a sender cannot claim it in between). An entry being sent
+    /// stays (<see cref="OutboundCancelResult.Sending"/>): the remote server may already have it.
+    /// </summary>
+    Task<OutboundCancelResult> CancelSubmissionAsync(EntityId id, UserId user, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Makes an entry due now: state <see cref="OutboundState.Queued"/>, attempts reset to zero and
     /// the last error kept. A failed entry gets retried. A live lease is left alone, so an entry
     /// being sent is not sent twice; it becomes due again if that attempt is deferred or the lease
@@ -79,6 +87,19 @@ public interface IOutboundQueue
     /// released; the entry stays for operators. False when the entry is gone or another sender claimed it since (an expired lease nobody took over still counts).
     /// </summary>
     Task<bool> MarkFailedAsync(EntityId id, Guid leaseToken, string error, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outcome of <see cref="IOutboundQueue.CancelSubmissionAsync"/>.</summary>
+public enum OutboundCancelResult
+{
+    /// <summary>The entry was removed; it will not be sent.</summary>
+    Cancelled,
+
+    /// <summary>No such entry: never queued, already delivered or deleted, another user's, or not a submission.</summary>
+    NotFound,
+
+    /// <summary>A sender holds the entry right now; it was left alone.</summary>
+    Sending,
 }
 
 /// <summary>One message to relay to one route.</summary>

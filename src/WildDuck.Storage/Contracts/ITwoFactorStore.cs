@@ -14,6 +14,12 @@ public static class TwoFactorMethod
 
     /// <summary>WebAuthn (FIDO2) credentials.</summary>
     public const string WebAuthn = "webauthn";
+
+    /// <summary>
+    /// A second factor checked by an external system (reference §7.4 "Custom 2FA"): only a marker. While it is on,
+    /// the account password opens only the master scope, as with any other method.
+    /// </summary>
+    public const string Custom = "custom";
 }
 
 /// <summary>A user's 2FA settings as stored (WildDuck's <c>seed</c>, <c>pendingSeed</c>, <c>webauthn</c> user fields).</summary>
@@ -130,6 +136,15 @@ public interface ITwoFactorStore
 
     /// <summary>Removes every method, secret and WebAuthn credential; returns the user, null when it does not exist.</summary>
     Task<UserRecord?> DisableTwoFactorAsync(UserId user, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds <see cref="TwoFactorMethod.Custom"/> (the first method also increments the auth version); returns the
+    /// updated user, null when the user does not exist. Enabling it again changes nothing.
+    /// </summary>
+    Task<UserRecord?> EnableCustomTwoFactorAsync(UserId user, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes <see cref="TwoFactorMethod.Custom"/>; returns the user, null when it does not exist.</summary>
+    Task<UserRecord?> DisableCustomTwoFactorAsync(UserId user, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Adds a credential and <see cref="TwoFactorMethod.WebAuthn"/>; returns the updated user, null when

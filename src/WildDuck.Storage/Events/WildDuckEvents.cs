@@ -138,6 +138,12 @@ public static class WildDuckEventTypes
     /// <summary>A WebAuthn credential was removed (WildDuck misspells this constant, reference §8.7 BUG; this is the intended name).</summary>
     public const string MfaWebauthnRemoved = "mfa.webauthn.removed";
 
+    /// <summary>Custom 2FA (checked by an external system) was enabled.</summary>
+    public const string MfaCustomEnabled = "mfa.custom.enabled";
+
+    /// <summary>Custom 2FA was disabled.</summary>
+    public const string MfaCustomDisabled = "mfa.custom.disabled";
+
     /// <summary>Every second factor was disabled.</summary>
     public const string MfaDisabled = "mfa.disabled";
 

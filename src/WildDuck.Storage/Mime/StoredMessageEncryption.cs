@@ -78,22 +78,31 @@ public static class StoredMessageEncryption
     }
 
     /// <summary>
-    /// Whether mail stored for <paramref name="user"/> with <paramref name="flags"/> is encrypted:
-    /// <see cref="UserRecord.EncryptMessages"/> with a key, and never for \Draft (reference §7.9).
+    /// Whether mail stored for <paramref name="user"/> in <paramref name="mailbox"/> with <paramref name="flags"/> is
+    /// encrypted: <see cref="UserRecord.EncryptMessages"/> or <see cref="MailboxRecord.EncryptMessages"/>, the user has
+    /// a key, and never for \Draft (reference §2.10 step 2, §7.9).
     /// </summary>
-    public static bool Applies(UserRecord user, MessageFlags flags)
+    /// <param name="user">The owner.</param>
+    /// <param name="mailbox">The mailbox the message goes to; null when not known (only the user's setting counts).</param>
+    /// <param name="flags">The message's flags.</param>
+    /// <returns>Whether to encrypt.</returns>
+    public static bool Applies(UserRecord user, MailboxRecord? mailbox, MessageFlags flags)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.EncryptMessages && !string.IsNullOrEmpty(user.PublicKey) && !flags.HasFlag(MessageFlags.Draft);
+        return (user.EncryptMessages || mailbox?.EncryptMessages == true) && !string.IsNullOrEmpty(user.PublicKey) && !flags.HasFlag(MessageFlags.Draft);
     }
 
     /// <summary>
-    /// The bytes to store for <paramref name="user"/>: <paramref name="message"/> encrypted when
-    /// <see cref="Applies"/>, otherwise (or when it is already encrypted, or the key cannot be used)
-    /// the message unchanged.
+    /// The bytes to store for <paramref name="user"/> in <paramref name="mailbox"/>: <paramref name="message"/> encrypted
+    /// when <see cref="Applies"/>, otherwise (or when it is already encrypted, or the key cannot be used) the message unchanged.
     /// </summary>
-    public static ReadOnlyMemory<byte> ForUser(UserRecord user, ReadOnlyMemory<byte> message, MessageFlags flags) =>
-        Applies(user, flags) && Encrypt(message.Span, user.PublicKey!) is { } encrypted ? encrypted : message;
+    /// <param name="user">The owner.</param>
+    /// <param name="mailbox">The target mailbox.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="flags">The message's flags.</param>
+    /// <returns>The bytes to store.</returns>
+    public static ReadOnlyMemory<byte> ForUser(UserRecord user, MailboxRecord? mailbox, ReadOnlyMemory<byte> message, MessageFlags flags) =>
+        Applies(user, mailbox, flags) && Encrypt(message.Span, user.PublicKey!) is { } encrypted ? encrypted : message;
 
     /// <summary>
     /// <paramref name="message"/> as PGP/MIME encrypted to <paramref name="armoredPublicKey"/>

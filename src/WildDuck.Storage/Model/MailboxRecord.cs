@@ -37,6 +37,12 @@ public sealed record MailboxRecord
     /// <summary>Hidden mailboxes are not listed or selectable over IMAP.</summary>
     public bool Hidden { get; init; }
 
+    /// <summary>
+    /// Store mail added to this mailbox encrypted to the user's key even when the user's own
+    /// <see cref="UserRecord.EncryptMessages"/> is off (WildDuck's mailbox <c>encryptMessages</c>, reference §2.10 step 2).
+    /// </summary>
+    public bool EncryptMessages { get; init; }
+
     /// <summary>Keywords seen in this mailbox (for FLAGS / PERMANENTFLAGS).</summary>
     public IReadOnlyList<string> Keywords { get; init; } = Array.Empty<string>();
 
@@ -64,6 +70,9 @@ public sealed record CreateMailboxOptions
 
     /// <summary>Hidden.</summary>
     public bool Hidden { get; init; }
+
+    /// <summary>Encrypt mail added to the mailbox (<see cref="MailboxRecord.EncryptMessages"/>).</summary>
+    public bool EncryptMessages { get; init; }
 }
 
 /// <summary>The state an IMAP session keeps when it selects a mailbox.</summary>

@@ -86,6 +86,12 @@ public sealed record UserRecord
     /// <summary>Encrypt copies forwarded to the user's targets (WildDuck <c>encryptForwarded</c>).</summary>
     public bool EncryptForwarded { get; init; }
 
+    /// <summary>
+    /// Addresses the user may send as besides its own (WildDuck <c>fromWhitelist</c>, reference §1.2, §6.9): exact
+    /// addresses, <c>*suffix</c> or <c>prefix*</c> patterns, lowercase. See <see cref="Addressing.FromWhitelist"/>.
+    /// </summary>
+    public IReadOnlyList<string> FromWhitelist { get; init; } = Array.Empty<string>();
+
     /// <summary>Creation time.</summary>
     public DateTimeOffset Created { get; init; }
 }
@@ -131,6 +137,9 @@ public sealed record CreateUserRequest
 
     /// <summary>Encrypt forwarded copies.</summary>
     public bool EncryptForwarded { get; init; }
+
+    /// <summary>Sender addresses allowed besides the user's own (<see cref="UserRecord.FromWhitelist"/>); null for none.</summary>
+    public IReadOnlyList<string>? FromWhitelist { get; init; }
 }
 
 /// <summary>A partial update of a user; null members are left unchanged.</summary>
@@ -183,6 +192,9 @@ public sealed record UserUpdate
 
     /// <summary>New <see cref="UserRecord.EncryptForwarded"/>.</summary>
     public bool? EncryptForwarded { get; init; }
+
+    /// <summary>New <see cref="UserRecord.FromWhitelist"/> (an empty list removes it).</summary>
+    public IReadOnlyList<string>? FromWhitelist { get; init; }
 }
 
 /// <summary>A temporary password (WildDuck <c>tempPassword</c>): usable for the master scope from

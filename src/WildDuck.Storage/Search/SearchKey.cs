@@ -157,3 +157,10 @@ public sealed record ModSeqKey(long ModSeq) : SearchKey;
 /// </summary>
 /// <param name="HasAttachments">True to match messages with attachments, false without.</param>
 public sealed record AttachmentKey(bool HasAttachments) : SearchKey;
+
+/// <summary>
+/// The message belongs to this thread (WildDuck's <c>thread</c> field; the API's <c>thread</c> parameter and
+/// <c>q</c>'s <c>thread:</c>, reference §8.5). No IMAP key produces it.
+/// </summary>
+/// <param name="Thread">The thread id (<see cref="MessageRecord.Thread"/>).</param>
+public sealed record ThreadKey(EntityId Thread) : SearchKey;

@@ -60,6 +60,33 @@ public sealed class ApplicationPasswordTests
     }
 
     [Fact]
+    public async Task With_custom_2fa_enabled_in_the_store_the_account_password_no_longer_opens_imap()
+    {
+        await using var server = await ImapTestServer.StartAsync();
+        var asp = await ApplicationPasswords.CreateAsync(server.Services, server.Alice.Id, "imap");
+        (await server.Services.GetRequiredService<ITwoFactorStore>().EnableCustomTwoFactorAsync(server.Alice.Id))!.Enabled2fa.Should().Equal(TwoFactorMethod.Custom);
+
+        using (var client = await server.ConnectClientAsync(login: false))
+        {
+            var act = () => client.AuthenticateAsync(ImapTestServer.User, ImapTestServer.Password);
+            await act.Should().ThrowAsync<AuthenticationException>("custom 2FA: the external system checks the second factor, so only ASPs open IMAP");
+        }
+
+        using (var client = await server.ConnectClientAsync(login: false))
+        {
+            await client.AuthenticateAsync(ImapTestServer.User, asp);
+            client.IsAuthenticated.Should().BeTrue();
+        }
+
+        await server.Services.GetRequiredService<ITwoFactorStore>().DisableCustomTwoFactorAsync(server.Alice.Id);
+        using (var client = await server.ConnectClientAsync(login: false))
+        {
+            await client.AuthenticateAsync(ImapTestServer.User, ImapTestServer.Password);
+            client.IsAuthenticated.Should().BeTrue("the marker is gone");
+        }
+    }
+
+    [Fact]
     public async Task A_suspended_user_or_a_disabled_imap_scope_refuses_even_an_application_password()
     {
         await using var server = await ImapTestServer.StartAsync();
