@@ -307,9 +307,10 @@ public sealed partial class MongoMailStore
     /// changes; without a transaction a crash between leaves two main flags, which the next
     /// main-address change repairs.
     /// </remarks>
-    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default)
+    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, string? name = null, CancellationToken cancellationToken = default)
     {
         var normalized = StoreRules.NewAddress(address, main);
+        var identity = name is null ? null : AddressAdminRules.Name(name);
 
         var userId = MongoIds.ToObjectId(user);
         return RunAsync(
@@ -317,7 +318,7 @@ public sealed partial class MongoMailStore
             {
                 var usersSession = UsersSession(session);
                 await RequireUserAsync(session, userId, ct).ConfigureAwait(false);
-                var document = NewAddressDocument(userId, normalized, main, Now);
+                var document = NewAddressDocument(userId, normalized, main, Now, identity);
                 await InsertUniqueAsync(_context.Addresses, usersSession, document, "Address already exists.", ct).ConfigureAwait(false);
                 if (main)
                 {
@@ -447,13 +448,14 @@ public sealed partial class MongoMailStore
         }
     }
 
-    private static AddressDocument NewAddressDocument(ObjectId user, string address, bool main, DateTime now) => new()
+    internal static AddressDocument NewAddressDocument(ObjectId user, string address, bool main, DateTime now, string? name = null) => new()
     {
         Id = MongoIds.ToObjectId(EntityId.NewId()),
         User = user,
         Address = address,
         AddressView = AddressNormalizer.AddressView(address),
         Main = main,
+        Name = name,
         Created = now,
     };
 
@@ -621,6 +623,7 @@ public sealed partial class MongoMailStore
         Address = document.Address,
         AddressView = document.AddressView,
         Main = document.Main,
+        Name = document.Name,
         Created = MongoMapping.FromBsonDate(document.Created),
     };
 

@@ -180,7 +180,7 @@ public sealed partial class SqliteMailStore
     /// <summary>A user's address or a forwarded address with exactly this view (the view is unique across both).</summary>
     private static ResolvedAddress? FindAnyByView(SqliteConnection c, SqliteTransaction t, string view)
     {
-        using (var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE address_view = $v"))
+        using (var command = Command(c, t, "SELECT " + AddressColumns + " FROM addresses WHERE address_view = $v"))
         {
             command.Parameters.AddWithValue("$v", view);
             using var reader = command.ExecuteReader();

@@ -18,6 +18,9 @@ public sealed partial class SqliteMailStore
 
     private const int SqliteConstraint = 19;
 
+    /// <summary>The columns <see cref="ReadAddress"/> reads, in order.</summary>
+    private const string AddressColumns = "id, user_id, address, address_view, main, created, name";
+
     /// <inheritdoc />
     public async Task<UserRecord> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
@@ -121,14 +124,7 @@ public sealed partial class SqliteMailStore
                 using var command = Command(c, t, "SELECT " + UserReadColumns + " FROM users WHERE username > $after ORDER BY username LIMIT $limit");
                 command.Parameters.AddWithValue("$after", afterUsername ?? string.Empty);
                 command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
-                using var reader = command.ExecuteReader();
-                var list = new List<UserRecord>();
-                while (reader.Read())
-                {
-                    list.Add(ReadUser(reader));
-                }
-
-                return list;
+                return ReadRows(command, ReadUser);
             },
             cancellationToken);
 
@@ -294,9 +290,10 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
-    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default)
+    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, string? name = null, CancellationToken cancellationToken = default)
     {
         var normalized = StoreRules.NewAddress(address, main);
+        var identity = name is null ? null : AddressAdminRules.Name(name);
 
         return _db.WriteAsync(
             (c, t) =>
@@ -306,7 +303,7 @@ public sealed partial class SqliteMailStore
                     throw new StorageException(StorageError.NotFound, "No such user.");
                 }
 
-                var record = InsertAddress(c, t, user, normalized, main, NowMs);
+                var record = InsertAddress(c, t, user, normalized, main, NowMs, identity);
                 if (main)
                 {
                     Execute(c, t, "UPDATE addresses SET main = 0 WHERE user_id = $u AND id <> $id", ("$u", Blob(user)), ("$id", Blob(record.Id)));
@@ -323,16 +320,9 @@ public sealed partial class SqliteMailStore
         _db.ReadAsync<IReadOnlyList<AddressRecord>>(
             (c, t) =>
             {
-                using var command = Command(c, t, "SELECT id, user_id, address, address_view, main, created FROM addresses WHERE user_id = $u ORDER BY address_view");
+                using var command = Command(c, t, "SELECT " + AddressColumns + " FROM addresses WHERE user_id = $u ORDER BY address_view");
                 command.Parameters.AddWithValue("$u", Blob(user));
-                using var reader = command.ExecuteReader();
-                var list = new List<AddressRecord>();
-                while (reader.Read())
-                {
-                    list.Add(ReadAddress(reader));
-                }
-
-                return list;
+                return ReadRows(command, ReadAddress);
             },
             cancellationToken);
 
@@ -412,7 +402,7 @@ public sealed partial class SqliteMailStore
         return _db.WriteAsync((c, t) => Execute(c, t, "DELETE FROM domain_aliases WHERE alias = $a", ("$a", from)) > 0, cancellationToken);
     }
 
-    private static AddressRecord InsertAddress(SqliteConnection c, SqliteTransaction t, UserId user, string address, bool main, long now)
+    private static AddressRecord InsertAddress(SqliteConnection c, SqliteTransaction t, UserId user, string address, bool main, long now, string? name = null)
     {
         var record = new AddressRecord
         {
@@ -422,19 +412,21 @@ public sealed partial class SqliteMailStore
             AddressView = AddressNormalizer.AddressView(address),
             Main = main,
             Created = DateTimeOffset.FromUnixTimeMilliseconds(now),
+            Name = name,
         };
         try
         {
             Execute(
                 c,
                 t,
-                "INSERT INTO addresses (id, user_id, address, address_view, main, created) VALUES ($id, $u, $a, $v, $m, $c)",
+                "INSERT INTO addresses (id, user_id, address, address_view, main, created, name) VALUES ($id, $u, $a, $v, $m, $c, $n)",
                 ("$id", Blob(record.Id)),
                 ("$u", Blob(user)),
                 ("$a", address),
                 ("$v", record.AddressView),
                 ("$m", main),
-                ("$c", now));
+                ("$c", now),
+                ("$n", name));
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
         {
@@ -452,6 +444,7 @@ public sealed partial class SqliteMailStore
         AddressView = reader.GetString(3),
         Main = reader.GetInt64(4) != 0,
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        Name = reader.IsDBNull(6) ? null : reader.GetString(6),
     };
 
     private static UserRecord? ReadUser(SqliteConnection c, SqliteTransaction t, UserId id)

@@ -488,5 +488,11 @@ internal static class SqliteSchema
         """
         ALTER TABLE mailboxes ADD COLUMN encrypt_messages INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // Version 15: the identity name of a user's address (WildDuck's addresses.name), set by
+        // POST and PUT /users/:user/addresses; NULL = none.
+        """
+        ALTER TABLE addresses ADD COLUMN name TEXT;
+        """,
     };
 }

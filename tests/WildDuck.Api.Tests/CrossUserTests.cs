@@ -20,6 +20,7 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         ["updateMailbox"] = new JsonObject { ["path"] = "Stolen" },
         ["createMailbox"] = new JsonObject { ["path"] = "Planted" },
         ["createUserAddress"] = new JsonObject { ["address"] = "planted@example.org" },
+        ["updateUserAddress"] = new JsonObject { ["name"] = "Owned", ["main"] = true },
         ["updateUser"] = new JsonObject { ["name"] = "Owned" },
     };
 
@@ -75,8 +76,9 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
         user.Name.Should().Be(victim.User.Name);
         user.Quota.Should().Be(victim.User.Quota);
         user.AuthVersion.Should().Be(victim.User.AuthVersion);
+        user.Address.Should().Be(victim.User.Address);
         (await _api.Mailboxes.ListMailboxesAsync(victim.User.Id)).Select(m => m.Path).Should().BeEquivalentTo(new[] { "INBOX", "Drafts", "Sent Mail", "Junk", "Trash" });
-        (await _api.Users.ListAddressesAsync(victim.User.Id)).Should().HaveCount(2);
+        (await _api.Users.ListAddressesAsync(victim.User.Id)).Should().HaveCount(2).And.OnlyContain(a => a.Name == null);
         var message = (await _api.Messages.GetMessageAsync(victim.User.Id, victim.Inbox.Id, victim.Uid))!;
         message.Flags.Should().Be(MessageFlags.None);
         (await _api.Mailboxes.GetMailboxAsync(victim.User.Id, victim.Inbox.Id))!.MessageCount.Should().Be(1);

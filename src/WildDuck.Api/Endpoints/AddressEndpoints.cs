@@ -21,6 +21,7 @@ internal static class AddressEndpoints
             {
                 new("address", FieldType.String, "The address; * in the local part makes a catch-all (not as main)") { Required = true, MaxLength = 256 },
                 new("main", FieldType.Boolean, "Make it the main address"),
+                new("name", FieldType.String, "The identity name shown with the address") { MaxLength = 128 },
             },
         };
 
@@ -34,10 +35,12 @@ internal static class AddressEndpoints
         };
     }
 
-    private static JsonObject Describe(AddressRecord address) => new()
+    /// <summary>An address as the address endpoints show it.</summary>
+    internal static JsonObject Describe(AddressRecord address) => new()
     {
         ["id"] = address.Id.ToString(),
         ["address"] = address.Address,
+        ["name"] = address.Name,
         ["main"] = address.Main,
         ["user"] = address.User.ToString(),
         ["created"] = ApiJson.Date(address.Created),
@@ -60,7 +63,7 @@ internal static class AddressEndpoints
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         var address = await StorageCalls.MapAsync(
-            () => call.Services.Users.AddAddressAsync(user.Id, call.Input.String("address")!, call.Input.Flag("main"), call.Aborted),
+            () => call.Services.Users.AddAddressAsync(user.Id, call.Input.String("address")!, call.Input.Flag("main"), call.Input.String("name"), call.Aborted),
             static error => error switch
             {
                 StorageError.AlreadyExists => new ApiException(409, "AddressExistsError", "This address already exists"),
@@ -71,7 +74,8 @@ internal static class AddressEndpoints
         await call.OkAsync(new JsonObject { ["id"] = address.Id.ToString() }).ConfigureAwait(false);
     }
 
-    private static async Task<AddressRecord> FindAsync(ApiCall call, UserRecord user)
+    /// <summary>The user's address named by the route's <c>{address}</c> id; 404 <c>AddressNotFound</c> otherwise.</summary>
+    internal static async Task<AddressRecord> FindAsync(ApiCall call, UserRecord user)
     {
         if (!EntityId.TryParse(call.Route("address"), out var id))
         {

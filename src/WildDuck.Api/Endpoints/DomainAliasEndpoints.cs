@@ -36,7 +36,8 @@ internal static class DomainAliasEndpoints
 
     private static JsonObject Describe(DomainAlias alias) => new() { ["alias"] = alias.Alias, ["domain"] = alias.Domain };
 
-    private static bool IsDomain(string text) => AddressNormalizer.IsValidAddress("postmaster@" + text);
+    /// <summary>True for a domain name (normalised): what an address may have after its @.</summary>
+    internal static bool IsDomain(string text) => AddressNormalizer.IsValidAddress("postmaster@" + text);
 
     private static ApiException NotFound() => new(404, "AliasNotFound", "This domain alias does not exist");
 

@@ -30,6 +30,7 @@ internal static class ApiRoutes
         routes.AddRange(AutoreplyEndpoints.Routes());
         routes.AddRange(QuotaEndpoints.Routes());
         routes.AddRange(DomainAliasEndpoints.Routes());
+        routes.AddRange(AddressAdminEndpoints.Routes());
         routes.AddRange(WebhookEndpoints.Routes());
         return routes;
     }

@@ -42,8 +42,9 @@ public partial interface IUserStore
     /// Adds an address to a user; <see cref="StorageError.AlreadyExists"/> when taken. Catch-all
     /// forms with <c>*</c> in the local part (<c>*@domain</c>, <c>news*@domain</c>) are allowed except
     /// as the main address; they receive mail only where wildcard resolution is on.
+    /// <paramref name="name"/> is the identity name shown with the address (trimmed; empty = none).
     /// </summary>
-    Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default);
+    Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, string? name = null, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a user's addresses.</summary>
     Task<IReadOnlyList<AddressRecord>> ListAddressesAsync(UserId user, CancellationToken cancellationToken = default);

@@ -87,6 +87,9 @@ public static class WildDuckEventTypes
     /// <summary>A domain alias was removed.</summary>
     public const string DomainAliasDeleted = "domainalias.deleted";
 
+    /// <summary>The addresses of a domain moved to another domain (PUT /addresses/renameDomain; no user).</summary>
+    public const string AddressDomainRenamed = "address.domain.renamed";
+
     /// <summary>A filter was created.</summary>
     public const string FilterCreated = "filter.created";
 

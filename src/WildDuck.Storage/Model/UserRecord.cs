@@ -224,6 +224,9 @@ public sealed record AddressRecord
 
     /// <summary>Creation time.</summary>
     public DateTimeOffset Created { get; init; }
+
+    /// <summary>The identity name shown with the address (WildDuck <c>addresses.name</c>); null for none.</summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>A domain alias (<c>domainaliases</c>): mail for <see cref="Alias"/> goes to <see cref="Domain"/>.</summary>

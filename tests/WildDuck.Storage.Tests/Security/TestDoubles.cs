@@ -85,7 +85,7 @@ internal sealed class InMemoryUserStore : IUserStore
 
     public Task<bool> DeleteUserAsync(UserId id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<AddressRecord> AddAddressAsync(UserId user, string address, bool main = false, string? name = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<AddressRecord>> ListAddressesAsync(UserId user, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
@@ -112,4 +112,10 @@ internal sealed class InMemoryUserStore : IUserStore
     public Task<ResolvedAddress?> ResolveRecipientAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<bool> TryRecordForwardedAutoreplyAsync(EntityId address, string sender, DateTimeOffset now, TimeSpan interval, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<AddressRecord>> ListAllAddressesAsync(int limit, string? afterAddressView = null, string? query = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<AddressRecord?> UpdateAddressAsync(UserId user, EntityId address, AddressUpdate update, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<DomainRenameResult> RenameAddressDomainAsync(string oldDomain, string newDomain, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
