@@ -50,6 +50,39 @@ public sealed class SearchTests : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task Or_conditions_and_a_uid_set_narrow_the_search()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var inbox = await _api.InboxAsync(user);
+        var first = await _api.DeliverAsync(user, TestMessages.Simple("Budget review"));
+        await _api.DeliverAsync(user, TestMessages.Simple("Team lunch"));
+        var third = await _api.DeliverAsync(user, TestMessages.Simple("Offsite agenda"));
+
+        // or[…] conditions are ORed with each other and ANDed with the rest (reference §8.5).
+        var (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?or%5Bsubject%5D=budget&or%5Bquery%5D=agenda", token);
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        Subjects(body).Should().BeEquivalentTo(new[] { "Budget review", "Offsite agenda" });
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?or%5Bsubject%5D=budget&or%5Bquery%5D=agenda&subject=offsite", token);
+        Subjects(body).Should().Equal("Offsite agenda");
+
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?mailbox=" + inbox.Id + "&id=" + first.Uid + "," + third.Uid, token);
+        Subjects(body).Should().BeEquivalentTo(new[] { "Budget review", "Offsite agenda" });
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?q=in%3AInbox%20agenda&id=" + first.Uid + ":*", token);
+        Subjects(body).Should().Equal("Offsite agenda");
+
+        (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?id=1:5", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["id"].Should().NotBeNull("a UID set needs one mailbox");
+        (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?mailbox=" + inbox.Id + "&id=x", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["id"].Should().NotBeNull();
+        (status, body) = await _api.CallAsync(HttpMethod.Get, "/users/me/search?or%5Bcc%5D=x", token);
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["or[cc]"].Should().NotBeNull("unknown fields are refused");
+    }
+
+    [Fact]
     public async Task Thread_parameter_and_q_thread_find_the_messages_of_one_thread()
     {
         var user = await _api.CreateUserAsync();

@@ -404,13 +404,13 @@ internal static class MessageEndpoints
     /// Parses <c>{message}</c> of PUT: a UID, or as WildDuck a UID list or range ("1,2,3", "3:15",
     /// "3:*"; a:b equals b:a, as in IMAP).
     /// </summary>
-    private static UidSet ParseMessageSet(string text, out bool single)
+    internal static UidSet ParseMessageSet(string text, out bool single, string field = "message")
     {
         var parts = text.Split(',');
         single = parts.Length == 1 && !text.Contains(':', StringComparison.Ordinal);
         if (parts.Length > MaxRanges)
         {
-            throw ApiException.Validation("message", "must have at most " + MaxRanges.ToString(CultureInfo.InvariantCulture) + " ranges");
+            throw ApiException.Validation(field, "must have at most " + MaxRanges.ToString(CultureInfo.InvariantCulture) + " ranges");
         }
 
         var ranges = new List<UidRange>(parts.Length);
@@ -419,7 +419,7 @@ internal static class MessageEndpoints
             int colon = part.IndexOf(':', StringComparison.Ordinal);
             if (!TryParseUid(colon < 0 ? part : part[..colon], out var first) || !TryParseUid(colon < 0 ? part : part[(colon + 1)..], out var last))
             {
-                throw ApiException.Validation("message", "must be a message id or a UID set (1,2,3 or 3:15 or 3:*)");
+                throw ApiException.Validation(field, "must be a message id or a UID set (1,2,3 or 3:15 or 3:*)");
             }
 
             ranges.Add(first <= last ? new UidRange(first, last) : new UidRange(last, first));

@@ -15,6 +15,13 @@ internal static class SearchEndpoints
 {
     private const string SearchCursor = "search";
 
+    // WildDuck's `or {query, from, to, subject}` (reference §8.5), in the query string as qs and
+    // restify encode an object: or[from]=…
+    private const string OrQuery = "or[query]";
+    private const string OrFrom = "or[from]";
+    private const string OrTo = "or[to]";
+    private const string OrSubject = "or[subject]";
+
     public static IEnumerable<ApiRoute> Routes()
     {
         yield return new ApiRoute("GET", "/users/{user}/search", "searchMessages", "Messages",
@@ -27,6 +34,7 @@ internal static class SearchEndpoints
                 new("searchable", FieldType.Boolean, "Without mailbox: leave out Junk and Trash"),
                 new("q", FieldType.String, "Gmail-like query: from: to: cc: bcc: subject: has:attachment is: in: larger: smaller: before: after: since: thread:, \"phrases\", -negation, OR, (groups); other words are text") { MinLength = 1, MaxLength = 1024 },
                 new("thread", FieldType.String, "Only messages of this thread (id)") { MaxLength = 24 },
+                new("id", FieldType.String, "Only these UIDs of the mailbox given by mailbox or in: (1,2,3 or 3:15 or 3:*)") { MinLength = 1, MaxLength = 1024 },
                 new("attachments", FieldType.Boolean, "true: only messages with attachments; false: only without"),
                 new("query", FieldType.String, "Text anywhere in the headers or body (substring)") { MinLength = 1, MaxLength = 256 },
                 new("from", FieldType.String, "Substring of From") { MinLength = 1, MaxLength = 256 },
@@ -38,6 +46,10 @@ internal static class SearchEndpoints
                 new("maxSize", FieldType.Integer, "Largest size in bytes") { Min = 0 },
                 new("datestart", FieldType.String, "Received on or after this date (YYYY-MM-DD)") { MaxLength = 10 },
                 new("dateend", FieldType.String, "Received before this date (YYYY-MM-DD)") { MaxLength = 10 },
+                new(OrQuery, FieldType.String, "Either of the or[…] conditions: text anywhere") { MinLength = 1, MaxLength = 256 },
+                new(OrFrom, FieldType.String, "Either of the or[…] conditions: substring of From") { MinLength = 1, MaxLength = 256 },
+                new(OrTo, FieldType.String, "Either of the or[…] conditions: substring of To or Cc") { MinLength = 1, MaxLength = 256 },
+                new(OrSubject, FieldType.String, "Either of the or[…] conditions: substring of Subject") { MinLength = 1, MaxLength = 256 },
             },
         };
     }
@@ -90,6 +102,11 @@ internal static class SearchEndpoints
             keys.Add(new FlagKey(MessageFlags.Flagged, flagged));
         }
 
+        if (BuildAlternatives(input) is { } alternatives)
+        {
+            keys.Add(alternatives);
+        }
+
         if (input.Integer("minSize") is { } min && min > 0)
         {
             keys.Add(new SizeKey(min - 1, Larger: true));
@@ -116,6 +133,35 @@ internal static class SearchEndpoints
             1 => keys[0],
             _ => new AndKey(keys),
         };
+    }
+
+    /// <summary>The <c>or[…]</c> conditions ORed together, or null when none is given.</summary>
+    private static SearchKey? BuildAlternatives(ApiInput input)
+    {
+        SearchKey? any = null;
+        void Add(SearchKey key) => any = any is null ? key : new OrKey(any, key);
+
+        if (input.String(OrQuery) is { } text)
+        {
+            Add(new TextKey(text, IncludeHeaders: true));
+        }
+
+        if (input.String(OrFrom) is { } from)
+        {
+            Add(new HeaderKey(AddressField.From, from));
+        }
+
+        if (input.String(OrTo) is { } to)
+        {
+            Add(new OrKey(new HeaderKey(AddressField.To, to), new HeaderKey(AddressField.Cc, to)));
+        }
+
+        if (input.String(OrSubject) is { } subject)
+        {
+            Add(new HeaderKey(AddressField.Subject, subject));
+        }
+
+        return any;
     }
 
     /// <summary>
@@ -183,6 +229,18 @@ internal static class SearchEndpoints
         }
 
         var query = BuildQuery(call.Input, parsed);
+        if (call.Input.String("id") is { } idText)
+        {
+            // A UID set only means something within one mailbox.
+            if (!call.Input.Has("mailbox") && parsed?.Mailbox is null)
+            {
+                throw ApiException.Validation("id", "needs a mailbox (the mailbox parameter or in: in q)");
+            }
+
+            var uids = new UidKey(MessageEndpoints.ParseMessageSet(idText, out _, "id"));
+            query = query is AllKey ? uids : new AndKey(new SearchKey[] { uids, query });
+        }
+
         IReadOnlyList<MailboxRecord> mailboxes;
         if (parsed?.Mailbox is { } inMailbox)
         {
