@@ -90,6 +90,22 @@ public sealed class ForwardedAddressConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_relay_target_of_a_catch_all_gets_every_recipient_the_address_collected()
+    {
+        await CreateAsync("*@catch.example", targets: new[] { "smtp://relay.example:2525", "copy@elsewhere.example" });
+
+        var (rcpt, data) = await SendAsync("bob@remote.example", Message(), "a@catch.example", "b@catch.example", "A@catch.example");
+        rcpt.Should().AllSatisfy(r => r.Should().StartWith("250 2.1.5"));
+        data.Should().AllSatisfy(r => r.Should().StartWith("250 2.0.0"));
+
+        // One copy per owner, but the relay must still be told about every original recipient,
+        // or the mail for b@ would be acknowledged and never reach it.
+        var queued = await QueuedAsync();
+        queued.Single(q => q.Entry.Route == "smtp://relay.example:2525").Entry.Recipients.Should().Equal("a@catch.example", "b@catch.example");
+        queued.Single(q => q.Entry.Route is null).Entry.Recipients.Should().Equal("copy@elsewhere.example");
+    }
+
+    [Fact]
     public async Task Wildcard_and_domain_alias_resolution_reach_forwarded_addresses_and_unknowns_stay_unknown()
     {
         await CreateAsync("*@catch.example", targets: new[] { "all@elsewhere.example" });

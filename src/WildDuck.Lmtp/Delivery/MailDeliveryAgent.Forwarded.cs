@@ -83,7 +83,7 @@ internal sealed partial class MailDeliveryAgent
             // across users and addresses, so the id doubles as the counter key.
             var limit = forwarded.Forwards > 0 ? forwarded.Forwards : _options.MaxForwardsPerDay;
             var source = new ForwardSource(new UserId(forwarded.Id), null, limit, null);
-            if (!await QueueForwardsAsync(request, recipient.Address, plan.ForwardTargets, source, copy.Content, cancellationToken).ConfigureAwait(false))
+            if (!await QueueForwardsAsync(request, recipient.Owner, plan.ForwardTargets, source, copy.Content, cancellationToken).ConfigureAwait(false))
             {
                 return new SmtpReply(450, "4.7.1", "Daily forwarding limit reached for this address, try again later");
             }

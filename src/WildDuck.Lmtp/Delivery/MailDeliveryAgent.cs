@@ -330,7 +330,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
 
         // With encryptForwarded the copy is encrypted to the user's key too (reference §7.9).
         var source = new ForwardSource(user.Id, user.Id, _options.MaxForwardsPerDay, user.EncryptForwarded ? user.PublicKey : null);
-        await QueueForwardsAsync(request, recipient.Address, plan.ForwardTargets, source, content, cancellationToken).ConfigureAwait(false);
+        await QueueForwardsAsync(request, recipient.Owner, plan.ForwardTargets, source, content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -341,7 +341,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     /// <returns>False when the limit refused the copies; true otherwise (also when no target was usable).</returns>
     private async Task<bool> QueueForwardsAsync(
         DeliveryRequest request,
-        string recipientAddress,
+        EntityId owner,
         IReadOnlyList<string> targets,
         ForwardSource source,
         ReadOnlyMemory<byte> content,
@@ -392,12 +392,18 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
                 cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var route in routes)
+        if (routes.Count > 0)
         {
-            // A relay target receives the mail for the original recipient (reference §6.7).
-            await _outbound.EnqueueAsync(
-                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = new[] { recipientAddress }, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser },
-                cancellationToken).ConfigureAwait(false);
+            // A relay or HTTP target receives the mail for the original recipients (reference §6.7):
+            // every recipient of this owner's group, since the copy is made once per owner (a
+            // catch-all forwarded address or aliases may collect several in one transaction).
+            var originals = RecipientsOf(request.Recipients, owner);
+            foreach (var route in routes)
+            {
+                await _outbound.EnqueueAsync(
+                    new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = originals, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser },
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
 
         _relayWakeup?.Notify();
@@ -557,6 +563,21 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         }
 
         return before;
+    }
+
+    /// <summary>The addresses of the recipients that resolved to <paramref name="owner"/>, each once.</summary>
+    private static List<string> RecipientsOf(IReadOnlyList<AcceptedRecipient> recipients, EntityId owner)
+    {
+        var addresses = new List<string>();
+        foreach (var recipient in recipients)
+        {
+            if (recipient.Owner == owner && addresses.FindIndex(a => string.Equals(a, recipient.Address, StringComparison.OrdinalIgnoreCase)) < 0)
+            {
+                addresses.Add(recipient.Address);
+            }
+        }
+
+        return addresses;
     }
 
     private static string? LabelOf(string address)
