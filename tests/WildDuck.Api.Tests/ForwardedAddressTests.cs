@@ -127,6 +127,20 @@ public sealed class ForwardedAddressTests : IClassFixture<ApiHost>
         (status, body) = await _api.CallAsync(HttpMethod.Put, "/addresses/forwarded/" + id, json: new JsonObject { ["targets"] = new JsonArray() });
         status.Should().Be(HttpStatusCode.BadRequest);
         body["details"]!["targets"].Should().NotBeNull("the last target cannot go while the autoreply is off");
+        // Each message takes one copy per target from the daily limit: a smaller limit could never
+        // be met, so it is refused on create and on update.
+        (status, body) = await _api.CallAsync(HttpMethod.Post, "/addresses/forwarded", json: new JsonObject
+        {
+            ["address"] = _api.NewName("x") + "@fwd.example",
+            ["targets"] = new JsonArray("a@elsewhere.example", "b@elsewhere.example", "smtp://relay.example"),
+            ["forwards"] = 2,
+        });
+        status.Should().Be(HttpStatusCode.BadRequest);
+        ((string)body["details"]!["forwards"]!).Should().Contain("number of targets (3)");
+        (status, body) = await _api.CallAsync(HttpMethod.Put, "/addresses/forwarded/" + id, json: new JsonObject { ["targets"] = new JsonArray("a@elsewhere.example", "b@elsewhere.example"), ["forwards"] = 1 });
+        status.Should().Be(HttpStatusCode.BadRequest);
+        body["details"]!["forwards"].Should().NotBeNull();
+        (await _api.CallAsync(HttpMethod.Put, "/addresses/forwarded/" + id, json: new JsonObject { ["targets"] = new JsonArray("a@elsewhere.example", "b@elsewhere.example"), ["forwards"] = 2 })).Status.Should().Be(HttpStatusCode.OK);
         (await _api.CallAsync(HttpMethod.Get, "/addresses/forwarded/not-an-id-or-address")).Status.Should().Be(HttpStatusCode.BadRequest);
         (await _api.CallAsync(HttpMethod.Get, "/addresses/forwarded/" + EntityId.NewId())).Status.Should().Be(HttpStatusCode.NotFound);
     }

@@ -126,6 +126,18 @@ internal static class ForwardedAddressEndpoints
         return targets;
     }
 
+    /// <summary>
+    /// Every message takes one copy per target from the daily limit, all or none: a limit below the
+    /// number of targets would defer every message until the sender gives up, so it is refused.
+    /// </summary>
+    private static void CheckLimitCoversTargets(int forwards, int targets)
+    {
+        if (forwards > 0 && forwards < targets)
+        {
+            throw ApiException.Validation("forwards", "must be at least the number of targets (" + targets.ToString(System.Globalization.CultureInfo.InvariantCulture) + "): each message takes one copy per target");
+        }
+    }
+
     private static Func<StorageError, ApiException?> MapErrors(string addressField) => error => error switch
     {
         StorageError.AlreadyExists => Exists(),
@@ -138,6 +150,7 @@ internal static class ForwardedAddressEndpoints
         var input = call.Input;
         var autoreply = input.Object("autoreply") is { } given ? AutoreplyInput.Merge(given, new AutoreplySettings(), "autoreply.") : null;
         var targets = ReadTargets(call, required: true, autoreply?.Enabled == true) ?? new List<string>();
+        CheckLimitCoversTargets((int)(input.Integer("forwards") ?? 0), targets.Count);
         var address = await StorageCalls.MapAsync(
             () => call.Services.Users.CreateForwardedAddressAsync(
                 new CreateForwardedAddressRequest
@@ -179,6 +192,7 @@ internal static class ForwardedAddressEndpoints
             throw ApiException.Validation("targets", "needs at least one target unless the autoreply is on");
         }
 
+        CheckLimitCoversTargets(input.Integer("forwards") is { } limit ? (int)limit : current.Forwards, targets?.Count ?? current.Targets.Count);
         var updated = await StorageCalls.MapAsync(
             () => call.Services.Users.UpdateForwardedAddressAsync(
                 current.Id,
