@@ -152,7 +152,7 @@ public sealed partial class MongoMailStore
     internal static FilterDefinition<AddressDocument> UserAddressesPage(string? afterAddressView, string? needle)
     {
         var f = Builders<AddressDocument>.Filter;
-        var filter = f.Exists(a => a.User);
+        var filter = f.Ne(a => a.User, null);
         if (afterAddressView is not null)
         {
             filter &= f.Gt(a => a.AddressView, afterAddressView);
