@@ -143,6 +143,15 @@ internal static class SecurityEndpoints
             Ttl = ttl,
             Expires = now + ttl,
         };
+        // The profile is built (and signed) before the password is stored: if building fails, no
+        // working password is left behind that nobody was ever shown.
+        byte[]? profile = null;
+        if (mobileconfig)
+        {
+            bool pop3 = !all && !scopes.Contains(AuthenticationScope.Imap);
+            profile = call.Services.Profiles.Build(user.Address!, user.Username, user.Name, password, pop3, Guid.NewGuid(), Guid.NewGuid());
+        }
+
         await StorageCalls.MapAsync(
             () => store.CreateAspAsync(asp, call.Services.WildDuck.Authentication.MaxApplicationPasswords, now, call.Aborted),
             static error => error switch
@@ -163,10 +172,8 @@ internal static class SecurityEndpoints
             ["address"] = user.Address,
             ["scopes"] = ApiJson.Strings(scopes),
         };
-        if (mobileconfig)
+        if (profile is not null)
         {
-            bool pop3 = !all && !scopes.Contains(AuthenticationScope.Imap);
-            var profile = call.Services.Profiles.Build(user.Address!, user.Username, user.Name, password, pop3, Guid.NewGuid(), Guid.NewGuid());
             body["mobileconfig"] = Convert.ToBase64String(profile);
         }
 
