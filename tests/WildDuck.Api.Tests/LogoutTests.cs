@@ -76,6 +76,47 @@ public sealed class LogoutTests : IClassFixture<ProtocolApiHost>
         (await _api.CallAsync(HttpMethod.Get, "/users/me", otherToken)).Status.Should().Be(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("password", "Password changed")]
+    [InlineData("suspended", "Account suspended")]
+    [InlineData("custom2fa", "Two-factor authentication was enabled")]
+    public async Task A_new_password_a_suspension_and_the_first_2fa_method_end_open_imap_sessions(string change, string reason)
+    {
+        var user = await _api.CreateUserAsync();
+        using var imap = new LineClient();
+        await imap.ConnectAsync(_api.EndPoint("imap-t"));
+        await imap.ReadLineAsync();
+        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
+        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+
+        var (status, body) = change switch
+        {
+            "password" => await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["password"] = "a-new-password-123" }),
+            "suspended" => await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["suspended"] = true }),
+            _ => await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id + "/2fa/custom", json: new JsonObject()),
+        };
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+
+        // The session was opened with what no longer lets anyone in (reference §6.1, §7.4).
+        (await imap.ReadLineAsync()).Should().Be("* BYE " + reason);
+        (await imap.ReadLineAsync()).Should().Be("<closed>");
+    }
+
+    [Fact]
+    public async Task Changes_that_do_not_lock_anyone_out_leave_sessions_open()
+    {
+        var user = await _api.CreateUserAsync();
+        using var imap = new LineClient();
+        await imap.ConnectAsync(_api.EndPoint("imap-t"));
+        await imap.ReadLineAsync();
+        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
+        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+
+        (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["name"] = "Renamed", ["suspended"] = false })).Status.Should().Be(HttpStatusCode.OK);
+        await imap.SendAsync("b NOOP");
+        (await imap.ReadUntilAsync("b ")).Should().StartWith("b OK");
+    }
+
     [Fact]
     public async Task A_user_may_log_itself_out_and_a_bad_reason_is_refused()
     {

@@ -37,6 +37,7 @@ internal static class CustomTwoFactorEndpoints
         {
             _ = await SecondFactor.Store(call).EnableCustomTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
             await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.EnableTwoFactor).ConfigureAwait(false);
+            SecondFactor.EndSessionsIfFirstMethod(call, user);
             call.Services.Publish(WildDuckEventTypes.MfaCustomEnabled, user.Id);
         }
 

@@ -111,6 +111,7 @@ internal static class TotpEndpoints
         _ = await store.EnableTotpAsync(user.Id, pending!, call.Aborted).ConfigureAwait(false)
             ?? throw new ApiException(409, "Conflict", "The TOTP setup changed meanwhile; call totp/setup again");
         await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.EnableTwoFactor).ConfigureAwait(false);
+        SecondFactor.EndSessionsIfFirstMethod(call, user);
         call.Services.Publish(WildDuckEventTypes.MfaTotpEnabled, user.Id);
         await call.OkAsync().ConfigureAwait(false);
     }

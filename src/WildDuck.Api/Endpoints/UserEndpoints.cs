@@ -286,6 +286,7 @@ internal static class UserEndpoints
         }
 
         await RecordChangesAsync(call, user, update).ConfigureAwait(false);
+        EndSessionsAfterLockout(call, user, update);
         call.Services.Publish(WildDuckEventTypes.UserUpdated, user.Id, ("username", user.Username));
         if (passwordHash is not null)
         {
@@ -293,6 +294,23 @@ internal static class UserEndpoints
         }
 
         await call.OkAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A new password, a suspension or a disabled account also ends the user's open IMAP and POP3
+    /// sessions, on every instance (reference §6.1's LOGOUT beacon, sent on password change and
+    /// suspension): they were opened with what no longer lets anyone in.
+    /// </summary>
+    private static void EndSessionsAfterLockout(ApiCall call, UserRecord before, UserUpdate update)
+    {
+        var reason = update.PasswordHash is not null ? "Password changed"
+            : update.Suspended == true && !before.Suspended ? "Account suspended"
+            : update.Disabled == true && !before.Disabled ? "Account disabled"
+            : null;
+        if (reason is not null)
+        {
+            call.Services.Sessions?.Logout(before.Id, reason);
+        }
     }
 
     /// <summary>Records the security-relevant parts of an update in the authentication log (reference §7.5).</summary>

@@ -189,6 +189,7 @@ internal static class WebAuthnEndpoints
             error => error == StorageError.AlreadyExists ? new ApiException(409, "CredentialExists", "This credential is registered already") : null).ConfigureAwait(false)
             ?? throw ApiException.UserNotFound();
         await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.EnableTwoFactor).ConfigureAwait(false);
+        SecondFactor.EndSessionsIfFirstMethod(call, user);
         call.Services.Publish(WildDuckEventTypes.MfaWebauthnRegistered, user.Id, ("credential", credential.Id.ToString()));
         await call.OkAsync(new JsonObject
         {

@@ -16,6 +16,19 @@ internal static class SecondFactor
     public static ITwoFactorStore Store(ApiCall call) =>
         call.Services.TwoFactor ?? throw new ApiException(503, "TwoFactorUnavailable", "The store does not keep 2FA settings");
 
+    /// <summary>
+    /// After a method was enabled: the user's first method also ends every open IMAP and POP3
+    /// session (reference §7.4, WildDuck's LOGOUT beacon). Those sessions were opened with the
+    /// password alone, which from now on opens only the master scope.
+    /// </summary>
+    public static void EndSessionsIfFirstMethod(ApiCall call, UserRecord before)
+    {
+        if (before.Enabled2fa.Count == 0)
+        {
+            call.Services.Sessions?.Logout(before.Id, "Two-factor authentication was enabled");
+        }
+    }
+
     /// <summary>429 when the user has used up its failed-login budget.</summary>
     public static async Task EnsureNotLimitedAsync(ApiCall call, UserRecord user)
     {
