@@ -35,11 +35,7 @@ public sealed class LogoutTests : IClassFixture<ProtocolApiHost>
         var token = await _api.LoginAsync(user);
         var otherToken = await _api.LoginAsync(other);
 
-        using var imap = new LineClient();
-        await imap.ConnectAsync(_api.EndPoint("imap-t"));
-        await imap.ReadLineAsync();
-        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
-        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+        using var imap = await LoggedInImapAsync(user);
         await imap.SendAsync("b SELECT INBOX");
         (await imap.ReadUntilAsync("b ")).Should().StartWith("b OK");
 
@@ -83,11 +79,7 @@ public sealed class LogoutTests : IClassFixture<ProtocolApiHost>
     public async Task A_new_password_a_suspension_and_the_first_2fa_method_end_open_imap_sessions(string change, string reason)
     {
         var user = await _api.CreateUserAsync();
-        using var imap = new LineClient();
-        await imap.ConnectAsync(_api.EndPoint("imap-t"));
-        await imap.ReadLineAsync();
-        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
-        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+        using var imap = await LoggedInImapAsync(user);
 
         var (status, body) = change switch
         {
@@ -106,15 +98,21 @@ public sealed class LogoutTests : IClassFixture<ProtocolApiHost>
     public async Task Changes_that_do_not_lock_anyone_out_leave_sessions_open()
     {
         var user = await _api.CreateUserAsync();
-        using var imap = new LineClient();
-        await imap.ConnectAsync(_api.EndPoint("imap-t"));
-        await imap.ReadLineAsync();
-        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
-        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+        using var imap = await LoggedInImapAsync(user);
 
         (await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["name"] = "Renamed", ["suspended"] = false })).Status.Should().Be(HttpStatusCode.OK);
         await imap.SendAsync("b NOOP");
         (await imap.ReadUntilAsync("b ")).Should().StartWith("b OK");
+    }
+
+    private async Task<LineClient> LoggedInImapAsync(UserRecord user)
+    {
+        var imap = new LineClient();
+        await imap.ConnectAsync(_api.EndPoint("imap-t"));
+        await imap.ReadLineAsync();
+        await imap.SendAsync($"a LOGIN {user.Username} \"{ApiHost.Password}\"");
+        (await imap.ReadUntilAsync("a ")).Should().StartWith("a OK");
+        return imap;
     }
 
     [Fact]
