@@ -54,6 +54,27 @@ public sealed class CustomTwoFactorTests : IClassFixture<TwoFactorHost>
         var (token, login) = await _api.AuthenticateAsync(user);
         login["require2fa"]!.AsArray().Select(m => (string)m!).Should().Equal("custom");
         (await _api.CallAsync(HttpMethod.Get, "/users/me", token)).Status.Should().Be(HttpStatusCode.OK, "the external system checks custom 2FA; this API cannot unlock a token for it");
+
+        // But that token cannot get around the second factor: no application password (which would
+        // open IMAP with the password alone), no removing 2FA. The trusted system's token can.
+        foreach (var (method, path, json) in new (HttpMethod, string, JsonObject?)[]
+        {
+            (HttpMethod.Post, "/users/me/asps", new JsonObject { ["description"] = "phone", ["scopes"] = new JsonArray("imap") }),
+            (HttpMethod.Delete, "/users/me/2fa/custom", null),
+            (HttpMethod.Delete, "/users/me/2fa", null),
+            (HttpMethod.Delete, "/users/me/2fa/totp", null),
+            (HttpMethod.Put, "/users/me", new JsonObject { ["disable2fa"] = true }),
+        })
+        {
+            (status, body) = await _api.CallAsync(method, path, token, json);
+            status.Should().Be(HttpStatusCode.Forbidden, method + " " + path);
+            ((string)body["code"]!).Should().Be("Require2FA");
+        }
+
+        (status, body) = await _api.CallAsync(HttpMethod.Post, "/users/" + user.Id + "/asps", json: new JsonObject { ["description"] = "phone", ["scopes"] = new JsonArray("imap") });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        (await _api.CallAsync(HttpMethod.Delete, Path(user))).Status.Should().Be(HttpStatusCode.OK);
+        (await _api.CallAsync(HttpMethod.Post, "/users/me/asps", token, new JsonObject { ["description"] = "phone", ["scopes"] = new JsonArray("imap") })).Status.Should().Be(HttpStatusCode.OK, "without custom 2FA the user's token may again");
     }
 
     [Fact]

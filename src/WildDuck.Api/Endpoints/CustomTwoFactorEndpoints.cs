@@ -25,7 +25,7 @@ internal static class CustomTwoFactorEndpoints
             Body = SecurityEvents.LogFields,
         };
 
-        yield return new ApiRoute("DELETE", "/users/{user}/2fa/custom", "disableCustom2fa", "2FA", "Removes the custom 2FA marker", RouteAccess.UserData, DisableAsync);
+        yield return new ApiRoute("DELETE", "/users/{user}/2fa/custom", "disableCustom2fa", "2FA", "Removes the custom 2FA marker", RouteAccess.UserData, DisableAsync) { GuardsSecondFactor = true };
     }
 
     private static async Task EnableAsync(ApiCall call)

@@ -26,6 +26,7 @@ internal static class SecurityEndpoints
         yield return new ApiRoute("POST", "/users/{user}/asps", "createAsp", "ApplicationPasswords",
             "Creates an application-specific password for IMAP, POP3 or SMTP; the response shows it once", RouteAccess.UserData, CreateAspAsync)
         {
+            GuardsSecondFactor = true,
             BodyKind = BodyKind.Json,
             Body = FieldSpecs.Concat(
                 new FieldSpec[]

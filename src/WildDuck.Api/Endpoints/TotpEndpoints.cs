@@ -53,10 +53,10 @@ internal static class TotpEndpoints
             AllowedBefore2fa = true,
         };
 
-        yield return new ApiRoute("DELETE", "/users/{user}/2fa/totp", "disableTotp", "2FA", "Disables TOTP and forgets its secret", RouteAccess.UserData, DisableTotpAsync);
+        yield return new ApiRoute("DELETE", "/users/{user}/2fa/totp", "disableTotp", "2FA", "Disables TOTP and forgets its secret", RouteAccess.UserData, DisableTotpAsync) { GuardsSecondFactor = true };
 
         yield return new ApiRoute("DELETE", "/users/{user}/2fa", "disable2fa", "2FA",
-            "Disables every 2FA method: TOTP secret, WebAuthn credentials and the custom 2FA marker are removed", RouteAccess.UserData, DisableAllAsync);
+            "Disables every 2FA method: TOTP secret, WebAuthn credentials and the custom 2FA marker are removed", RouteAccess.UserData, DisableAllAsync) { GuardsSecondFactor = true };
     }
 
     private static async Task SetupAsync(ApiCall call)

@@ -217,6 +217,13 @@ internal static class UserEndpoints
             call.RequireRoot();
         }
 
+        // As DELETE /users/:user/2fa (ApiRoute.GuardsSecondFactor): a user's own token cannot turn
+        // off custom 2FA, which this API never sees checked.
+        if (input.Flag("disable2fa") && SecondFactor.IsUserTokenUnderCustomTwoFactor(call.Caller))
+        {
+            throw ApiException.ExternalSecondFactorRequired();
+        }
+
         string? passwordHash = null;
         if (input.String("password") is { } password)
         {

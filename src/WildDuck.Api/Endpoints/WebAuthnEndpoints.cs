@@ -29,7 +29,7 @@ internal static class WebAuthnEndpoints
             "Lists the user's WebAuthn credentials", RouteAccess.UserData, ListAsync);
 
         yield return new ApiRoute("DELETE", "/users/{user}/2fa/webauthn/credentials/{credential}", "deleteWebAuthnCredential", "2FA",
-            "Removes a WebAuthn credential; removing the last one turns WebAuthn off", RouteAccess.UserData, DeleteAsync);
+            "Removes a WebAuthn credential; removing the last one turns WebAuthn off", RouteAccess.UserData, DeleteAsync) { GuardsSecondFactor = true };
 
         yield return new ApiRoute("POST", "/users/{user}/2fa/webauthn/registration-challenge", "webAuthnRegistrationChallenge", "2FA",
             "Starts registering a WebAuthn credential: options for navigator.credentials.create()", RouteAccess.UserData, RegistrationChallengeAsync)

@@ -104,6 +104,11 @@ internal static partial class ApiDispatcher
             throw ApiException.SecondFactorRequired();
         }
 
+        if (route.GuardsSecondFactor && TwoFactor.SecondFactor.IsUserTokenUnderCustomTwoFactor(caller))
+        {
+            throw ApiException.ExternalSecondFactorRequired();
+        }
+
         switch (route.Access)
         {
             case RouteAccess.Public:

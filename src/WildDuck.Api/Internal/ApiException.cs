@@ -56,6 +56,8 @@ internal sealed class ApiException : Exception
 
     public static ApiException SecondFactorRequired() => new(403, "Require2FA", "Complete the 2FA check with this token first");
 
+    public static ApiException ExternalSecondFactorRequired() => new(403, "Require2FA", "The user has custom 2FA: this change needs the trusted system's token, not the user's own");
+
     public static ApiException UserNotFound() => new(404, "UserNotFound", "This user does not exist");
 
     public static ApiException MailboxNotFound() => new(404, "NoSuchMailbox", "This mailbox does not exist");

@@ -113,6 +113,15 @@ internal sealed record ApiRoute(string Method, string Pattern, string OperationI
     /// </summary>
     public bool AllowedBefore2fa { get; init; }
 
+    /// <summary>
+    /// True for the routes that would let a password alone around a second factor: creating an
+    /// application password, removing a 2FA method. A user's own token cannot call them while the
+    /// user has custom 2FA, which this API never sees checked (reference §7.4: an external system
+    /// does), so its tokens are not held back like TOTP's; the trusted system calls them with the
+    /// root or webmail token after its own check.
+    /// </summary>
+    public bool GuardsSecondFactor { get; init; }
+
     /// <summary>The success response's media type.</summary>
     public string Produces { get; init; } = "application/json";
 }

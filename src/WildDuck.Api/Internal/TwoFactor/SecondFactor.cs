@@ -29,6 +29,28 @@ internal static class SecondFactor
         }
     }
 
+    /// <summary>
+    /// True when a user token of <paramref name="caller"/> must not make changes that would get around
+    /// the second factor (<see cref="ApiRoute.GuardsSecondFactor"/>): its user has custom 2FA.
+    /// </summary>
+    public static bool IsUserTokenUnderCustomTwoFactor(Caller caller)
+    {
+        if (caller is not { Role: ApiRole.User, UserRecord: { } user })
+        {
+            return false;
+        }
+
+        foreach (var method in user.Enabled2fa)
+        {
+            if (method == TwoFactorMethod.Custom)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>429 when the user has used up its failed-login budget.</summary>
     public static async Task EnsureNotLimitedAsync(ApiCall call, UserRecord user)
     {
