@@ -266,11 +266,7 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         var user = await _api.CreateUserAsync();
         var inbox = await _api.InboxAsync(user);
         var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
-        var uids = new List<uint>();
-        for (int i = 0; i < 4; i++)
-        {
-            uids.Add((await _api.DeliverAsync(user, TestMessages.Simple("bulk" + i))).Uid);
-        }
+        var uids = await _api.DeliverManyAsync(user, "bulk", 4);
 
         var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/" + uids[0] + "," + uids[2] + ":" + uids[3], json: new JsonObject { ["seen"] = true });
         status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
@@ -405,11 +401,7 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         var user = await _api.CreateUserAsync();
         var inbox = await _api.InboxAsync(user);
         var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
-        var uids = new List<uint>();
-        for (int i = 0; i < 3; i++)
-        {
-            uids.Add((await _api.DeliverAsync(user, TestMessages.Simple("move all" + i))).Uid);
-        }
+        var uids = await _api.DeliverManyAsync(user, "move all", 3);
 
         var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["moveTo"] = trash.Id.ToString(), ["seen"] = true });
         status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
