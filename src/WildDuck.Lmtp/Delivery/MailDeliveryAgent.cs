@@ -380,8 +380,11 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return false;
         }
 
-        // The forwarded copy is the delivered one, trace headers included: Delivered-To lets the next
-        // hop detect loops. The envelope sender stays the original one (SRS is the MTA's job).
+        // The forwarded copy is the delivered one with its trace headers, but without our
+        // Return-Path: RFC 5321 §4.4 adds that field at final delivery only, and the next final
+        // delivery adds its own. Delivered-To and Received stay, so the next hops see a loop. The
+        // envelope sender stays the original one (SRS is the MTA's job).
+        content = WithoutOwnReturnPath(content);
         var bytes = !string.IsNullOrEmpty(source.EncryptionKey) && StoredMessageEncryption.Encrypt(content.Span, source.EncryptionKey) is { } encrypted
             ? encrypted
             : content.ToArray();
@@ -525,6 +528,22 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     private SmtpReply OverQuota() => _options.OverQuotaIsPermanent
         ? new SmtpReply(552, "5.2.2", "Mailbox full")
         : new SmtpReply(452, "4.2.2", "Mailbox full, try again later");
+
+    /// <summary>
+    /// The copy without the Return-Path line <see cref="TraceHeaders"/> put first (one unfolded
+    /// line); a Return-Path the sender put further down is theirs and stays.
+    /// </summary>
+    private static ReadOnlyMemory<byte> WithoutOwnReturnPath(ReadOnlyMemory<byte> content)
+    {
+        var span = content.Span;
+        if (!span.StartsWith("Return-Path: <"u8))
+        {
+            return content;
+        }
+
+        var end = span.IndexOf("\r\n"u8);
+        return end < 0 ? content : content[(end + 2)..];
+    }
 
     private static string TraceHeaders(string returnPath, string recipient) =>
         "Return-Path: <" + WithoutControls(returnPath) + ">\r\nDelivered-To: " + WithoutControls(recipient) + "\r\n";
