@@ -388,11 +388,10 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         var bytes = !string.IsNullOrEmpty(source.EncryptionKey) && StoredMessageEncryption.Encrypt(content.Span, source.EncryptionKey) is { } encrypted
             ? encrypted
             : content.ToArray();
+        var copiesToQueue = new List<OutboundMessage>(1 + routes.Count);
         if (mail.Count > 0)
         {
-            await _outbound.EnqueueAsync(
-                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = source.QueueUser },
-                cancellationToken).ConfigureAwait(false);
+            copiesToQueue.Add(new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = source.QueueUser });
         }
 
         if (routes.Count > 0)
@@ -403,12 +402,13 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             var originals = RecipientsOf(request.Recipients, owner);
             foreach (var route in routes)
             {
-                await _outbound.EnqueueAsync(
-                    new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = originals, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser },
-                    cancellationToken).ConfigureAwait(false);
+                copiesToQueue.Add(new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = originals, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser });
             }
         }
 
+        // All or none: when queueing fails the reply is a 4xx, and the sender's retry must not send
+        // the copies that did get queued a second time.
+        await _outbound.EnqueueAllAsync(copiesToQueue, cancellationToken).ConfigureAwait(false);
         _relayWakeup?.Notify();
         return true;
     }
