@@ -51,6 +51,13 @@ public sealed class ApiOptions
     public int MaxPageSize { get; set; } = 250;
 
     /// <summary>
+    /// Most matches <c>POST /users/:user/search</c> applies its action to in one request; a search
+    /// matching more gets 400 <c>TooManyMatches</c> and changes nothing. Default 10,000: the action
+    /// runs within the request (WildDuck queues a background task), so this bounds its work.
+    /// </summary>
+    public int MaxSearchActionMatches { get; set; } = 10_000;
+
+    /// <summary>
     /// How often <c>GET /users/:user/updates</c> sends a keep-alive comment when nothing else was
     /// sent, so proxies and clients do not close an idle stream; a user token is re-checked at each.
     /// Default 15 seconds (WildDuck).

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -171,6 +172,18 @@ public class ApiHost : IAsyncLifetime
     {
         var target = (await Mailboxes.FindMailboxAsync(user.Id, mailbox))!;
         return await Messages.AppendAsync(user.Id, target.Id, new AppendRequest { Content = message, Flags = flags, Source = "LMTP" });
+    }
+
+    /// <summary>Delivers <paramref name="count"/> simple messages to INBOX, subjects <paramref name="subject"/> + 0, 1, …; their UIDs in order.</summary>
+    public async Task<List<uint>> DeliverManyAsync(UserRecord user, string subject, int count)
+    {
+        var uids = new List<uint>();
+        for (int i = 0; i < count; i++)
+        {
+            uids.Add((await DeliverAsync(user, TestMessages.Simple(subject + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Uid);
+        }
+
+        return uids;
     }
 }
 

@@ -17,6 +17,8 @@ public sealed class CrossUserTests : IClassFixture<ApiHost>
     {
         ["uploadMessage"] = new JsonObject { ["raw"] = "Subject: intruder\r\n\r\nx\r\n" },
         ["updateMessage"] = new JsonObject { ["seen"] = true, ["deleted"] = true },
+        ["updateMessages"] = new JsonObject { ["seen"] = true, ["deleted"] = true },
+        ["searchApplyMessages"] = new JsonObject { ["action"] = new JsonObject { ["seen"] = true, ["flagged"] = true } },
         ["updateMailbox"] = new JsonObject { ["path"] = "Stolen" },
         ["createMailbox"] = new JsonObject { ["path"] = "Planted" },
         ["createUserAddress"] = new JsonObject { ["address"] = "planted@example.org" },

@@ -266,11 +266,7 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         var user = await _api.CreateUserAsync();
         var inbox = await _api.InboxAsync(user);
         var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
-        var uids = new List<uint>();
-        for (int i = 0; i < 4; i++)
-        {
-            uids.Add((await _api.DeliverAsync(user, TestMessages.Simple("bulk" + i))).Uid);
-        }
+        var uids = await _api.DeliverManyAsync(user, "bulk", 4);
 
         var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox) + "/" + uids[0] + "," + uids[2] + ":" + uids[3], json: new JsonObject { ["seen"] = true });
         status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
@@ -373,5 +369,111 @@ public sealed class MessageTests : IClassFixture<ApiHost>
         (await _api.Users.GetUserAsync(user.Id))!.StorageUsed.Should().Be(0);
         (_, body) = await _api.CallAsync(HttpMethod.Delete, MessagesPath(user, inbox));
         ((long)body["deleted"]!).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Put_on_the_mailbox_changes_the_flags_of_every_message()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var other = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Junk))!;
+        var outside = await _api.DeliverAsync(user, TestMessages.Simple("elsewhere"), other.Path);
+        var uids = new List<uint>();
+        for (int i = 0; i < 3; i++)
+        {
+            uids.Add((await _api.DeliverAsync(user, TestMessages.Simple("all" + i), flags: i == 0 ? MessageFlags.Draft : MessageFlags.None)).Uid);
+        }
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["seen"] = true, ["flagged"] = true, ["draft"] = false });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((long)body["updated"]!).Should().Be(3);
+        foreach (var uid in uids)
+        {
+            (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, uid))!.Flags.Should().Be(MessageFlags.Seen | MessageFlags.Flagged);
+        }
+
+        (await _api.Messages.GetMessageAsync(user.Id, other.Id, outside.Uid))!.Flags.Should().Be(MessageFlags.None, "only the mailbox of the path changes");
+    }
+
+    [Fact]
+    public async Task Put_on_the_mailbox_moves_every_message_and_maps_the_ids()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
+        var uids = await _api.DeliverManyAsync(user, "move all", 3);
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["moveTo"] = trash.Id.ToString(), ["seen"] = true });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((long)body["updated"]!).Should().Be(3);
+        ((string)body["mailbox"]!).Should().Be(trash.Id.ToString());
+        var pairs = body["id"]!.AsArray();
+        pairs.Select(pair => (long)pair![0]!).Should().Equal(uids.Select(uid => (long)uid));
+        (await _api.Mailboxes.GetMailboxAsync(user.Id, inbox.Id))!.MessageCount.Should().Be(0);
+        (await _api.Mailboxes.GetMailboxAsync(user.Id, trash.Id))!.MessageCount.Should().Be(3);
+        foreach (var pair in pairs)
+        {
+            (await _api.Messages.GetMessageAsync(user.Id, trash.Id, (uint)(long)pair![1]!))!.Flags.Should().Be(MessageFlags.Seen);
+        }
+    }
+
+    [Fact]
+    public async Task Put_on_an_empty_mailbox_updates_nothing()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var trash = (await _api.Mailboxes.FindSpecialUseAsync(user.Id, SpecialUse.Trash))!;
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["seen"] = true });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((long)body["updated"]!).Should().Be(0);
+        (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["moveTo"] = trash.Id.ToString() });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        ((long)body["updated"]!).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Put_on_the_mailbox_validates_the_body_and_changes_nothing_on_error()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var stored = await _api.DeliverAsync(user, TestMessages.Simple("keep"));
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["seen"] = "yes" });
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["details"]!["seen"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["moveTo"] = "not-a-mailbox", ["seen"] = true });
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["details"]!["moveTo"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["moveTo"] = inbox.Id.ToString(), ["seen"] = true });
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["details"]!["moveTo"].Should().NotBeNull();
+
+        (status, body) = await _api.CallAsync(HttpMethod.Put, MessagesPath(user, inbox), json: new JsonObject { ["moveTo"] = MailboxId.NewId().ToString(), ["seen"] = true });
+        status.Should().Be(HttpStatusCode.NotFound, body.ToJsonString());
+        ((string)body["code"]!).Should().Be("NoSuchMailbox");
+
+        (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, stored.Uid))!.Flags.Should().Be(MessageFlags.None);
+    }
+
+    [Fact]
+    public async Task Put_on_another_users_mailbox_is_denied_and_changes_nothing()
+    {
+        var alice = await _api.CreateUserAsync();
+        var bob = await _api.CreateUserAsync();
+        var aliceInbox = await _api.InboxAsync(alice);
+        var bobTrash = (await _api.Mailboxes.FindSpecialUseAsync(bob.Id, SpecialUse.Trash))!;
+        var stored = await _api.DeliverAsync(alice, TestMessages.Simple("private"));
+        var bobToken = await _api.LoginAsync(bob);
+
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/me/mailboxes/" + aliceInbox.Id + "/messages", bobToken, json: new JsonObject { ["seen"] = true, ["moveTo"] = bobTrash.Id.ToString() });
+        status.Should().Be(HttpStatusCode.NotFound, body.ToJsonString());
+        ((string)body["code"]!).Should().Be("NoSuchMailbox");
+        (status, _) = await _api.CallAsync(HttpMethod.Put, "/users/" + alice.Id + "/mailboxes/" + aliceInbox.Id + "/messages", bobToken, json: new JsonObject { ["seen"] = true });
+        status.Should().Be(HttpStatusCode.Forbidden);
+
+        (await _api.Messages.GetMessageAsync(alice.Id, aliceInbox.Id, stored.Uid))!.Flags.Should().Be(MessageFlags.None);
+        (await _api.Mailboxes.GetMailboxAsync(bob.Id, bobTrash.Id))!.MessageCount.Should().Be(0);
     }
 }

@@ -41,6 +41,17 @@ internal static class MessageEndpoints
         new("cid", FieldType.String, "Content-ID, to reference it from the HTML as cid:…") { MaxLength = 256 },
     };
 
+    /// <summary>The body of <c>PUT …/messages[/{message}]</c>: flags to set (true) or clear (false), and a move.</summary>
+    private static readonly FieldSpec[] UpdateFields =
+    {
+        new("seen", FieldType.Boolean, "\\Seen"),
+        new("flagged", FieldType.Boolean, "\\Flagged"),
+        new("deleted", FieldType.Boolean, "\\Deleted"),
+        new("draft", FieldType.Boolean, "\\Draft"),
+        new("answered", FieldType.Boolean, "\\Answered"),
+        new("moveTo", FieldType.String, "Id of the mailbox to move the messages to") { MaxLength = 24 },
+    };
+
     private static readonly string[] ComposeFields = { "from", "replyTo", "to", "cc", "bcc", "subject", "text", "html", "attachments" };
 
     public static IEnumerable<ApiRoute> Routes()
@@ -88,15 +99,13 @@ internal static class MessageEndpoints
         yield return new ApiRoute("PUT", MessagePath, "updateMessage", "Messages", "Changes flags and/or moves messages; {message} may be a UID set (1,2,3 or 3:15 or 3:*)", RouteAccess.UserData, UpdateAsync)
         {
             BodyKind = BodyKind.Json,
-            Body = new FieldSpec[]
-            {
-                new("seen", FieldType.Boolean, "\\Seen"),
-                new("flagged", FieldType.Boolean, "\\Flagged"),
-                new("deleted", FieldType.Boolean, "\\Deleted"),
-                new("draft", FieldType.Boolean, "\\Draft"),
-                new("answered", FieldType.Boolean, "\\Answered"),
-                new("moveTo", FieldType.String, "Id of the mailbox to move the message to") { MaxLength = 24 },
-            },
+            Body = UpdateFields,
+        };
+
+        yield return new ApiRoute("PUT", "/users/{user}/mailboxes/{mailbox}/messages", "updateMessages", "Messages", "Changes flags and/or moves every message of the mailbox (as {message} = 1:*)", RouteAccess.UserData, UpdateAllAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Body = UpdateFields,
         };
 
         yield return new ApiRoute("DELETE", MessagePath, "deleteMessage", "Messages", "Deletes the message", RouteAccess.UserData, DeleteAsync);
@@ -439,11 +448,17 @@ internal static class MessageEndpoints
         return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uid) && uid > 0;
     }
 
-    private static async Task UpdateAsync(ApiCall call)
+    private static Task UpdateAsync(ApiCall call) => UpdateAsync(call, wholeMailbox: false);
+
+    /// <summary><c>PUT …/messages</c> (WildDuck's whole-folder update): the same update with the set 1:*.</summary>
+    private static Task UpdateAllAsync(ApiCall call) => UpdateAsync(call, wholeMailbox: true);
+
+    private static async Task UpdateAsync(ApiCall call, bool wholeMailbox)
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         var mailbox = await call.MailboxAsync(user).ConfigureAwait(false);
-        var requested = ParseMessageSet(call.Route("message"), out bool single);
+        bool single = false;
+        var requested = wholeMailbox ? UidSet.All : ParseMessageSet(call.Route("message"), out single);
         var existing = new List<uint>();
         await foreach (var record in call.Services.Messages.ListMessagesAsync(user.Id, mailbox.Id, requested, MessageFields.Basic, call.Aborted).ConfigureAwait(false))
         {
@@ -473,6 +488,13 @@ internal static class MessageEndpoints
             target = targetId;
         }
 
+        var (add, remove) = FlagChanges(input);
+        await call.OkAsync(await ApplyUpdateAsync(call, user, mailbox, existing, add, remove, target).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The flags a body sets (field true) and clears (field false); absent fields change nothing.</summary>
+    internal static (MessageFlags Add, MessageFlags Remove) FlagChanges(ApiInput input)
+    {
         MessageFlags add = MessageFlags.None, remove = MessageFlags.None;
         foreach (var (field, flag) in new[] { ("seen", MessageFlags.Seen), ("flagged", MessageFlags.Flagged), ("deleted", MessageFlags.Deleted), ("draft", MessageFlags.Draft), ("answered", MessageFlags.Answered) })
         {
@@ -487,11 +509,20 @@ internal static class MessageEndpoints
             }
         }
 
+        return (add, remove);
+    }
+
+    /// <summary>
+    /// Changes the flags of the <paramref name="existing"/> messages of <paramref name="mailbox"/>,
+    /// then moves them to <paramref name="target"/> (a mailbox of the user, checked by the caller):
+    /// <c>{updated}</c>, plus <c>{mailbox, id:[[oldUid, newUid], …]}</c> after a move.
+    /// </summary>
+    internal static async Task<JsonObject> ApplyUpdateAsync(ApiCall call, UserRecord user, MailboxRecord mailbox, IReadOnlyList<uint> existing, MessageFlags add, MessageFlags remove, MailboxId? target)
+    {
         var body = new JsonObject { ["updated"] = existing.Count };
         if (existing.Count == 0)
         {
-            await call.OkAsync(body).ConfigureAwait(false);
-            return;
+            return body;
         }
 
         var uids = UidSet.FromUids(existing);
@@ -521,7 +552,7 @@ internal static class MessageEndpoints
             body["id"] = pairs;
         }
 
-        await call.OkAsync(body).ConfigureAwait(false);
+        return body;
     }
 
     private static async Task DeleteAsync(ApiCall call)

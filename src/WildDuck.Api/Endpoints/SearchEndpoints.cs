@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using WildDuck.Api.Internal;
@@ -22,34 +23,56 @@ internal static class SearchEndpoints
     private const string OrTo = "or[to]";
     private const string OrSubject = "or[subject]";
 
+    /// <summary>The search parameters of GET and POST (query string).</summary>
+    private static readonly FieldSpec[] SearchFields =
+    {
+        new("mailbox", FieldType.String, "Only this mailbox (id); default every mailbox") { MaxLength = 24 },
+        new("searchable", FieldType.Boolean, "Without mailbox: leave out Junk and Trash"),
+        new("q", FieldType.String, "Gmail-like query: from: to: cc: bcc: subject: has:attachment is: in: larger: smaller: before: after: since: thread:, \"phrases\", -negation, OR, (groups); other words are text") { MinLength = 1, MaxLength = 1024 },
+        new("thread", FieldType.String, "Only messages of this thread (id)") { MaxLength = 24 },
+        new("id", FieldType.String, "Only these UIDs of the mailbox given by mailbox or in: (1,2,3 or 3:15 or 3:*)") { MinLength = 1, MaxLength = 1024 },
+        new("attachments", FieldType.Boolean, "true: only messages with attachments; false: only without"),
+        new("query", FieldType.String, "Text anywhere in the headers or body (substring)") { MinLength = 1, MaxLength = 256 },
+        new("from", FieldType.String, "Substring of From") { MinLength = 1, MaxLength = 256 },
+        new("to", FieldType.String, "Substring of To or Cc") { MinLength = 1, MaxLength = 256 },
+        new("subject", FieldType.String, "Substring of Subject") { MinLength = 1, MaxLength = 256 },
+        new("unseen", FieldType.Boolean, "true: only unseen; false: only seen"),
+        new("flagged", FieldType.Boolean, "true: only flagged; false: only unflagged"),
+        new("minSize", FieldType.Integer, "Smallest size in bytes") { Min = 0 },
+        new("maxSize", FieldType.Integer, "Largest size in bytes") { Min = 0 },
+        new("datestart", FieldType.String, "Received on or after this date (YYYY-MM-DD)") { MaxLength = 10 },
+        new("dateend", FieldType.String, "Received before this date (YYYY-MM-DD)") { MaxLength = 10 },
+        new(OrQuery, FieldType.String, "Either of the or[…] conditions: text anywhere") { MinLength = 1, MaxLength = 256 },
+        new(OrFrom, FieldType.String, "Either of the or[…] conditions: substring of From") { MinLength = 1, MaxLength = 256 },
+        new(OrTo, FieldType.String, "Either of the or[…] conditions: substring of To or Cc") { MinLength = 1, MaxLength = 256 },
+        new(OrSubject, FieldType.String, "Either of the or[…] conditions: substring of Subject") { MinLength = 1, MaxLength = 256 },
+    };
+
+    /// <summary>WildDuck's <c>action</c> of <c>POST /users/:user/search</c> (reference §8.3).</summary>
+    private static readonly FieldSpec[] ActionFields =
+    {
+        new("moveTo", FieldType.String, "Id of a mailbox of the user to move the matches to") { MaxLength = 24 },
+        new("seen", FieldType.Boolean, "Set (true) or clear (false) \\Seen"),
+        new("flagged", FieldType.Boolean, "Set (true) or clear (false) \\Flagged"),
+    };
+
     public static IEnumerable<ApiRoute> Routes()
     {
         yield return new ApiRoute("GET", "/users/{user}/search", "searchMessages", "Messages",
             "Searches messages in one mailbox or all; newest UID first within each mailbox", RouteAccess.UserData, SearchAsync)
         {
             Paged = true,
-            Query = new FieldSpec[]
+            Query = SearchFields,
+        };
+
+        yield return new ApiRoute("POST", "/users/{user}/search", "searchApplyMessages", "Messages",
+            "Applies an action (move, seen, flagged) to every message the search matches, in this request", RouteAccess.UserData, ApplyAsync)
+        {
+            BodyKind = BodyKind.Json,
+            Query = SearchFields,
+            Body = new FieldSpec[]
             {
-                new("mailbox", FieldType.String, "Only this mailbox (id); default every mailbox") { MaxLength = 24 },
-                new("searchable", FieldType.Boolean, "Without mailbox: leave out Junk and Trash"),
-                new("q", FieldType.String, "Gmail-like query: from: to: cc: bcc: subject: has:attachment is: in: larger: smaller: before: after: since: thread:, \"phrases\", -negation, OR, (groups); other words are text") { MinLength = 1, MaxLength = 1024 },
-                new("thread", FieldType.String, "Only messages of this thread (id)") { MaxLength = 24 },
-                new("id", FieldType.String, "Only these UIDs of the mailbox given by mailbox or in: (1,2,3 or 3:15 or 3:*)") { MinLength = 1, MaxLength = 1024 },
-                new("attachments", FieldType.Boolean, "true: only messages with attachments; false: only without"),
-                new("query", FieldType.String, "Text anywhere in the headers or body (substring)") { MinLength = 1, MaxLength = 256 },
-                new("from", FieldType.String, "Substring of From") { MinLength = 1, MaxLength = 256 },
-                new("to", FieldType.String, "Substring of To or Cc") { MinLength = 1, MaxLength = 256 },
-                new("subject", FieldType.String, "Substring of Subject") { MinLength = 1, MaxLength = 256 },
-                new("unseen", FieldType.Boolean, "true: only unseen; false: only seen"),
-                new("flagged", FieldType.Boolean, "true: only flagged; false: only unflagged"),
-                new("minSize", FieldType.Integer, "Smallest size in bytes") { Min = 0 },
-                new("maxSize", FieldType.Integer, "Largest size in bytes") { Min = 0 },
-                new("datestart", FieldType.String, "Received on or after this date (YYYY-MM-DD)") { MaxLength = 10 },
-                new("dateend", FieldType.String, "Received before this date (YYYY-MM-DD)") { MaxLength = 10 },
-                new(OrQuery, FieldType.String, "Either of the or[…] conditions: text anywhere") { MinLength = 1, MaxLength = 256 },
-                new(OrFrom, FieldType.String, "Either of the or[…] conditions: substring of From") { MinLength = 1, MaxLength = 256 },
-                new(OrTo, FieldType.String, "Either of the or[…] conditions: substring of To or Cc") { MinLength = 1, MaxLength = 256 },
-                new(OrSubject, FieldType.String, "Either of the or[…] conditions: substring of Subject") { MinLength = 1, MaxLength = 256 },
+                new("action", FieldType.Object, "What to do with every match: moveTo (mailbox id), seen, flagged") { Required = true, Fields = ActionFields },
             },
         };
     }
@@ -212,9 +235,12 @@ internal static class SearchEndpoints
     private static string Key(MailboxRecord mailbox, uint uid) =>
         mailbox.Id.ToString() + ":" + (uint.MaxValue - uid).ToString("D10", CultureInfo.InvariantCulture);
 
-    private static async Task SearchAsync(ApiCall call)
+    /// <summary>
+    /// Every match of the search parameters (GET and POST share them), in no particular order. With
+    /// <paramref name="limit"/>, stops with 400 <c>TooManyMatches</c> as soon as there are more.
+    /// </summary>
+    private static async Task<List<(MailboxRecord Mailbox, uint Uid)>> FindMatchesAsync(ApiCall call, UserRecord user, int limit = int.MaxValue)
     {
-        var user = await call.UserAsync().ConfigureAwait(false);
         SearchQuery? parsed = null;
         if (call.Input.String("q") is { } q)
         {
@@ -275,33 +301,57 @@ internal static class SearchEndpoints
             mailboxes = all;
         }
 
-        var matches = new List<(MailboxRecord Mailbox, uint Uid, string Key)>();
+        var matches = new List<(MailboxRecord Mailbox, uint Uid)>();
         foreach (var mailbox in mailboxes)
         {
             foreach (var uid in await call.Services.Messages.SearchAsync(user.Id, mailbox.Id, query, call.Aborted).ConfigureAwait(false))
             {
-                matches.Add((mailbox, uid, Key(mailbox, uid)));
+                matches.Add((mailbox, uid));
             }
+
+            if (matches.Count > limit)
+            {
+                throw new ApiException(400, "TooManyMatches", "The search matches more than " + limit.ToString(CultureInfo.InvariantCulture)
+                    + " messages, the most one action applies to (WildDuck:Api:MaxSearchActionMatches); narrow the search or run it again after this part is done");
+            }
+        }
+
+        return matches;
+    }
+
+    /// <summary>Matches grouped by mailbox, UIDs in the order given.</summary>
+    private static Dictionary<MailboxId, (MailboxRecord Mailbox, List<uint> Uids)>.ValueCollection ByMailbox(IEnumerable<(MailboxRecord Mailbox, uint Uid)> matches)
+    {
+        var groups = new Dictionary<MailboxId, (MailboxRecord Mailbox, List<uint> Uids)>();
+        foreach (var (mailbox, uid) in matches)
+        {
+            if (!groups.TryGetValue(mailbox.Id, out var group))
+            {
+                group = (mailbox, new List<uint>());
+                groups[mailbox.Id] = group;
+            }
+
+            group.Uids.Add(uid);
+        }
+
+        return groups.Values;
+    }
+
+    private static async Task SearchAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var matches = new List<(MailboxRecord Mailbox, uint Uid, string Key)>();
+        foreach (var (mailbox, uid) in await FindMatchesAsync(call, user).ConfigureAwait(false))
+        {
+            matches.Add((mailbox, uid, Key(mailbox, uid)));
         }
 
         matches.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         var page = Pager.Slice(matches, static m => m.Key, string.CompareOrdinal, SearchCursor, call);
 
         var results = new JsonArray();
-        var byMailbox = new Dictionary<MailboxId, (MailboxRecord Mailbox, List<uint> Uids)>();
-        foreach (var match in page.Items)
-        {
-            if (!byMailbox.TryGetValue(match.Mailbox.Id, out var group))
-            {
-                group = (match.Mailbox, new List<uint>());
-                byMailbox[match.Mailbox.Id] = group;
-            }
-
-            group.Uids.Add(match.Uid);
-        }
-
         var items = new Dictionary<(MailboxId, uint), JsonObject>();
-        foreach (var (mailbox, uids) in byMailbox.Values)
+        foreach (var (mailbox, uids) in ByMailbox(page.Items.Select(static m => (m.Mailbox, m.Uid))))
         {
             foreach (var (uid, item) in await MessageEndpoints.ListItemsAsync(call, user, mailbox, uids).ConfigureAwait(false))
             {
@@ -318,5 +368,51 @@ internal static class SearchEndpoints
         }
 
         await call.OkAsync(Pager.Response(page, call, results)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST /users/:user/search</c>: the action on every match (all of them, not one page).
+    /// WildDuck queues a background <c>search-apply</c> task (reference §8.3); here it runs in the
+    /// request, bounded by <c>MaxSearchActionMatches</c> so one request's work stays bounded, and
+    /// the answer tells what was done. Nothing is changed when the bound is exceeded.
+    /// </summary>
+    private static async Task ApplyAsync(ApiCall call)
+    {
+        var user = await call.UserAsync().ConfigureAwait(false);
+        var action = call.Input.Object("action")!;
+        var (add, remove) = MessageEndpoints.FlagChanges(action);
+        MailboxId? target = null;
+        if (action.String("moveTo") is { } moveTo)
+        {
+            if (!MailboxId.TryParse(moveTo, out var id) || await call.Services.Mailboxes.GetMailboxAsync(user.Id, id, call.Aborted).ConfigureAwait(false) is null)
+            {
+                throw ApiException.Validation("action.moveTo", "must be the id of a mailbox of this user");
+            }
+
+            target = id;
+        }
+
+        if (add == MessageFlags.None && remove == MessageFlags.None && target is null)
+        {
+            throw ApiException.Validation("action", "must give moveTo, seen or flagged");
+        }
+
+        var matches = await FindMatchesAsync(call, user, call.Services.Options.MaxSearchActionMatches).ConfigureAwait(false);
+        long updated = 0;
+        foreach (var (mailbox, uids) in ByMailbox(matches))
+        {
+            // Matches already in the target mailbox stay there; only their flags change.
+            var to = mailbox.Id == target ? null : target;
+            if (to is null && add == MessageFlags.None && remove == MessageFlags.None)
+            {
+                continue;
+            }
+
+            uids.Sort();
+            var result = await MessageEndpoints.ApplyUpdateAsync(call, user, mailbox, uids, add, remove, to).ConfigureAwait(false);
+            updated += result["updated"]!.GetValue<int>();
+        }
+
+        await call.OkAsync(new JsonObject { ["matched"] = matches.Count, ["updated"] = updated }).ConfigureAwait(false);
     }
 }

@@ -41,6 +41,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:DefaultPageSize must be between 1 and MaxPageSize.");
         }
 
+        if (options.MaxSearchActionMatches < 1)
+        {
+            failures.Add("WildDuck:Api:MaxSearchActionMatches must be positive.");
+        }
+
         if (options.MaxRecipientsPerMessage < 1 || options.MaxRecipientsPerDay < 0)
         {
             failures.Add("WildDuck:Api:MaxRecipientsPerMessage must be positive and MaxRecipientsPerDay not negative.");
