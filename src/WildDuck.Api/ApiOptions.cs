@@ -79,6 +79,13 @@ public sealed class ApiOptions
     /// </summary>
     public int MaxRecipientsPerDay { get; set; } = 2000;
 
+    /// <summary>
+    /// The daily forward limit the API reports as <c>limits.forwards.allowed</c> of users, and of forwarded
+    /// addresses whose <c>forwards</c> is 0. Delivery enforces its own <c>WildDuck:Delivery:MaxForwardsPerDay</c>
+    /// (the API does not depend on delivery): configure both alike. Default 2000, as delivery's.
+    /// </summary>
+    public int MaxForwardsPerDay { get; set; } = 2000;
+
     /// <summary>Apple configuration profiles for application-specific passwords (<c>WildDuck:Api:Mobileconfig:*</c>).</summary>
     public MobileconfigOptions Mobileconfig { get; set; } = new();
 

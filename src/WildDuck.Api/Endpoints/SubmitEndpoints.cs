@@ -227,7 +227,7 @@ internal static partial class SubmitEndpoints
                 throw ApiException.Validation("to", "too many recipients: at most " + options.MaxRecipientsPerMessage.ToString(CultureInfo.InvariantCulture) + " per message");
             }
 
-            if (!await call.Services.SubmittedRecipients.TryConsumeAsync(user.Id, recipients.Count, options.MaxRecipientsPerDay, call.Aborted).ConfigureAwait(false))
+            if (!await call.Services.SubmittedRecipients.TryConsumeAsync(user.Id, recipients.Count, call.Services.RecipientLimit(user), call.Aborted).ConfigureAwait(false))
             {
                 throw new ApiException(403, "RateLimitedError", "You reached a daily sending limit for your account");
             }

@@ -46,6 +46,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("WildDuck:Api:MaxRecipientsPerMessage must be positive and MaxRecipientsPerDay not negative.");
         }
 
+        if (options.MaxForwardsPerDay < 0)
+        {
+            failures.Add("WildDuck:Api:MaxForwardsPerDay must not be negative.");
+        }
+
         if (options.UpdatesKeepAliveInterval <= TimeSpan.Zero || options.UpdatesKeepAliveInterval > TimeSpan.FromHours(1))
         {
             failures.Add("WildDuck:Api:UpdatesKeepAliveInterval must be positive and at most one hour.");
