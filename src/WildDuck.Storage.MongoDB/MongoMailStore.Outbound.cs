@@ -23,34 +23,82 @@ public sealed partial class MongoMailStore
 
     /// <inheritdoc />
     /// <remarks>Written with write concern majority: an acknowledged delivery never loses its forward to a failover.</remarks>
-    public Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    public async Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default) =>
+        (await EnqueueAllAsync(new[] { message }, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EntityId>> EnqueueAllAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
-        StoreRules.ValidateOutbound(message, _options.Messages);
-        var id = EntityId.NewId(_time);
+        ArgumentNullException.ThrowIfNull(messages);
         var now = _time.GetUtcNow();
-        var document = new OutboundDocument
+        var ids = new List<EntityId>(messages.Count);
+        var documents = new List<OutboundDocument>(messages.Count);
+        foreach (var message in messages)
         {
-            Id = MongoIds.ToObjectId(id),
-            State = (int)(message.PreviousAttempts > 0 ? OutboundState.Deferred : OutboundState.Queued),
-            Reason = message.Reason,
-            User = message.User is { } user ? MongoIds.ToObjectId(user) : null,
-            ReturnPath = message.ReturnPath,
-            Recipients = message.Recipients.ToList(),
-            Route = message.Route,
-            Size = message.Content.Length,
-            Created = MongoMapping.ToBsonDate(message.FirstQueued ?? now),
-            Attempts = Math.Max(0, message.PreviousAttempts),
-            NextAttempt = MongoMapping.ToBsonDate(message.NotBefore ?? now),
-            Content = message.Content.ToArray(),
-        };
-        return RunDirectAsync(
-            async ct =>
+            StoreRules.ValidateOutbound(message, _options.Messages);
+            var id = EntityId.NewId(_time);
+            ids.Add(id);
+            documents.Add(ToOutboundDocument(id, message, now));
+        }
+
+        if (documents.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<EntityId>>(ids);
+        }
+
+        if (documents.Count == 1)
+        {
+            // One document is atomic on its own.
+            return RunDirectAsync<IReadOnlyList<EntityId>>(
+                async ct =>
+                {
+                    await _context.Outbound.WithWriteConcern(WriteConcern.WMajority).InsertOneWithAsync(null, documents[0], ct).ConfigureAwait(false);
+                    return ids;
+                },
+                cancellationToken);
+        }
+
+        // Several: one transaction; without transactions, an insert that fails part-way removes
+        // the documents it did insert, so none of them is relayed.
+        return RunAsync<IReadOnlyList<EntityId>>(
+            async (session, ct) =>
             {
-                await _context.Outbound.WithWriteConcern(WriteConcern.WMajority).InsertOneWithAsync(null, document, ct).ConfigureAwait(false);
-                return id;
+                var collection = _context.Outbound.WithWriteConcern(WriteConcern.WMajority);
+                try
+                {
+                    await collection.InsertManyWithAsync(session, documents, ct).ConfigureAwait(false);
+                }
+                catch when (session is null)
+                {
+                    await collection.DeleteManyAsync(OutboundIdsFilter(documents), CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+
+                return ids;
             },
             cancellationToken);
     }
+
+    /// <summary>The queue document of a new entry.</summary>
+    internal static OutboundDocument ToOutboundDocument(EntityId id, OutboundMessage message, DateTimeOffset now) => new()
+    {
+        Id = MongoIds.ToObjectId(id),
+        State = (int)(message.PreviousAttempts > 0 ? OutboundState.Deferred : OutboundState.Queued),
+        Reason = message.Reason,
+        User = message.User is { } user ? MongoIds.ToObjectId(user) : null,
+        ReturnPath = message.ReturnPath,
+        Recipients = message.Recipients.ToList(),
+        Route = message.Route,
+        Size = message.Content.Length,
+        Created = MongoMapping.ToBsonDate(message.FirstQueued ?? now),
+        Attempts = Math.Max(0, message.PreviousAttempts),
+        NextAttempt = MongoMapping.ToBsonDate(message.NotBefore ?? now),
+        Content = message.Content.ToArray(),
+    };
+
+    /// <summary>The documents of <paramref name="documents"/> by id (the compensation of a failed batch).</summary>
+    internal static FilterDefinition<OutboundDocument> OutboundIdsFilter(IEnumerable<OutboundDocument> documents) =>
+        Builders<OutboundDocument>.Filter.In(o => o.Id, documents.Select(d => d.Id));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboundEntry>> ListEntriesAsync(OutboundListRequest request, CancellationToken cancellationToken = default)

@@ -15,35 +15,51 @@ public sealed partial class SqliteMailStore
     private const int MaxOutboundPage = 1000;
 
     /// <inheritdoc />
-    public Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    public async Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default) =>
+        (await EnqueueAllAsync(new[] { message }, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EntityId>> EnqueueAllAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
-        StoreRules.ValidateOutbound(message, _options.Messages);
-        var recipients = string.Join('\n', message.Recipients);
-        var id = EntityId.NewId(_time);
-        var content = message.Content.ToArray();
-        // WriteAsync commits with the configured synchronous mode before returning: the entry is
-        // as durable as an appended message, so an acknowledged delivery never loses its forward.
-        return _db.WriteAsync(
+        ArgumentNullException.ThrowIfNull(messages);
+        var rows = new List<(EntityId Id, OutboundMessage Message, string Recipients, byte[] Content)>(messages.Count);
+        foreach (var message in messages)
+        {
+            StoreRules.ValidateOutbound(message, _options.Messages);
+            rows.Add((EntityId.NewId(_time), message, string.Join('\n', message.Recipients), message.Content.ToArray()));
+        }
+
+        // One write transaction for all: WriteAsync commits with the configured synchronous mode
+        // before returning, so the entries are as durable as an appended message, and an
+        // acknowledged delivery never loses (or half-queues) its forwards.
+        return _db.WriteAsync<IReadOnlyList<EntityId>>(
             (c, t) =>
             {
                 var now = NowMs;
-                Execute(
-                    c,
-                    t,
-                    "INSERT INTO outbound_queue (id, state, reason, user_id, return_path, recipients, route, size, created, attempts, next_attempt, content) VALUES ($id, $state, $reason, $u, $rp, $rcpt, $route, $size, $created, $attempts, $next, $content)",
-                    ("$id", Blob(id)),
-                    ("$reason", message.Reason),
-                    ("$u", message.User is { } user ? Blob(user) : null),
-                    ("$rp", message.ReturnPath),
-                    ("$rcpt", recipients),
-                    ("$route", message.Route),
-                    ("$size", (long)content.Length),
-                    ("$state", (long)(message.PreviousAttempts > 0 ? OutboundState.Deferred : OutboundState.Queued)),
-                    ("$created", message.FirstQueued?.ToUnixTimeMilliseconds() ?? now),
-                    ("$attempts", (long)Math.Max(0, message.PreviousAttempts)),
-                    ("$next", message.NotBefore?.ToUnixTimeMilliseconds() ?? now),
-                    ("$content", content));
-                return id;
+                var ids = new EntityId[rows.Count];
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var (id, message, recipients, content) = rows[i];
+                    Execute(
+                        c,
+                        t,
+                        "INSERT INTO outbound_queue (id, state, reason, user_id, return_path, recipients, route, size, created, attempts, next_attempt, content) VALUES ($id, $state, $reason, $u, $rp, $rcpt, $route, $size, $created, $attempts, $next, $content)",
+                        ("$id", Blob(id)),
+                        ("$reason", message.Reason),
+                        ("$u", message.User is { } user ? Blob(user) : null),
+                        ("$rp", message.ReturnPath),
+                        ("$rcpt", recipients),
+                        ("$route", message.Route),
+                        ("$size", (long)content.Length),
+                        ("$state", (long)(message.PreviousAttempts > 0 ? OutboundState.Deferred : OutboundState.Queued)),
+                        ("$created", message.FirstQueued?.ToUnixTimeMilliseconds() ?? now),
+                        ("$attempts", (long)Math.Max(0, message.PreviousAttempts)),
+                        ("$next", message.NotBefore?.ToUnixTimeMilliseconds() ?? now),
+                        ("$content", content));
+                    ids[i] = id;
+                }
+
+                return ids;
             },
             cancellationToken);
     }

@@ -83,7 +83,8 @@ public sealed class ForwardedAddressConversationTests : IAsyncLifetime
         queued.Single(q => q.Entry.Route == "smtp://relay.example:2525").Entry.Recipients.Should().Equal("S.ales+promo@example.org");
         queued.Single(q => q.Entry.Route == "https://hooks.example/in").Entry.Recipients.Should().Equal("S.ales+promo@example.org");
         var forwarded = Encoding.UTF8.GetString(queued[0].Content.ToArray());
-        forwarded.Should().StartWith("Return-Path: <bob@remote.example>\r\nDelivered-To: S.ales+promo@example.org\r\nReceived: ").And.EndWith("Subject: Hello\r\n\r\nHi.\r\n");
+        forwarded.Should().StartWith("Delivered-To: S.ales+promo@example.org\r\nReceived: ", "Return-Path is added at final delivery only (RFC 5321 §4.4)").And.EndWith("Subject: Hello\r\n\r\nHi.\r\n");
+        forwarded.Should().NotContain("Return-Path:");
 
         (await _server.InboxAsync(_server.Alice)).Should().ContainSingle("only the user's copy is stored");
         (await _server.InboxAsync(_server.Bob)).Should().BeEmpty();

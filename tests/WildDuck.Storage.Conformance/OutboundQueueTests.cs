@@ -53,6 +53,24 @@ public abstract partial class StorageConformanceTests
     }
 
     [SkippableFact]
+    public async Task Several_entries_are_enqueued_all_or_none()
+    {
+        SkipIfUnavailable();
+        var user = await CreateUserAsync("alice");
+
+        var ids = await Backend.Outbound.EnqueueAllAsync(new[] { NewOutbound(1, user.Id), NewOutbound(2, user.Id, "smtp://relay.example.org"), NewOutbound(3, user.Id, "https://hooks.example.org/in") });
+        ids.Should().HaveCount(3).And.OnlyHaveUniqueItems();
+        (await Backend.Outbound.ListEntriesAsync(new OutboundListRequest())).Select(e => e.Id).Should().BeEquivalentTo(ids);
+        (await Backend.Outbound.GetEntryAsync(ids[1]))!.Entry.Route.Should().Be("smtp://relay.example.org");
+
+        // One bad message refuses the whole batch: nothing of it waits for relay.
+        var act = () => Backend.Outbound.EnqueueAllAsync(new[] { NewOutbound(4, user.Id), NewOutbound(5, user.Id) with { Recipients = Array.Empty<string>() } });
+        (await act.Should().ThrowAsync<StorageException>()).Which.Error.Should().Be(StorageError.Invalid);
+        (await Backend.Outbound.ListEntriesAsync(new OutboundListRequest())).Should().HaveCount(3);
+        (await Backend.Outbound.EnqueueAllAsync(Array.Empty<OutboundMessage>())).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task A_user_cancels_its_queued_submission_but_not_one_being_sent_nor_others_entries()
     {
         SkipIfUnavailable();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using WildDuck.Storage.MongoDB.Documents;
+using WildDuck.Storage.MongoDB.Internal;
 using static WildDuck.Storage.MongoDB.Tests.Rendered;
 
 namespace WildDuck.Storage.MongoDB.Tests;
@@ -19,6 +20,32 @@ public sealed class OutboundAndMaintenanceRenderingTests
         Filter(MongoMailStore.OutboundListFilter(OutboundState.Failed, User, Id)).ShouldBe(Json(
             "{ state: 2, user: ObjectId('65a1f0c2e4b0a1b2c3d4e5f7'), _id: { $gt: ObjectId('65a1f0c2e4b0a1b2c3d4e5f6') } }"));
         Projection(MongoMailStore.WithoutContent()).ShouldBe(Json("{ content: 0 }"));
+    }
+
+    [Fact]
+    public void A_new_entry_maps_the_message_and_a_failed_batch_is_removed_by_its_ids()
+    {
+        var message = new OutboundMessage
+        {
+            ReturnPath = "bob@example.com",
+            Recipients = new[] { "a@example.org", "b@example.org" },
+            Content = new byte[] { 1, 2, 3 },
+            Route = "smtp://relay.example",
+            Reason = "forward",
+            User = MongoIds.ToUserId(User),
+        };
+        var document = MongoMailStore.ToOutboundDocument(MongoIds.ToEntityId(Id), message, new DateTimeOffset(When));
+        document.Id.Should().Be(Id);
+        document.User.Should().Be(User);
+        document.State.Should().Be((int)OutboundState.Queued);
+        document.Recipients.Should().Equal("a@example.org", "b@example.org");
+        document.Route.Should().Be("smtp://relay.example");
+        document.Size.Should().Be(3);
+        document.Attempts.Should().Be(0);
+
+        var other = ObjectId.Parse("65a1f0c2e4b0a1b2c3d4e5f8");
+        Filter(MongoMailStore.OutboundIdsFilter(new[] { document, new OutboundDocument { Id = other } })).ShouldBe(Json(
+            "{ _id: { $in: [ObjectId('65a1f0c2e4b0a1b2c3d4e5f6'), ObjectId('65a1f0c2e4b0a1b2c3d4e5f8')] } }"));
     }
 
     [Fact]

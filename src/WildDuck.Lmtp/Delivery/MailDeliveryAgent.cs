@@ -380,16 +380,18 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             return false;
         }
 
-        // The forwarded copy is the delivered one, trace headers included: Delivered-To lets the next
-        // hop detect loops. The envelope sender stays the original one (SRS is the MTA's job).
+        // The forwarded copy is the delivered one with its trace headers, but without our
+        // Return-Path: RFC 5321 §4.4 adds that field at final delivery only, and the next final
+        // delivery adds its own. Delivered-To and Received stay, so the next hops see a loop. The
+        // envelope sender stays the original one (SRS is the MTA's job).
+        content = WithoutOwnReturnPath(content);
         var bytes = !string.IsNullOrEmpty(source.EncryptionKey) && StoredMessageEncryption.Encrypt(content.Span, source.EncryptionKey) is { } encrypted
             ? encrypted
             : content.ToArray();
+        var copiesToQueue = new List<OutboundMessage>(1 + routes.Count);
         if (mail.Count > 0)
         {
-            await _outbound.EnqueueAsync(
-                new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = source.QueueUser },
-                cancellationToken).ConfigureAwait(false);
+            copiesToQueue.Add(new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = mail, Content = bytes, Reason = "forward", User = source.QueueUser });
         }
 
         if (routes.Count > 0)
@@ -400,12 +402,13 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             var originals = RecipientsOf(request.Recipients, owner);
             foreach (var route in routes)
             {
-                await _outbound.EnqueueAsync(
-                    new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = originals, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser },
-                    cancellationToken).ConfigureAwait(false);
+                copiesToQueue.Add(new OutboundMessage { ReturnPath = request.ReturnPath, Recipients = originals, Content = bytes, Route = route.Value, Reason = "forward", User = source.QueueUser });
             }
         }
 
+        // All or none: when queueing fails the reply is a 4xx, and the sender's retry must not send
+        // the copies that did get queued a second time.
+        await _outbound.EnqueueAllAsync(copiesToQueue, cancellationToken).ConfigureAwait(false);
         _relayWakeup?.Notify();
         return true;
     }
@@ -525,6 +528,22 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
     private SmtpReply OverQuota() => _options.OverQuotaIsPermanent
         ? new SmtpReply(552, "5.2.2", "Mailbox full")
         : new SmtpReply(452, "4.2.2", "Mailbox full, try again later");
+
+    /// <summary>
+    /// The copy without the Return-Path line <see cref="TraceHeaders"/> put first (one unfolded
+    /// line); a Return-Path the sender put further down is theirs and stays.
+    /// </summary>
+    private static ReadOnlyMemory<byte> WithoutOwnReturnPath(ReadOnlyMemory<byte> content)
+    {
+        var span = content.Span;
+        if (!span.StartsWith("Return-Path: <"u8))
+        {
+            return content;
+        }
+
+        var end = span.IndexOf("\r\n"u8);
+        return end < 0 ? content : content[(end + 2)..];
+    }
 
     private static string TraceHeaders(string returnPath, string recipient) =>
         "Return-Path: <" + WithoutControls(returnPath) + ">\r\nDelivered-To: " + WithoutControls(recipient) + "\r\n";

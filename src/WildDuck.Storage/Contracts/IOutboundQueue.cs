@@ -27,6 +27,13 @@ public interface IOutboundQueue
     /// </summary>
     Task<EntityId> EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores several messages as <see cref="EnqueueAsync"/> does, all or none: the copies one
+    /// delivery owes (a forward to several routes) either all wait for relay or none does, so a
+    /// retry after a failure never sends some of them twice. Returns the queue ids in order.
+    /// </summary>
+    Task<IReadOnlyList<EntityId>> EnqueueAllAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default);
+
     // ------------------------------------------------------------------ operators
 
     /// <summary>Lists entries oldest first, one page at a time (see <see cref="OutboundListRequest"/>).</summary>

@@ -254,7 +254,10 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         var queued = await QueuedAsync();
         queued.Should().HaveCount(3);
         queued.Should().OnlyContain(q => q.Entry.Reason == "forward" && q.Entry.ReturnPath == "bob@example.net" && q.Entry.User == _alice.Id);
-        queued.Should().OnlyContain(q => q.Content.ToArray().SequenceEqual(stored));
+        // The stored bytes minus the Return-Path line, which belongs to final delivery only (RFC 5321 §4.4).
+        var returnPath = Encoding.ASCII.GetBytes("Return-Path: <bob@example.net>\r\n");
+        stored.AsSpan().StartsWith(returnPath).Should().BeTrue();
+        queued.Should().OnlyContain(q => q.Content.ToArray().SequenceEqual(stored.Skip(returnPath.Length)));
         queued.Single(q => q.Entry.Route is null).Entry.Recipients.Should().Equal("copy@example.net", "other@example.net");
         queued.Single(q => q.Entry.Route == "smtp://relay.example:2525").Entry.Recipients.Should().Equal("alice@example.org");
         queued.Single(q => q.Entry.Route == "https://hooks.example/in").Entry.Recipients.Should().Equal("alice@example.org");
