@@ -64,7 +64,8 @@ public static class ApiBuilderExtensions
             sp.GetService<IAutoreplyStore>(),
             sp.GetService<IStoreMaintenance>(),
             sp.GetService<IUserSessions>(),
-            sp.GetKeyedService<IForwardCounter>(CounterKeys.SubmittedRecipients)));
+            sp.GetKeyedService<IForwardCounter>(CounterKeys.SubmittedRecipients),
+            sp.GetService<IForwardCounter>()));
         return builder;
     }
 

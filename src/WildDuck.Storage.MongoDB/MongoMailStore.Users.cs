@@ -40,6 +40,7 @@ public sealed partial class MongoMailStore
             Address = address,
             Password = passwordHash,
             Quota = Math.Max(0, request.Quota),
+            Recipients = Math.Max(0, request.Recipients),
             Retention = MongoMapping.RetentionMs(retention),
             SpamLevel = Math.Clamp(request.SpamLevel, 0, 100),
             Language = request.Language,
@@ -489,6 +490,11 @@ public sealed partial class MongoMailStore
             parts.Add(builder.Set(u => u.Quota, Math.Max(0, quota)));
         }
 
+        if (update.Recipients is { } recipients)
+        {
+            parts.Add(builder.Set(u => u.Recipients, Math.Max(0, recipients)));
+        }
+
         if (update.Disabled is { } disabled)
         {
             parts.Add(builder.Set(u => u.Disabled, disabled));
@@ -599,6 +605,7 @@ public sealed partial class MongoMailStore
             ? new TemporaryPassword(temporary.Password, MongoMapping.FromBsonDate(temporary.Created), MongoMapping.FromBsonDate(temporary.ValidAfter))
             : null,
         Quota = document.Quota,
+        Recipients = document.Recipients,
         StorageUsed = document.StorageUsed,
         Disabled = document.Disabled,
         Suspended = document.Suspended,

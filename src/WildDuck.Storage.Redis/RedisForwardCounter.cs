@@ -112,6 +112,32 @@ public sealed partial class RedisForwardCounter : IForwardCounter
         return _fallback.TryConsume(user, count, limit);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>GET</c> and <c>PTTL</c> in one transaction, so that both describe the same window. While Redis
+    /// is out, the in-process counter answers (what was counted locally during the outage).
+    /// </remarks>
+    public async ValueTask<CounterUsage> GetUsageAsync(UserId user, CancellationToken cancellationToken = default)
+    {
+        var key = Key(user);
+        var (reached, usage) = await _outage.TryCallAsync(
+            _redis,
+            async db =>
+            {
+                var transaction = db.CreateTransaction();
+                var count = transaction.StringGetAsync(key);
+                var ttl = transaction.KeyTimeToLiveAsync(key);
+                await transaction.ExecuteAsync().ConfigureAwait(false);
+                return Usage(await count.ConfigureAwait(false), await ttl.ConfigureAwait(false));
+            },
+            cancellationToken).ConfigureAwait(false);
+        return reached ? usage : _fallback.GetUsage(user);
+    }
+
+    // A key without expiry (which the script never leaves) or a missing key reports no window.
+    private static CounterUsage Usage(RedisValue count, TimeSpan? ttl) =>
+        count.IsNull || ttl is not { } left ? CounterUsage.None : new CounterUsage((long)count, left);
+
     private RedisKey Key(UserId user) => _prefix + user.ToString();
 
     [LoggerMessage(EventId = 7030, Level = LogLevel.Warning, Message = "Redis is not reachable or fails; daily {Counter} limits are counted per instance until it works again.")]

@@ -14,7 +14,7 @@ public sealed partial class SqliteMailStore
         "id, username, username_view, name, address, password_hash, quota, storage_used, disabled, suspended, disabled_scopes, retention_ms, spam_level, language, auth_version, created, forward_targets, enabled_2fa, pub_key, encrypt_messages, encrypt_forwarded";
 
     /// <summary>What a user read selects: the inserted columns plus those set only by updates (the temporary password).</summary>
-    private const string UserReadColumns = UserColumns + ", temp_password_hash, temp_password_created, temp_password_valid_after, from_whitelist";
+    private const string UserReadColumns = UserColumns + ", temp_password_hash, temp_password_created, temp_password_valid_after, from_whitelist, recipients";
 
     private const int SqliteConstraint = 19;
 
@@ -37,6 +37,7 @@ public sealed partial class SqliteMailStore
             Address = address,
             PasswordHash = passwordHash,
             Quota = Math.Max(0, request.Quota),
+            Recipients = Math.Max(0, request.Recipients),
             Retention = request.Retention is { } r && r > TimeSpan.Zero ? r : null,
             SpamLevel = Math.Clamp(request.SpamLevel, 0, 100),
             Language = request.Language,
@@ -59,7 +60,7 @@ public sealed partial class SqliteMailStore
                     }
                 }
 
-                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", from_whitelist, last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', $pubkey, $encrypt, $encryptfwd, $whitelist, 0)"))
+                using (var insert = Command(c, t, "INSERT INTO users (" + UserColumns + ", from_whitelist, recipients, last_uid_validity) VALUES ($id, $username, $view, $name, $address, $hash, $quota, 0, 0, 0, '', $retention, $spam, $language, 1, $created, '', '', $pubkey, $encrypt, $encryptfwd, $whitelist, $recipients, 0)"))
                 {
                     insert.Parameters.AddWithValue("$id", Blob(id));
                     insert.Parameters.AddWithValue("$username", user.Username);
@@ -76,6 +77,7 @@ public sealed partial class SqliteMailStore
                     insert.Parameters.AddWithValue("$encrypt", user.EncryptMessages);
                     insert.Parameters.AddWithValue("$encryptfwd", user.EncryptForwarded);
                     insert.Parameters.AddWithValue("$whitelist", string.Join('\n', user.FromWhitelist));
+                    insert.Parameters.AddWithValue("$recipients", user.Recipients);
                     insert.ExecuteNonQuery();
                 }
 
@@ -147,6 +149,12 @@ public sealed partial class SqliteMailStore
                 {
                     sets.Add("quota = $quota");
                     command.Parameters.AddWithValue("$quota", Math.Max(0, quota));
+                }
+
+                if (update.Recipients is { } recipients)
+                {
+                    sets.Add("recipients = $recipients");
+                    command.Parameters.AddWithValue("$recipients", Math.Max(0, recipients));
                 }
 
                 if (update.Disabled is { } disabled)
@@ -482,6 +490,7 @@ public sealed partial class SqliteMailStore
             ? null
             : new TemporaryPassword(reader.GetString(21), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(22)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(23))),
         FromWhitelist = reader.GetString(24).Length == 0 ? Array.Empty<string>() : reader.GetString(24).Split('\n'),
+        Recipients = (int)reader.GetInt64(25),
     };
 
     private static int Execute(SqliteConnection c, SqliteTransaction t, string sql, params (string Name, object? Value)[] parameters)

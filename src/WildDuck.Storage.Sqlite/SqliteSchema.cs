@@ -494,5 +494,11 @@ internal static class SqliteSchema
         """
         ALTER TABLE addresses ADD COLUMN name TEXT;
         """,
+
+        // Version 16: a user's daily submission recipient limit (WildDuck's users.recipients,
+        // reference §1.2); 0 = the API's MaxRecipientsPerDay.
+        """
+        ALTER TABLE users ADD COLUMN recipients INTEGER NOT NULL DEFAULT 0;
+        """,
     };
 }

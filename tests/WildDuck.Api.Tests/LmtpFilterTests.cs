@@ -16,19 +16,12 @@ public sealed class LmtpApiHost : ApiHost
             .AddListener(new ListenerOptions { Name = "lmtp-t", Protocol = "lmtp", Host = "127.0.0.1", Port = 0, TlsMode = TlsMode.None }, static sp => sp.GetLmtpHandler());
 
     public IPEndPoint LmtpEndPoint => Services.GetRequiredService<ListenerHostedService>().GetBoundEndPoint("lmtp-t")!;
-}
 
-/// <summary>End to end: a filter made through the API sorts mail delivered over a real LMTP socket (reference §6.3, §6.4).</summary>
-public sealed class LmtpFilterTests : IClassFixture<LmtpApiHost>
-{
-    private readonly LmtpApiHost _api;
-
-    public LmtpFilterTests(LmtpApiHost api) => _api = api;
-
-    private async Task DeliverOverLmtpAsync(string recipient, string message)
+    /// <summary>Delivers <paramref name="message"/> to <paramref name="recipient"/> over LMTP and expects it accepted.</summary>
+    public async Task DeliverOverLmtpAsync(string recipient, string message)
     {
         using var lmtp = new LineClient();
-        await lmtp.ConnectAsync(_api.LmtpEndPoint);
+        await lmtp.ConnectAsync(LmtpEndPoint);
         (await lmtp.ReadUntilAsync("220 ")).Should().StartWith("220 ");
         await lmtp.SendAsync("LHLO client.example");
         (await lmtp.ReadUntilAsync("250 ")).Should().StartWith("250 ");
@@ -48,6 +41,14 @@ public sealed class LmtpFilterTests : IClassFixture<LmtpApiHost>
         await lmtp.SendAsync("QUIT");
         (await lmtp.ReadLineAsync()).Should().StartWith("221");
     }
+}
+
+/// <summary>End to end: a filter made through the API sorts mail delivered over a real LMTP socket (reference §6.3, §6.4).</summary>
+public sealed class LmtpFilterTests : IClassFixture<LmtpApiHost>
+{
+    private readonly LmtpApiHost _api;
+
+    public LmtpFilterTests(LmtpApiHost api) => _api = api;
 
     private static string Message(string subject) =>
         "From: Shop <shop@store.example>\r\nTo: customer@example.test\r\nSubject: " + subject + "\r\nMessage-ID: <" + Guid.NewGuid().ToString("N") + "@store.example>\r\n\r\nThank you for your order.\r\n";
@@ -68,8 +69,8 @@ public sealed class LmtpFilterTests : IClassFixture<LmtpApiHost>
         });
         status.Should().Be(HttpStatusCode.OK, created.ToJsonString());
 
-        await DeliverOverLmtpAsync(user.Address!, Message("Your receipt #1042"));
-        await DeliverOverLmtpAsync(user.Address!, Message("Spring sale"));
+        await _api.DeliverOverLmtpAsync(user.Address!, Message("Your receipt #1042"));
+        await _api.DeliverOverLmtpAsync(user.Address!, Message("Spring sale"));
 
         var (_, sorted) = await _api.CallAsync(HttpMethod.Get, "/users/me/mailboxes/" + receipts + "/messages", token);
         var item = sorted["results"]!.AsArray().Should().ContainSingle().Subject!;
@@ -87,7 +88,7 @@ public sealed class LmtpFilterTests : IClassFixture<LmtpApiHost>
         var (_, filters) = await _api.CallAsync(HttpMethod.Get, "/users/me/filters", token);
         var filterId = (string)filters["results"]![0]!["id"]!;
         (await _api.CallAsync(HttpMethod.Put, "/users/me/filters/" + filterId, token, new JsonObject { ["disabled"] = true })).Status.Should().Be(HttpStatusCode.OK);
-        await DeliverOverLmtpAsync(user.Address!, Message("Your receipt #1043"));
+        await _api.DeliverOverLmtpAsync(user.Address!, Message("Your receipt #1043"));
         (_, rest) = await _api.CallAsync(HttpMethod.Get, "/users/me/mailboxes/" + inbox.Id + "/messages", token);
         rest["results"]!.AsArray().Select(m => (string)m!["subject"]!).Should().Contain("Your receipt #1043");
         (_, sorted) = await _api.CallAsync(HttpMethod.Get, "/users/me/mailboxes/" + receipts + "/messages", token);

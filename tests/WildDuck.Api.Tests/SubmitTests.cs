@@ -375,4 +375,41 @@ public sealed class SubmitLimitTests : IClassFixture<LimitedSubmitHost>
         (status, _) = await _api.CallAsync(HttpMethod.Post, "/users/" + other.Id + "/submit", json: Message("a@example.com"));
         status.Should().Be(HttpStatusCode.OK, "the limit is per user");
     }
+
+    [Fact]
+    public async Task A_users_own_recipient_limit_overrides_the_default_and_get_shows_it()
+    {
+        var name = _api.NewName("bulk");
+        var (status, body) = await _api.CallAsync(HttpMethod.Post, "/users", json: new JsonObject { ["username"] = name, ["password"] = ApiHost.Password, ["recipients"] = 5 });
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var id = (string)body["id"]!;
+        var path = "/users/" + id + "/submit";
+
+        (await _api.CallAsync(HttpMethod.Post, path, json: Message("a@example.com", "b@example.com"))).Status.Should().Be(HttpStatusCode.OK);
+        (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: Message("c@example.com", "d@example.com"));
+        status.Should().Be(HttpStatusCode.OK, "4 passes the default of 3 but not the user's 5: " + body.ToJsonString());
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + id);
+        DailyLimitTests.ShouldBeLimit(body["limits"]?["recipients"], 5, 4);
+        (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: Message("e@example.com", "f@example.com"));
+        status.Should().Be(HttpStatusCode.Forbidden, body.ToJsonString());
+
+        (status, _) = await _api.CallAsync(HttpMethod.Put, "/users/" + id, json: new JsonObject { ["recipients"] = 0 });
+        status.Should().Be(HttpStatusCode.OK);
+        (_, body) = await _api.CallAsync(HttpMethod.Get, "/users/" + id);
+        DailyLimitTests.ShouldBeLimit(body["limits"]?["recipients"], 3, 4);
+    }
+
+    [Fact]
+    public async Task Only_root_sets_a_recipient_limit_and_it_is_never_negative()
+    {
+        var user = await _api.CreateUserAsync();
+        var token = await _api.LoginAsync(user);
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, token, new JsonObject { ["recipients"] = 100000 });
+        status.Should().Be(HttpStatusCode.Forbidden, body.ToJsonString());
+        (await _api.Users.GetUserAsync(user.Id))!.Recipients.Should().Be(0);
+
+        (status, body) = await _api.CallAsync(HttpMethod.Put, "/users/" + user.Id, json: new JsonObject { ["recipients"] = -1 });
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        body["details"]!["recipients"].Should().NotBeNull();
+    }
 }

@@ -326,4 +326,20 @@ public abstract partial class StorageConformanceTests
         (await Users.UpdateUserAsync(created.Id, new UserUpdate { FromWhitelist = Array.Empty<string>() }))!.FromWhitelist.Should().BeEmpty();
         (await Users.GetUserAsync(created.Id))!.FromWhitelist.Should().BeEmpty();
     }
+
+    [SkippableFact]
+    public async Task The_daily_recipient_limit_is_created_updated_and_kept()
+    {
+        SkipIfUnavailable();
+        (await CreateUserAsync("plain")).Recipients.Should().Be(0, "0 means the configured default");
+        var created = await Users.CreateUserAsync(new CreateUserRequest { Username = "sender", Password = "pw", Recipients = 300 });
+        created.Recipients.Should().Be(300);
+        (await Users.GetUserAsync(created.Id))!.Recipients.Should().Be(300);
+        (await Users.FindUserAsync("sender"))!.Recipients.Should().Be(300);
+
+        (await Users.UpdateUserAsync(created.Id, new UserUpdate { Name = "S" }))!.Recipients.Should().Be(300, "fields not named in the update stay");
+        (await Users.UpdateUserAsync(created.Id, new UserUpdate { Recipients = 25 }))!.Recipients.Should().Be(25);
+        (await Users.UpdateUserAsync(created.Id, new UserUpdate { Recipients = 0 }))!.Recipients.Should().Be(0);
+        (await Users.GetUserAsync(created.Id))!.Recipients.Should().Be(0);
+    }
 }

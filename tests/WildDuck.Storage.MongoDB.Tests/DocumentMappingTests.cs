@@ -70,6 +70,7 @@ public sealed class DocumentMappingTests
             Address = "alice@example.com",
             Password = "$pbkdf2-sha256$i=100000$x$y",
             Quota = 1L << 40,
+            Recipients = 500,
             StorageUsed = 12345,
             Disabled = true,
             Suspended = false,
@@ -91,7 +92,7 @@ public sealed class DocumentMappingTests
         var back = RoundTrip(document, out var bson);
 
         back.Should().BeEquivalentTo(document);
-        bson.Names.Should().Equal("_id", "username", "unameview", "name", "address", "password", "tempPassword", "quota", "storageUsed", "disabled", "suspended", "disabledScopes", "retention", "spamLevel", "language", "authVersion", "enabled2fa", "targets", "pubKey", "encryptMessages", "encryptForwarded", "fromWhitelist", "autoreply", "lastUidValidity", "created");
+        bson.Names.Should().Equal("_id", "username", "unameview", "name", "address", "password", "tempPassword", "quota", "recipients", "storageUsed", "disabled", "suspended", "disabledScopes", "retention", "spamLevel", "language", "authVersion", "enabled2fa", "targets", "pubKey", "encryptMessages", "encryptForwarded", "fromWhitelist", "autoreply", "lastUidValidity", "created");
         bson["targets"][0].AsBsonDocument.Names.Should().Equal("id", "type", "value");
         bson["created"].BsonType.Should().Be(BsonType.DateTime);
     }

@@ -64,6 +64,13 @@ public sealed class QueryRenderingTests
     }
 
     [Fact]
+    public void The_daily_recipient_limit_is_set_and_never_negative()
+    {
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { Recipients = 250 })!).ShouldBe(Json("{ $set: { recipients: 250 } }"));
+        Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { Recipients = -5 })!).ShouldBe(Json("{ $set: { recipients: 0 } }"));
+    }
+
+    [Fact]
     public void A_user_update_unsets_a_zero_retention_and_is_null_when_nothing_changes()
     {
         Update(MongoMailStore.UserUpdateDefinition(new UserUpdate { Retention = TimeSpan.Zero })!).ShouldBe(Json("{ $unset: { retention: 1 } }"));

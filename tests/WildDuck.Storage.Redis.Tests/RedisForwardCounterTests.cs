@@ -39,6 +39,43 @@ public sealed class RedisForwardCounterTests
     }
 
     [SkippableFact]
+    public async Task Usage_reads_the_shared_count_and_the_key_expiry_without_counting()
+    {
+        await using var pair = await Pair.StartAsync();
+        var (a, b) = (pair.A, pair.B);
+        var user = UserId.NewId();
+
+        (await b.Counter.GetUsageAsync(user)).Should().Be(CounterUsage.None, "no key before the first forward");
+        (await a.Counter.TryConsumeAsync(user, 3, 5)).Should().BeTrue();
+
+        var usage = await b.Counter.GetUsageAsync(user);
+        usage.Used.Should().Be(3, "A's copies are read on B");
+        usage.TimeToReset.Should().NotBeNull();
+        usage.TimeToReset!.Value.Should().BeGreaterThan(TimeSpan.FromHours(23)).And.BeLessThanOrEqualTo(TimeSpan.FromDays(1));
+        ((long)await a.Connection.GetDatabase().StringGetAsync("wd:fwd:" + user.ToString())).Should().Be(3, "reading counts nothing");
+        (await b.Counter.TryConsumeAsync(user, 2, 5)).Should().BeTrue();
+        (await a.Counter.GetUsageAsync(user)).Used.Should().Be(5);
+    }
+
+    [SkippableFact]
+    public async Task While_Redis_is_down_usage_reads_the_in_process_count()
+    {
+        await using var pair = await Pair.StartAsync();
+        var a = pair.A;
+        var user = UserId.NewId();
+        (await a.Counter.TryConsumeAsync(user, 2, 5)).Should().BeTrue();
+
+        await pair.Redis.StopAsync();
+        var clock = Stopwatch.StartNew();
+        (await a.Counter.GetUsageAsync(user)).Should().Be(CounterUsage.None, "nothing was counted in process before the outage");
+        (await a.Counter.TryConsumeAsync(user, 1, 5)).Should().BeTrue();
+        var usage = await a.Counter.GetUsageAsync(user);
+        clock.Elapsed.Should().BeLessThan(Promptly, "a read never hangs on Redis");
+        usage.Used.Should().Be(1, "the fallback reports what it counted during the outage");
+        usage.TimeToReset.Should().NotBeNull();
+    }
+
+    [SkippableFact]
     public async Task Concurrent_requests_on_two_instances_never_pass_the_limit_together()
     {
         await using var pair = await Pair.StartAsync();

@@ -70,10 +70,14 @@ internal static class ForwardedAddressEndpoints
         ["created"] = ApiJson.Date(address.Created),
     };
 
-    private static JsonObject Describe(ForwardedAddressRecord address)
+    private static async Task<JsonObject> DescribeAsync(ApiCall call, ForwardedAddressRecord address)
     {
         var body = Summary(address);
         body["forwards"] = address.Forwards;
+
+        // Delivery counts the address under its own id (WildDuck's wdf:<addressId>, MailDeliveryAgent.Forwarded).
+        var usage = await call.Services.Forwards.GetUsageAsync(new UserId(address.Id), call.Aborted).ConfigureAwait(false);
+        body["limits"] = new JsonObject { ["forwards"] = ApiJson.Limit(call.Services.ForwardLimit(address.Forwards), usage) };
         body["autoreply"] = AutoreplyInput.Describe(address.Autoreply ?? new AutoreplySettings());
         return body;
     }
@@ -178,7 +182,7 @@ internal static class ForwardedAddressEndpoints
             static address => Summary(address));
 
     private static async Task GetAsync(ApiCall call) =>
-        await call.OkAsync(Describe(await FindAsync(call).ConfigureAwait(false))).ConfigureAwait(false);
+        await call.OkAsync(await DescribeAsync(call, await FindAsync(call).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false);
 
     private static async Task UpdateAsync(ApiCall call)
     {

@@ -52,7 +52,7 @@ internal static class MessageEndpoints
         new("moveTo", FieldType.String, "Id of the mailbox to move the messages to") { MaxLength = 24 },
     };
 
-    private static readonly string[] ComposeFields = { "from", "replyTo", "to", "cc", "bcc", "subject", "text", "html", "attachments" };
+    private static readonly string[] ComposeFields = { "from", "replyTo", "to", "cc", "bcc", "subject", "text", "html", "attachments", "headers", "date" };
 
     public static IEnumerable<ApiRoute> Routes()
     {
@@ -83,6 +83,8 @@ internal static class MessageEndpoints
                 new("text", FieldType.String, "Plain text body") { MaxLength = int.MaxValue },
                 new("html", FieldType.String, "HTML body") { MaxLength = int.MaxValue },
                 new("attachments", FieldType.ObjectArray, "Attachments; with cid they are inline resources of the HTML") { Fields = AttachmentFields, MaxItems = 32 },
+                MessageComposer.HeadersField,
+                MessageComposer.DateField,
                 UploadFlags[0],
                 UploadFlags[1],
                 UploadFlags[2],

@@ -48,6 +48,8 @@ internal static partial class SubmitEndpoints
                 new("text", FieldType.String, "Plain text body") { MaxLength = int.MaxValue },
                 new("html", FieldType.String, "HTML body") { MaxLength = int.MaxValue },
                 new("attachments", FieldType.ObjectArray, "Attachments; with cid they are inline resources of the HTML") { Fields = MessageEndpoints.AttachmentFields, MaxItems = 32 },
+                MessageComposer.HeadersField,
+                MessageComposer.DateField,
                 new("reference", FieldType.Object, "The message this one replies to or forwards") { Fields = new FieldSpec[]
                 {
                     new("mailbox", FieldType.String, "Mailbox id of the referenced message") { Required = true, MaxLength = 24 },
@@ -227,7 +229,7 @@ internal static partial class SubmitEndpoints
                 throw ApiException.Validation("to", "too many recipients: at most " + options.MaxRecipientsPerMessage.ToString(CultureInfo.InvariantCulture) + " per message");
             }
 
-            if (!await call.Services.SubmittedRecipients.TryConsumeAsync(user.Id, recipients.Count, options.MaxRecipientsPerDay, call.Aborted).ConfigureAwait(false))
+            if (!await call.Services.SubmittedRecipients.TryConsumeAsync(user.Id, recipients.Count, call.Services.RecipientLimit(user), call.Aborted).ConfigureAwait(false))
             {
                 throw new ApiException(403, "RateLimitedError", "You reached a daily sending limit for your account");
             }
@@ -271,12 +273,7 @@ internal static partial class SubmitEndpoints
         return body;
     }
 
-    private static DateTimeOffset? ParseSendTime(ApiInput input) =>
-        input.String("sendTime") is not { } text
-            ? null
-            : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-                ? time
-                : throw ApiException.Validation("sendTime", "must be an ISO 8601 date");
+    private static DateTimeOffset? ParseSendTime(ApiInput input) => input.IsoDate("sendTime");
 
     private static async Task<MailboxRecord> SpecialMailboxAsync(ApiCall call, UserRecord user, SpecialUse use)
     {

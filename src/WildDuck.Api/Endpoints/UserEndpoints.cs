@@ -34,6 +34,9 @@ internal static class UserEndpoints
         new("encryptForwarded", FieldType.Boolean, "Encrypt forwarded copies to pubKey"),
     };
 
+    private static readonly FieldSpec RecipientsField =
+        new("recipients", FieldType.Integer, "Recipients the user may submit per day (0 = the default, MaxRecipientsPerDay); root only") { Min = 0, Max = 1_000_000 };
+
     private static readonly FieldSpec FromWhitelistField =
         new("fromWhitelist", FieldType.StringArray, "Sender addresses allowed besides the user's own: addresses, *suffix or prefix* patterns") { MaxItems = MaxFromWhitelist, MaxLength = FromWhitelist.MaxEntryLength };
 
@@ -52,6 +55,7 @@ internal static class UserEndpoints
                     new("address", FieldType.String, "Main address (default: the username at the email domain)") { MinLength = 3, MaxLength = 256 },
                     new("emptyAddress", FieldType.Boolean, "Create the user without any address"),
                     new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default)") { Min = 0 },
+                    RecipientsField,
                     FromWhitelistField,
                 },
                 ProfileFields),
@@ -61,7 +65,7 @@ internal static class UserEndpoints
 
         yield return new ApiRoute("GET", "/users/{user}", "getUser", "Users", "Gets a user with limits and usage", RouteAccess.UserData, GetAsync);
 
-        yield return new ApiRoute("PUT", "/users/{user}", "updateUser", "Users", "Updates a user; quota, disabled, suspended and disabledScopes need root", RouteAccess.UserData, UpdateAsync)
+        yield return new ApiRoute("PUT", "/users/{user}", "updateUser", "Users", "Updates a user; quota, recipients, disabled, suspended, disabledScopes and fromWhitelist need root", RouteAccess.UserData, UpdateAsync)
         {
             BodyKind = BodyKind.Json,
             Body = FieldSpecs.Concat(
@@ -70,6 +74,7 @@ internal static class UserEndpoints
                     new("password", FieldType.String, "New password (revokes the user's tokens)") { MinLength = 1, MaxLength = 256 },
                     new("existingPassword", FieldType.String, "The current password; required for a password change without the root token") { MaxLength = 256 },
                     new("quota", FieldType.Integer, "Storage quota in bytes (0 = the default); root only") { Min = 0 },
+                    RecipientsField,
                     new("disabled", FieldType.Boolean, "Disable login; root only"),
                     new("suspended", FieldType.Boolean, "Suspend (no login, tokens revoked); root only"),
                     new("disabledScopes", FieldType.StringArray, "Protocols the user may not use; root only") { Allowed = Scopes, MaxItems = 3 },
@@ -117,6 +122,7 @@ internal static class UserEndpoints
             EmptyAddress = input.Flag("emptyAddress"),
             Name = input.String("name"),
             Quota = input.Integer("quota") ?? 0,
+            Recipients = (int)(input.Integer("recipients") ?? 0),
             Retention = StorageCalls.Retention(input.Integer("retention")),
             SpamLevel = (int)(input.Integer("spamLevel") ?? 50),
             Language = input.String("language"),
@@ -149,6 +155,9 @@ internal static class UserEndpoints
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         var body = Summary(user, call.Services);
+        var limits = body["limits"]!.AsObject();
+        limits["recipients"] = ApiJson.Limit(call.Services.RecipientLimit(user), await call.Services.SubmittedRecipients.GetUsageAsync(user.Id, call.Aborted).ConfigureAwait(false));
+        limits["forwards"] = ApiJson.Limit(call.Services.WildDuck.Users.MaxForwardsPerDay, await call.Services.Forwards.GetUsageAsync(user.Id, call.Aborted).ConfigureAwait(false));
         body["language"] = user.Language;
         body["retention"] = user.Retention is { } retention ? (long)retention.TotalMilliseconds : false;
         body["spamLevel"] = user.SpamLevel;
@@ -212,7 +221,7 @@ internal static class UserEndpoints
         var input = call.Input;
         var user = await call.UserAsync().ConfigureAwait(false);
         // fromWhitelist lets the user send as someone else: an administrator's decision, like quota.
-        if (input.Has("quota") || input.Has("disabled") || input.Has("suspended") || input.Has("disabledScopes") || input.Has("fromWhitelist"))
+        if (input.Has("quota") || input.Has("recipients") || input.Has("disabled") || input.Has("suspended") || input.Has("disabledScopes") || input.Has("fromWhitelist"))
         {
             call.RequireRoot();
         }
@@ -274,6 +283,7 @@ internal static class UserEndpoints
             Retention = input.Has("retention") ? TimeSpan.FromMilliseconds(input.Integer("retention")!.Value) : null,
             SpamLevel = (int?)input.Integer("spamLevel"),
             Quota = input.Integer("quota"),
+            Recipients = (int?)input.Integer("recipients"),
             Disabled = input.Boolean("disabled"),
             Suspended = input.Boolean("suspended"),
             DisabledScopes = input.Strings("disabledScopes"),

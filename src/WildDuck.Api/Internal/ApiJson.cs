@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using WildDuck.Storage;
 using WildDuck.Storage.Mime;
 
 namespace WildDuck.Api.Internal;
@@ -54,6 +55,17 @@ internal static class ApiJson
     }
 
     public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// One daily counter limit as WildDuck shows it (reference §8.3): <c>allowed</c>, <c>used</c> in the
+    /// current window, and <c>ttl</c>, the seconds until the window ends (<c>false</c> when none is open).
+    /// </summary>
+    public static JsonObject Limit(long allowed, CounterUsage usage) => new()
+    {
+        ["allowed"] = allowed,
+        ["used"] = usage.Used,
+        ["ttl"] = usage.TimeToReset is { } left ? (long)Math.Ceiling(left.TotalSeconds) : false,
+    };
 
     public static JsonArray Strings(IEnumerable<string> values)
     {

@@ -41,7 +41,8 @@ internal sealed class ApiServices
         IAutoreplyStore? autoreplies = null,
         IStoreMaintenance? maintenance = null,
         IUserSessions? sessions = null,
-        IForwardCounter? submittedRecipients = null)
+        IForwardCounter? submittedRecipients = null,
+        IForwardCounter? forwards = null)
     {
         Options = options.Value;
         WildDuck = wildDuckOptions.Value;
@@ -72,6 +73,7 @@ internal sealed class ApiServices
         Logger = loggerFactory.CreateLogger("WildDuck.Api");
         Indexer = new MessageIndexer(WildDuck.Messages);
         SubmittedRecipients = submittedRecipients ?? new InMemoryForwardCounter(time);
+        Forwards = forwards ?? new InMemoryForwardCounter(time);
     }
 
     public ApiOptions Options { get; }
@@ -92,6 +94,19 @@ internal sealed class ApiServices
     /// <see cref="CounterKeys.SubmittedRecipients"/> counter, shared by every instance with <c>UseRedis()</c>.
     /// </summary>
     public IForwardCounter SubmittedRecipients { get; }
+
+    /// <summary>
+    /// The daily forward counters (WildDuck's <c>wdf:&lt;id&gt;</c>) that delivery consumes: read here
+    /// for <c>limits.forwards</c>, never counted.
+    /// </summary>
+    public IForwardCounter Forwards { get; }
+
+    /// <summary>The user's daily submission recipient limit: its own <c>recipients</c>, else <see cref="ApiOptions.MaxRecipientsPerDay"/>.</summary>
+    public int RecipientLimit(UserRecord user) => user.Recipients > 0 ? user.Recipients : Options.MaxRecipientsPerDay;
+
+    /// <summary>A forward limit (a forwarded address's <c>forwards</c>) or, when 0, <see cref="UserLimits.MaxForwardsPerDay"/>.</summary>
+    public int ForwardLimit(int own) => own > 0 ? own : WildDuck.Users.MaxForwardsPerDay;
+
     public IJournal Journal { get; }
 
     /// <summary>The wake-ups of IMAP IDLE, which also drive the EventSource stream.</summary>

@@ -11,11 +11,46 @@ namespace WildDuck.Api.Internal;
 
 /// <summary>
 /// Builds an RFC 5322 message from the JSON compose fields of an upload (WildDuck's "upload
-/// composed from JSON"): addresses, subject, text, HTML, attachments and inline resources.
+/// composed from JSON"): addresses, subject, text, HTML, attachments and inline resources, extra
+/// header fields and the Date. Used by the JSON upload and by <c>/submit</c>.
 /// MimeKit writes it once with CRLF; the store then keeps those bytes as they are.
 /// </summary>
 internal static class MessageComposer
 {
+    /// <summary>Most extra header fields one message may be composed with.</summary>
+    public const int MaxHeaders = 64;
+
+    /// <summary>The compose field <c>headers</c>: extra header fields (WildDuck's <c>headers: [{key, value}]</c>).</summary>
+    public static readonly FieldSpec HeadersField = new("headers", FieldType.ObjectArray, "Extra header fields, in order; not the MIME structure (Content-*, MIME-Version) nor fields with their own compose field (From, To, Subject, Date…)")
+    {
+        MaxItems = MaxHeaders,
+        Fields = new FieldSpec[]
+        {
+            new("key", FieldType.String, "Field name (printable ASCII without colon, RFC 5322 §3.6.8)") { Required = true, MinLength = 1, MaxLength = 76 },
+            new("value", FieldType.String, "Field value (one line: no CR or LF; non-ASCII is RFC 2047 encoded)") { Required = true, MaxLength = 4096 },
+        },
+    };
+
+    /// <summary>The compose field <c>date</c>: the Date header instead of the time of composing.</summary>
+    public static readonly FieldSpec DateField = new("date", FieldType.String, "Date header (ISO 8601; default: now)") { MaxLength = 64 };
+
+    /// <summary>
+    /// Fields a caller may not add through <c>headers</c>: the MIME structure the composer writes
+    /// (RFC 2045 §3-6; any <c>Content-*</c> is refused too) and fields that have a compose field of
+    /// their own, which would otherwise appear twice.
+    /// </summary>
+    private static readonly Dictionary<string, string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["MIME-Version"] = "is part of the MIME structure the composer writes",
+        ["From"] = "has its own field: from",
+        ["Reply-To"] = "has its own field: replyTo",
+        ["To"] = "has its own field: to",
+        ["Cc"] = "has its own field: cc",
+        ["Bcc"] = "has its own field: bcc",
+        ["Subject"] = "has its own field: subject",
+        ["Date"] = "has its own field: date",
+    };
+
     public static byte[] Compose(ApiInput input, UserRecord user, string hostname, DateTimeOffset now) =>
         Write(Build(input, user, hostname, now));
 
@@ -57,8 +92,17 @@ internal static class MessageComposer
         AddAddresses(message.Cc, input.Objects("cc"), "cc", errors);
         AddAddresses(message.Bcc, input.Objects("bcc"), "bcc", errors);
         message.Subject = input.String("subject") ?? string.Empty;
-        message.Date = now;
+        if (input.TryIsoDate("date", out var date))
+        {
+            message.Date = date ?? now;
+        }
+        else
+        {
+            errors["date"] = ApiInput.IsoDateError;
+        }
+
         message.MessageId = MimeUtils.GenerateMessageId(hostname);
+        AddHeaders(message, input.Objects("headers"), errors);
 
         var body = new BodyBuilder { TextBody = input.String("text"), HtmlBody = input.String("html") };
         var attachments = input.Objects("attachments") ?? Array.Empty<ApiInput>();
@@ -100,6 +144,77 @@ internal static class MessageComposer
 
         message.Body = body.ToMessageBody();
         return message;
+    }
+
+    /// <summary>
+    /// Adds the extra header fields after the composer's own. A Message-ID replaces the generated one
+    /// (so that a caller can keep its own id); a field name or value that cannot be written as one
+    /// header line, or a reserved field, is refused on <c>headers[i]</c>.
+    /// </summary>
+    private static void AddHeaders(MimeMessage message, IReadOnlyList<ApiInput>? headers, Dictionary<string, string> errors)
+    {
+        if (headers is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < headers.Count; i++)
+        {
+            var key = "headers[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+            var name = headers[i].String("key") ?? string.Empty;
+            var value = headers[i].String("value") ?? string.Empty;
+            if (HeaderProblem(name, value) is { } problem)
+            {
+                errors[key] = problem;
+            }
+            else if (name.Equals("Message-ID", StringComparison.OrdinalIgnoreCase))
+            {
+                message.Headers.Replace(HeaderId.MessageId, value);
+            }
+            else
+            {
+                message.Headers.Add(name, value);
+            }
+        }
+    }
+
+    private static string? HeaderProblem(string name, string value)
+    {
+        // RFC 5322 §3.6.8: a field name is printable US-ASCII except the colon.
+        foreach (var c in name)
+        {
+            if (c is < '!' or > '~' or ':')
+            {
+                return "key must be a field name: printable ASCII without spaces or colon";
+            }
+        }
+
+        if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+        {
+            return "key " + name + " is part of the MIME structure the composer writes";
+        }
+
+        if (ReservedHeaders.TryGetValue(name, out var reason))
+        {
+            return "key " + name + " " + reason;
+        }
+
+        // A CR or LF would end the field and start another one (header injection); other controls
+        // (except the tab of folding whitespace) have no place in a field body (RFC 5322 §2.2).
+        foreach (var c in value)
+        {
+            if (c is '\r' or '\n')
+            {
+                return "value must be one line: no CR or LF";
+            }
+
+            if (c is < ' ' and not '\t' or '\u007f')
+            {
+                return "value must not contain control characters";
+            }
+        }
+
+        return null;
     }
 
     private static void AddAddresses(InternetAddressList list, IReadOnlyList<ApiInput>? addresses, string key, Dictionary<string, string> errors)

@@ -22,7 +22,6 @@ public static class DeliveryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<DeliveryOptions>()
             .Validate(static o => o.AutoreplyInterval >= TimeSpan.Zero, "Delivery:AutoreplyInterval must not be negative.")
-            .Validate(static o => o.MaxForwardsPerDay >= 0, "Delivery:MaxForwardsPerDay must not be negative.")
             .Validate(static o => o.MaxReceivedHeadersToForward > 0, "Delivery:MaxReceivedHeadersToForward must be positive.")
             .Validate(static o => o.SpamVerdictHeaders is null || o.SpamVerdictHeaders.TrueForAll(static r => r is not null && !string.IsNullOrWhiteSpace(r.HeaderName) && IsRegex(r.Pattern)), "Delivery:SpamVerdictHeaders needs a header name and a valid regular expression in every entry.")
             .ValidateOnStart();

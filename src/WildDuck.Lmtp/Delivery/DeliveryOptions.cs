@@ -52,14 +52,6 @@ public sealed class DeliveryOptions
     public TimeSpan AutoreplyInterval { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>
-    /// Forwarded copies allowed per user per 24 hours (WildDuck's <c>MAX_FORWARDS</c>, default 2000).
-    /// Past the limit the forward is skipped and the message is still stored. 0 disables forwarding.
-    /// Counted by the registered <see cref="WildDuck.Storage.IForwardCounter"/>: per process by default,
-    /// across every instance with <c>UseRedis()</c>.
-    /// </summary>
-    public int MaxForwardsPerDay { get; set; } = 2000;
-
-    /// <summary>
     /// A message with this many <c>Received:</c> header fields or more is not forwarded (loop
     /// protection, reference §6.7; RFC 5321 §6.3 suggests a limit of at least 100 for relays, but a
     /// forward of a forward of a forward is already suspect). Default 30, as WildDuck.

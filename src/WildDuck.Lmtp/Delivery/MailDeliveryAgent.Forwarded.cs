@@ -81,7 +81,7 @@ internal sealed partial class MailDeliveryAgent
 
             // WildDuck counts a forwarded address under its own id (wdf:<addressId>); ids are unique
             // across users and addresses, so the id doubles as the counter key.
-            var limit = forwarded.Forwards > 0 ? forwarded.Forwards : _options.MaxForwardsPerDay;
+            var limit = forwarded.Forwards > 0 ? forwarded.Forwards : _wildDuck.Users.MaxForwardsPerDay;
             var source = new ForwardSource(new UserId(forwarded.Id), null, limit, null);
             if (!await QueueForwardsAsync(request, recipient.Owner, plan.ForwardTargets, source, copy.Content, cancellationToken).ConfigureAwait(false))
             {

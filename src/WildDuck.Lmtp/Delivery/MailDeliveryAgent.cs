@@ -329,7 +329,7 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
         }
 
         // With encryptForwarded the copy is encrypted to the user's key too (reference §7.9).
-        var source = new ForwardSource(user.Id, user.Id, _options.MaxForwardsPerDay, user.EncryptForwarded ? user.PublicKey : null);
+        var source = new ForwardSource(user.Id, user.Id, _wildDuck.Users.MaxForwardsPerDay, user.EncryptForwarded ? user.PublicKey : null);
         await QueueForwardsAsync(request, recipient.Owner, plan.ForwardTargets, source, content, cancellationToken).ConfigureAwait(false);
     }
 

@@ -43,6 +43,10 @@ internal sealed class UserDocument
     [BsonElement("quota")]
     public long Quota { get; set; }
 
+    /// <summary>Daily submission recipient limit; 0 (or absent, as in older documents) = the default.</summary>
+    [BsonElement("recipients")]
+    public int Recipients { get; set; }
+
     [BsonElement("storageUsed")]
     public long StorageUsed { get; set; }
 

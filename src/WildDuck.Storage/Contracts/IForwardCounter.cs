@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -30,6 +31,24 @@ public interface IForwardCounter
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>True when the copies were counted and may be forwarded; false when the limit refuses them.</returns>
     ValueTask<bool> TryConsumeAsync(UserId user, int count, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads <paramref name="user"/>'s current window without counting anything, for reporting
+    /// (the API's <c>limits.forwards</c> and <c>limits.recipients</c>, reference §8.3).
+    /// </summary>
+    /// <param name="user">The user (or forwarded address id) whose window is read.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The count in the current window and the time until it ends; <see cref="CounterUsage.None"/> when no window is open.</returns>
+    ValueTask<CounterUsage> GetUsageAsync(UserId user, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The state of one daily counter window, as <see cref="IForwardCounter.GetUsageAsync"/> reads it.</summary>
+/// <param name="Used">What the current window has counted; 0 when no window is open.</param>
+/// <param name="TimeToReset">How long until the window ends and the count starts again from zero; null when no window is open.</param>
+public readonly record struct CounterUsage(long Used, TimeSpan? TimeToReset)
+{
+    /// <summary>No open window: nothing counted, nothing to wait for.</summary>
+    public static CounterUsage None => default;
 }
 
 /// <summary>

@@ -94,6 +94,15 @@ public sealed class UserLimits
     /// <summary>Most mailboxes per user. Default 1,500 (WildDuck const:max:mailboxes).</summary>
     public int MaxMailboxes { get; set; } = 1500;
 
+    /// <summary>
+    /// Forwarded copies allowed per 24 hours (WildDuck's <c>MAX_FORWARDS</c>), for each user and for each
+    /// forwarded address without its own <c>forwards</c> limit. Delivery enforces it (past the limit a
+    /// user's message is still stored, unforwarded); the API reports it as <c>limits.forwards.allowed</c>.
+    /// 0 disables forwarding. Counted by the registered <see cref="IForwardCounter"/>: per process by
+    /// default, across every instance with <c>UseRedis()</c>. Default 2000.
+    /// </summary>
+    public int MaxForwardsPerDay { get; set; } = 2000;
+
     /// <summary>Most filters per user. Default 400.</summary>
     public int MaxFilters { get; set; } = 400;
 

@@ -88,6 +88,24 @@ public sealed class InMemoryForwardCounter : IForwardCounter
         }
     }
 
+    /// <inheritdoc />
+    public ValueTask<CounterUsage> GetUsageAsync(UserId user, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(GetUsage(user));
+
+    /// <summary>Reads <paramref name="user"/>'s open window without counting (see <see cref="GetUsageAsync"/>).</summary>
+    /// <param name="user">The user.</param>
+    /// <returns>The count and the time left; <see cref="CounterUsage.None"/> when no window is open.</returns>
+    public CounterUsage GetUsage(UserId user)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            return _buckets.TryGetValue(user, out var bucket) && bucket.Expires > now
+                ? new CounterUsage(bucket.Count, bucket.Expires - now)
+                : CounterUsage.None;
+        }
+    }
+
     // Called under the lock before a window is opened.
     private void SweepIfDue(DateTimeOffset now)
     {

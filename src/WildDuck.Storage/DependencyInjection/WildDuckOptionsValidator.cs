@@ -37,6 +37,11 @@ internal sealed class WildDuckOptionsValidator : IValidateOptions<WildDuckOption
             failures.Add("WildDuck:Messages externalisation thresholds must not be negative.");
         }
 
+        if (options.Users.MaxForwardsPerDay < 0)
+        {
+            failures.Add("WildDuck:Users:MaxForwardsPerDay must not be negative.");
+        }
+
         if (options.Users.DefaultQuota < 0)
         {
             failures.Add("WildDuck:Users:DefaultQuota must not be negative.");

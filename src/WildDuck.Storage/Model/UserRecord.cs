@@ -34,6 +34,12 @@ public sealed record UserRecord
     /// <summary>Storage quota in bytes; 0 means the configured default.</summary>
     public long Quota { get; init; }
 
+    /// <summary>
+    /// Recipients the user may submit per day (WildDuck's <c>recipients</c>, reference §1.2); 0 means
+    /// the configured default (the API's <c>MaxRecipientsPerDay</c>).
+    /// </summary>
+    public int Recipients { get; init; }
+
     /// <summary>Bytes of stored messages (sum of RFC822.SIZE), maintained transactionally.</summary>
     public long StorageUsed { get; init; }
 
@@ -120,6 +126,9 @@ public sealed record CreateUserRequest
     /// <summary>Quota in bytes; 0 for the default.</summary>
     public long Quota { get; init; }
 
+    /// <summary>Recipients per day (see <see cref="UserRecord.Recipients"/>); 0 for the default.</summary>
+    public int Recipients { get; init; }
+
     /// <summary>Default retention for new mailboxes.</summary>
     public TimeSpan? Retention { get; init; }
 
@@ -150,6 +159,9 @@ public sealed record UserUpdate
 
     /// <summary>New quota (bytes, 0 = default).</summary>
     public long? Quota { get; init; }
+
+    /// <summary>New daily recipient limit (see <see cref="UserRecord.Recipients"/>, 0 = default).</summary>
+    public int? Recipients { get; init; }
 
     /// <summary>New disabled flag.</summary>
     public bool? Disabled { get; init; }

@@ -42,7 +42,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         }
     }
 
-    private async Task StartAsync(Action<DeliveryOptions> configure)
+    private async Task StartAsync(Action<DeliveryOptions> configure, int? maxForwardsPerDay = null)
     {
         if (_services is not null)
         {
@@ -53,7 +53,11 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_time);
-        services.AddWildDuck(o => o.Hostname = "lmtp.test")
+        services.AddWildDuck(o =>
+            {
+                o.Hostname = "lmtp.test";
+                o.Users.MaxForwardsPerDay = maxForwardsPerDay ?? o.Users.MaxForwardsPerDay;
+            })
             .UseSqliteStorage(o =>
             {
                 o.Path = Path.Combine(_directory, "wildduck.db");
@@ -272,7 +276,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         (await DeliverAsync(Message("Looping", extraHeaders: loop))).Single().Code.Should().Be(250);
         (await QueuedAsync()).Should().BeEmpty("spam is never forwarded and 29 + 1 Received fields reach the loop limit");
 
-        await StartAsync(o => o.MaxForwardsPerDay = 1);
+        await StartAsync(static _ => { }, maxForwardsPerDay: 1);
         await Users.UpdateUserAsync(_alice.Id, new UserUpdate { ForwardTargets = new[] { "copy@example.net", "second@example.net" } });
         (await DeliverAsync(Message("Two targets"))).Single().Code.Should().Be(250);
         (await QueuedAsync()).Should().BeEmpty("two copies exceed a limit of one");
@@ -283,7 +287,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
     [Fact]
     public async Task A_forwarded_address_without_its_own_limit_uses_the_option_and_shares_one_delivery_between_its_recipients()
     {
-        await StartAsync(o => o.MaxForwardsPerDay = 2);
+        await StartAsync(static _ => { }, maxForwardsPerDay: 2);
         await Users.CreateForwardedAddressAsync(new CreateForwardedAddressRequest { Address = "team@example.org", Targets = new[] { "copy@example.net" } });
 
         var replies = await DeliverAsync(Message("One"), "bob@example.net", "team@example.org", "t.eam+x@example.org", "alice@example.org");
@@ -293,7 +297,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
         (await QueuedAsync()).Should().ContainSingle("both recipients resolve to one forwarded address: one delivery, one copy");
 
         (await DeliverAsync(Message("Two"), "bob@example.net", "team@example.org")).Single().Code.Should().Be(250);
-        (await DeliverAsync(Message("Three"), "bob@example.net", "team@example.org")).Single().Code.Should().Be(450, "Delivery:MaxForwardsPerDay (2) applies when the address sets no limit");
+        (await DeliverAsync(Message("Three"), "bob@example.net", "team@example.org")).Single().Code.Should().Be(450, "Users:MaxForwardsPerDay (2) applies when the address sets no limit");
         (await QueuedAsync()).Should().HaveCount(2);
         (await MailboxContentAsync("INBOX")).Should().ContainSingle("only alice's copy is stored");
 
@@ -304,7 +308,7 @@ public sealed class DeliveryAgentTests : IAsyncLifetime
     [Fact]
     public async Task The_daily_forward_limit_is_counted_by_the_registered_counter_shared_by_every_agent_and_ends_after_a_day()
     {
-        await StartAsync(o => o.MaxForwardsPerDay = 2);
+        await StartAsync(static _ => { }, maxForwardsPerDay: 2);
         await Users.UpdateUserAsync(_alice.Id, new UserUpdate { ForwardTargets = new[] { "copy@example.net" } });
         (await DeliverAsync(Message("One"))).Single().Code.Should().Be(250);
 

@@ -18,7 +18,6 @@ public sealed class DeliveryOptionsTests
             ["WildDuck:Delivery:AllowWildcardRecipients"] = "false",
             ["WildDuck:Delivery:OverQuotaIsPermanent"] = "true",
             ["WildDuck:Delivery:AutoreplyInterval"] = "1.00:00:00",
-            ["WildDuck:Delivery:MaxForwardsPerDay"] = "10",
             ["WildDuck:Delivery:SpamVerdictHeaders:0:HeaderName"] = "X-Mx-Spam",
             ["WildDuck:Delivery:SpamVerdictHeaders:0:Pattern"] = "^true$",
             ["WildDuck:Delivery:SpamScoreHeader"] = "X-Mx-Score",
@@ -29,8 +28,8 @@ public sealed class DeliveryOptionsTests
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
 
-        (options.AllowWildcardRecipients, options.OverQuotaIsPermanent, options.AutoreplyInterval, options.MaxForwardsPerDay)
-            .Should().Be((false, true, TimeSpan.FromDays(1), 10));
+        (options.AllowWildcardRecipients, options.OverQuotaIsPermanent, options.AutoreplyInterval)
+            .Should().Be((false, true, TimeSpan.FromDays(1)));
         var spam = options.ToSpamHeaderOptions();
         spam.VerdictHeaders.Should().ContainSingle().Which.Should().Be(new Filters.SpamHeaderRule("X-Mx-Spam", "^true$"));
         spam.ScoreHeader.Should().Be("X-Mx-Score");

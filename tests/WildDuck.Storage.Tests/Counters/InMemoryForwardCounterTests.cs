@@ -24,6 +24,25 @@ public sealed class InMemoryForwardCounterTests
     }
 
     [Fact]
+    public async Task Usage_reads_the_count_and_the_time_left_without_counting()
+    {
+        var time = new ManualTimeProvider();
+        var counter = new InMemoryForwardCounter(time);
+        var user = UserId.NewId();
+
+        (await counter.GetUsageAsync(user)).Should().Be(CounterUsage.None, "no window is open before the first forward");
+        (await counter.TryConsumeAsync(user, 3, 5)).Should().BeTrue();
+        time.Advance(TimeSpan.FromHours(10));
+        (await counter.GetUsageAsync(user)).Should().Be(new CounterUsage(3, TimeSpan.FromHours(14)));
+        (await counter.GetUsageAsync(user)).Used.Should().Be(3, "reading counts nothing");
+        (await counter.TryConsumeAsync(user, 2, 5)).Should().BeTrue("reading left the whole remainder");
+        (await counter.GetUsageAsync(UserId.NewId())).Should().Be(CounterUsage.None, "each user has a counter of their own");
+
+        time.Advance(TimeSpan.FromHours(14));
+        (await counter.GetUsageAsync(user)).Should().Be(CounterUsage.None, "the window ended");
+    }
+
+    [Fact]
     public async Task More_copies_than_the_limit_and_a_limit_of_zero_are_refused()
     {
         var counter = new InMemoryForwardCounter(new ManualTimeProvider());
