@@ -82,14 +82,22 @@ public sealed class ComposeOptionTests : IClassFixture<ApiHost>
             Header("X-Injected", "a\r\nBcc: victim@example.net"),
             Header("X-Bad Name", "v"),
             Header("Subject", "twice"),
-            Header("X-Lf", "a\nb"));
+            Header("X-Lf", "a\nb"),
+            Header("Sender", "ceo@bank.example"),
+            Header("Resent-From", "ceo@bank.example"),
+            Header("Received", "from nowhere"),
+            Header("ARC-Seal", "i=1"),
+            Header("Message-ID", "not-an-id"));
         request["date"] = "next tuesday";
 
         var (status, body) = await _api.CallAsync(HttpMethod.Post, path, json: request);
 
         status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
         var details = body["details"]!.AsObject();
-        details.Select(p => p.Key).Should().BeEquivalentTo("headers[1]", "headers[2]", "headers[3]", "headers[4]", "headers[5]", "headers[6]", "date");
+        details.Select(p => p.Key).Should().BeEquivalentTo(
+            "headers[1]", "headers[2]", "headers[3]", "headers[4]", "headers[5]", "headers[6]", "headers[7]", "headers[8]", "headers[9]", "headers[10]", "headers[11]", "date");
+        ((string)details["headers[7]"]!).Should().Contain("only from", "Sender would get around the From check and fromWhitelist");
+        ((string)details["headers[11]"]!).Should().Contain("<local@domain>");
         ((string)details["headers[3]"]!).Should().Contain("CR or LF");
         var (_, listed) = await _api.CallAsync(HttpMethod.Get, "/users/" + user.Id + "/mailboxes/" + inbox.Id + "/messages");
         listed["results"]!.AsArray().Should().BeEmpty("nothing was stored");

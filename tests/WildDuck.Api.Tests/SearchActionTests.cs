@@ -115,6 +115,10 @@ public sealed class SearchActionTests : IClassFixture<ApiHost>
         await ExpectAsync("/users/" + user.Id + "/search?mailbox=xyz", Action(new JsonObject { ["seen"] = true }), "mailbox");
         await ExpectAsync("/users/" + user.Id + "/search?limit=5", Action(new JsonObject { ["seen"] = true }), "limit");
 
+        // No criterion and no mailbox would act on the whole account, Trash and Junk included.
+        await ExpectAsync("/users/" + user.Id + "/search", Action(new JsonObject { ["seen"] = true }), "query");
+        await ExpectAsync("/users/" + user.Id + "/search?searchable=true", Action(new JsonObject { ["seen"] = true }), "query");
+
         (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, stored.Uid))!.Flags.Should().Be(MessageFlags.None);
         (await _api.Mailboxes.GetMailboxAsync(bob.Id, bobInbox.Id))!.MessageCount.Should().Be(0);
     }
@@ -180,5 +184,27 @@ public sealed class SearchActionLimitTests : IClassFixture<LimitedSearchActionHo
 
         (await _api.Messages.GetMessageAsync(user.Id, junk.Id, third.Uid))!.Flags.Should().Be(MessageFlags.None);
         (await _api.Mailboxes.GetMailboxAsync(user.Id, inbox.Id))!.MessageCount.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_whole_folder_update_is_bounded_the_same_way()
+    {
+        var user = await _api.CreateUserAsync();
+        var inbox = await _api.InboxAsync(user);
+        var uids = await _api.DeliverManyAsync(user, "folder ", 2);
+        var path = "/users/" + user.Id + "/mailboxes/" + inbox.Id + "/messages";
+        (await _api.CallAsync(HttpMethod.Put, path, json: new JsonObject { ["seen"] = true })).Status.Should().Be(HttpStatusCode.OK, "the bound itself is allowed");
+
+        await _api.DeliverAsync(user, TestMessages.Simple("folder 2"));
+        var (status, body) = await _api.CallAsync(HttpMethod.Put, path, json: new JsonObject { ["seen"] = false });
+        status.Should().Be(HttpStatusCode.BadRequest, body.ToJsonString());
+        ((string)body["code"]!).Should().Be("TooManyMatches");
+        foreach (var uid in uids)
+        {
+            (await _api.Messages.GetMessageAsync(user.Id, inbox.Id, uid))!.Flags.Should().Be(MessageFlags.Seen, "nothing changed");
+        }
+
+        var range = "/users/" + user.Id + "/mailboxes/" + inbox.Id + "/messages/" + uids[0] + ":" + uids[1];
+        (await _api.CallAsync(HttpMethod.Put, range, json: new JsonObject { ["seen"] = false })).Status.Should().Be(HttpStatusCode.OK, "a range within the bound works");
     }
 }

@@ -472,6 +472,15 @@ internal static class MessageEndpoints
             throw ApiException.MessageNotFound();
         }
 
+        // The same bound as a search action: one request's work (and the one write transaction a
+        // move is on SQLite) stays bounded.
+        var limit = call.Services.Options.MaxSearchActionMatches;
+        if (existing.Count > limit)
+        {
+            throw new ApiException(400, "TooManyMatches", "The request covers more than " + limit.ToString(CultureInfo.InvariantCulture)
+                + " messages, the most one update applies to (WildDuck:Api:MaxSearchActionMatches); give a UID range and run it in parts");
+        }
+
         var input = call.Input;
         MailboxId? target = null;
         if (input.String("moveTo") is { } moveTo)

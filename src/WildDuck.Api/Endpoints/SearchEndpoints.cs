@@ -397,6 +397,19 @@ internal static class SearchEndpoints
             throw ApiException.Validation("action", "must give moveTo, seen or flagged");
         }
 
+        // An action without any criterion would act on the whole account, Trash, Junk, Sent and
+        // Drafts included: almost surely a mistake, so at least one criterion (or a mailbox) is needed.
+        var narrowed = false;
+        foreach (var field in SearchFields)
+        {
+            narrowed |= field.Name != "searchable" && call.Input.Has(field.Name);
+        }
+
+        if (!narrowed)
+        {
+            throw ApiException.Validation("query", "an action needs at least one search criterion or a mailbox; it would otherwise act on every message of the account");
+        }
+
         var matches = await FindMatchesAsync(call, user, call.Services.Options.MaxSearchActionMatches).ConfigureAwait(false);
         long updated = 0;
         foreach (var (mailbox, uids) in ByMailbox(matches))

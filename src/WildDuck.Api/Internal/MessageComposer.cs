@@ -49,6 +49,18 @@ internal static class MessageComposer
         ["Bcc"] = "has its own field: bcc",
         ["Subject"] = "has its own field: subject",
         ["Date"] = "has its own field: date",
+
+        // Who sent it: Sender is checked against nothing the From check sees, so it would let a user
+        // send as someone else past the fromWhitelist rule (an administrator's decision).
+        ["Sender"] = "names the sender; only from (checked against the user's own addresses) may",
+
+        // Trace and authentication fields are written by the hops that handle the message (RFC 5321
+        // §4.4, RFC 8601, RFC 6376, RFC 8617); a forged one would mislead the recipients' filters.
+        ["Return-Path"] = "is a trace field written at final delivery",
+        ["Received"] = "is a trace field written by each hop",
+        ["Delivered-To"] = "is a trace field written at delivery",
+        ["Authentication-Results"] = "is written by the receiving side's verifier",
+        ["DKIM-Signature"] = "is written by the signing relay",
     };
 
     public static byte[] Compose(ApiInput input, UserRecord user, string hostname, DateTimeOffset now) =>
@@ -178,6 +190,32 @@ internal static class MessageComposer
         }
     }
 
+    private static bool IsMessageId(string value)
+    {
+        var text = value.Trim();
+        if (text.Length < 5 || text[0] != '<' || text[^1] != '>')
+        {
+            return false;
+        }
+
+        var inner = text.AsSpan(1, text.Length - 2);
+        var at = inner.IndexOf('@');
+        if (at <= 0 || at == inner.Length - 1 || inner.LastIndexOf('@') != at)
+        {
+            return false;
+        }
+
+        foreach (var c in inner)
+        {
+            if (c is <= ' ' or > '~' or '<' or '>')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string? HeaderProblem(string name, string value)
     {
         // RFC 5322 §3.6.8: a field name is printable US-ASCII except the colon.
@@ -197,6 +235,19 @@ internal static class MessageComposer
         if (ReservedHeaders.TryGetValue(name, out var reason))
         {
             return "key " + name + " " + reason;
+        }
+
+        // RFC 5322 §3.6.6 resent fields and RFC 8617 ARC sets: the same reasons as Sender and the trace fields.
+        if (name.StartsWith("Resent-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("ARC-", StringComparison.OrdinalIgnoreCase))
+        {
+            return "key " + name + " is written by the hops that resend or seal the message";
+        }
+
+        // A Message-ID replaces the generated one, so it must be one: "<" id-left "@" id-right ">"
+        // (RFC 5322 §3.6.4), or threading and duplicate detection break.
+        if (name.Equals("Message-ID", StringComparison.OrdinalIgnoreCase) && !IsMessageId(value))
+        {
+            return "value of Message-ID must be one <local@domain> id";
         }
 
         // A CR or LF would end the field and start another one (header injection); other controls
