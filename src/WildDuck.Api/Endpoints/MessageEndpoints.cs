@@ -461,24 +461,22 @@ internal static class MessageEndpoints
         var mailbox = await call.MailboxAsync(user).ConfigureAwait(false);
         bool single = false;
         var requested = wholeMailbox ? UidSet.All : ParseMessageSet(call.Route("message"), out single);
+        // The same bound as a search action: one request's work (and the one write transaction a
+        // move is on SQLite) stays bounded; the listing stops as soon as it is passed.
+        var limit = call.Services.Options.MaxSearchActionMatches;
         var existing = new List<uint>();
         await foreach (var record in call.Services.Messages.ListMessagesAsync(user.Id, mailbox.Id, requested, MessageFields.Basic, call.Aborted).ConfigureAwait(false))
         {
             existing.Add(record.Uid);
+            if (existing.Count > limit)
+            {
+                throw ApiException.TooManyMatches(limit, "give a UID range and run it in parts");
+            }
         }
 
         if (single && existing.Count == 0)
         {
             throw ApiException.MessageNotFound();
-        }
-
-        // The same bound as a search action: one request's work (and the one write transaction a
-        // move is on SQLite) stays bounded.
-        var limit = call.Services.Options.MaxSearchActionMatches;
-        if (existing.Count > limit)
-        {
-            throw new ApiException(400, "TooManyMatches", "The request covers more than " + limit.ToString(CultureInfo.InvariantCulture)
-                + " messages, the most one update applies to (WildDuck:Api:MaxSearchActionMatches); give a UID range and run it in parts");
         }
 
         var input = call.Input;

@@ -207,15 +207,9 @@ internal static class SearchEndpoints
             "archive" => SpecialUse.Archive,
             _ => SpecialUse.None,
         };
-        if (use != SpecialUse.None)
+        if (use != SpecialUse.None && await call.Services.Mailboxes.FindSpecialUseAsync(user.Id, use, call.Aborted).ConfigureAwait(false) is { } special)
         {
-            foreach (var mailbox in await call.Services.Mailboxes.ListMailboxesAsync(user.Id, call.Aborted).ConfigureAwait(false))
-            {
-                if (mailbox.SpecialUse == use)
-                {
-                    return mailbox;
-                }
-            }
+            return special;
         }
 
         // "INBOX" is case-insensitive (RFC 3501 §5.1); other paths are not.
@@ -311,8 +305,7 @@ internal static class SearchEndpoints
 
             if (matches.Count > limit)
             {
-                throw new ApiException(400, "TooManyMatches", "The search matches more than " + limit.ToString(CultureInfo.InvariantCulture)
-                    + " messages, the most one action applies to (WildDuck:Api:MaxSearchActionMatches); narrow the search or run it again after this part is done");
+                throw ApiException.TooManyMatches(limit, "narrow the search or run it again after this part is done");
             }
         }
 

@@ -54,6 +54,11 @@ internal sealed class ApiException : Exception
 
     public static ApiException MissingPrivileges() => new(403, "MissingPrivileges", "Not allowed to access this resource");
 
+    /// <summary>400 <c>TooManyMatches</c>: a bulk change (search action, folder update) covers more than <c>Api:MaxSearchActionMatches</c> messages.</summary>
+    public static ApiException TooManyMatches(int limit, string advice) =>
+        new(400, "TooManyMatches", "The request covers more than " + limit.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + " messages, the most one bulk change applies to (WildDuck:Api:MaxSearchActionMatches); " + advice);
+
     public static ApiException SecondFactorRequired() => new(403, "Require2FA", "Complete the 2FA check with this token first");
 
     public static ApiException ExternalSecondFactorRequired() => new(403, "Require2FA", "The user has custom 2FA: this change needs the trusted system's token, not the user's own");
