@@ -161,14 +161,10 @@ internal static partial class SubmitEndpoints
         MimeMessage message;
         using (var content = await call.Services.Messages.OpenContentAsync(user.Id, mailbox.Id, uid, call.Aborted).ConfigureAwait(false) ?? throw ApiException.MessageNotFound())
         {
-            var bytes = new byte[content.Size];
-            using (var stream = new MemoryStream(bytes))
-            {
-                await content.WriteToAsync(stream, 0, content.Size, call.Aborted).ConfigureAwait(false);
-            }
-
-            using var parse = new MemoryStream(bytes, writable: false);
-            message = await MimeMessage.LoadAsync(parse, call.Aborted).ConfigureAwait(false);
+            using var stream = new MemoryStream(checked((int)content.Size));
+            await content.WriteToAsync(stream, 0, content.Size, call.Aborted).ConfigureAwait(false);
+            stream.Position = 0;
+            message = await MimeMessage.LoadAsync(stream, call.Aborted).ConfigureAwait(false);
         }
 
         if (message.From.Mailboxes.FirstOrDefault() is null)
@@ -275,18 +271,8 @@ internal static partial class SubmitEndpoints
 
     private static DateTimeOffset? ParseSendTime(ApiInput input) => input.IsoDate("sendTime");
 
-    private static async Task<MailboxRecord> SpecialMailboxAsync(ApiCall call, UserRecord user, SpecialUse use)
-    {
-        foreach (var mailbox in await call.Services.Mailboxes.ListMailboxesAsync(user.Id, call.Aborted).ConfigureAwait(false))
-        {
-            if (mailbox.SpecialUse == use)
-            {
-                return mailbox;
-            }
-        }
-
-        throw ApiException.MailboxNotFound();
-    }
+    private static async Task<MailboxRecord> SpecialMailboxAsync(ApiCall call, UserRecord user, SpecialUse use) =>
+        await call.Services.Mailboxes.FindSpecialUseAsync(user.Id, use, call.Aborted).ConfigureAwait(false) ?? throw ApiException.MailboxNotFound();
 
     /// <summary>To, Cc and Bcc addresses, each once (case-insensitive), in header order.</summary>
     private static List<string> HeaderRecipients(MimeMessage message)

@@ -181,10 +181,7 @@ internal static class TotpEndpoints
 
     private static async Task DisableAllAsync(ApiCall call)
     {
-        var user = await call.UserAsync().ConfigureAwait(false);
-        _ = await SecondFactor.Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
-        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
-        call.Services.Publish(WildDuckEventTypes.MfaDisabled, user.Id);
+        await SecondFactor.DisableAllAsync(call, await call.UserAsync().ConfigureAwait(false)).ConfigureAwait(false);
         await call.OkAsync().ConfigureAwait(false);
     }
 }

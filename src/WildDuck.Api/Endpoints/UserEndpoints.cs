@@ -297,9 +297,7 @@ internal static class UserEndpoints
         _ = await call.Services.Users.UpdateUserAsync(user.Id, update, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
         if (input.Flag("disable2fa"))
         {
-            _ = await SecondFactor.Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
-            await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
-            call.Services.Publish(WildDuckEventTypes.MfaDisabled, user.Id);
+            await SecondFactor.DisableAllAsync(call, user).ConfigureAwait(false);
         }
 
         await RecordChangesAsync(call, user, update).ConfigureAwait(false);
@@ -358,18 +356,10 @@ internal static class UserEndpoints
     {
         var user = await call.UserAsync().ConfigureAwait(false);
         var now = call.Services.Time.GetUtcNow();
-        var validAfter = now;
-        if (call.Input.String("validAfter") is { } text)
+        var validAfter = call.Input.IsoDate("validAfter") ?? now;
+        if (validAfter - now >= call.Services.WildDuck.Authentication.TemporaryPasswordLifetime)
         {
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out validAfter))
-            {
-                throw ApiException.Validation("validAfter", "must be an ISO 8601 date and time");
-            }
-
-            if (validAfter - now >= call.Services.WildDuck.Authentication.TemporaryPasswordLifetime)
-            {
-                throw ApiException.Validation("validAfter", "must be earlier than the temporary password's lifetime from now");
-            }
+            throw ApiException.Validation("validAfter", "must be earlier than the temporary password's lifetime from now");
         }
 
         // WildDuck's 12 letters and digits (reference §7.6); stored hashed, shown once.

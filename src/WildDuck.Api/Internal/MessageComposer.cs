@@ -63,16 +63,24 @@ internal static class MessageComposer
         ["DKIM-Signature"] = "is written by the signing relay",
     };
 
+    /// <summary>MimeKit's defaults with CRLF line ends; shared, since writing never changes it.</summary>
+    private static readonly FormatOptions CrlfFormat = CreateCrlfFormat();
+
+    private static FormatOptions CreateCrlfFormat()
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        return options;
+    }
+
     public static byte[] Compose(ApiInput input, UserRecord user, string hostname, DateTimeOffset now) =>
         Write(Build(input, user, hostname, now));
 
     /// <summary>The message as MimeKit writes it with CRLF line ends (the bytes the store keeps).</summary>
     public static byte[] Write(MimeMessage message)
     {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
         using var stream = new MemoryStream();
-        message.WriteTo(options, stream);
+        message.WriteTo(CrlfFormat, stream);
         return stream.ToArray();
     }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using WildDuck.Storage;
+using WildDuck.Storage.Security;
 
 namespace WildDuck.Api.Internal.TwoFactor;
 
@@ -35,20 +37,18 @@ internal static class SecondFactor
     /// </summary>
     public static bool IsUserTokenUnderCustomTwoFactor(Caller caller)
     {
-        if (caller is not { Role: ApiRole.User, UserRecord: { } user })
-        {
-            return false;
-        }
+        return caller is { Role: ApiRole.User, UserRecord: { } user } && user.Enabled2fa.Contains(TwoFactorMethod.Custom);
+    }
 
-        foreach (var method in user.Enabled2fa)
-        {
-            if (method == TwoFactorMethod.Custom)
-            {
-                return true;
-            }
-        }
-
-        return false;
+    /// <summary>
+    /// Turns every 2FA method of <paramref name="user"/> off (<c>DELETE …/2fa</c>, or <c>disable2fa</c>
+    /// of <c>PUT /users/:user</c>): the store change, the authentication log and the <c>mfa.disabled</c> event.
+    /// </summary>
+    public static async Task DisableAllAsync(ApiCall call, UserRecord user)
+    {
+        _ = await Store(call).DisableTwoFactorAsync(user.Id, call.Aborted).ConfigureAwait(false) ?? throw ApiException.UserNotFound();
+        await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.DisableTwoFactor).ConfigureAwait(false);
+        call.Services.Publish(WildDuckEventTypes.MfaDisabled, user.Id);
     }
 
     /// <summary>429 when the user has used up its failed-login budget.</summary>
