@@ -2,7 +2,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using MongoDB.Bson;
@@ -212,7 +211,7 @@ public sealed partial class MongoMailStore
 
         if (!string.IsNullOrEmpty(query))
         {
-            filter &= f.Regex(a => a.AddressView, new BsonRegularExpression(Regex.Escape(query.Trim().ToLowerInvariant())));
+            filter &= f.Regex(a => a.AddressView, new BsonRegularExpression(MongoSearchTranslator.EscapeRegex(query.Trim().ToLowerInvariant())));
         }
 
         return filter;

@@ -37,7 +37,7 @@ public sealed partial class MongoMailStore : IAspStore, IAuthLogStore
                 await _context.Asps.DeleteManyWithAsync(null, AspsExpired(document.User, bsonNow), ct).ConfigureAwait(false);
                 if (await _context.Asps.CountWithAsync(null, AspsOfUserValid(document.User, bsonNow), ct).ConfigureAwait(false) >= limit)
                 {
-                    throw new StorageException(StorageError.Limit, "Too many application passwords.");
+                    throw StoreRules.TooManyApplicationPasswords(limit);
                 }
 
                 await InsertUniqueAsync(_context.Asps, null, document, "The application password exists.", ct).ConfigureAwait(false);

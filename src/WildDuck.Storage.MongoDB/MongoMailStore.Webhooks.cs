@@ -33,7 +33,7 @@ public sealed partial class MongoMailStore : IWebhookStore
 
                 if (await _context.Webhooks.CountWithAsync(null, Builders<WebhookDocument>.Filter.Empty, ct).ConfigureAwait(false) >= _options.Users.MaxWebhooks)
                 {
-                    throw new StorageException(StorageError.Limit, "Too many webhooks.");
+                    throw StoreRules.TooManyWebhooks(_options.Users.MaxWebhooks);
                 }
 
                 await InsertUniqueAsync(_context.Webhooks, null, document, "The webhook id is taken.", ct).ConfigureAwait(false);

@@ -107,13 +107,8 @@ public sealed partial class SqliteMailStore
 
     /// <inheritdoc />
     public Task<bool> DeleteForwardedAddressAsync(EntityId id, CancellationToken cancellationToken = default) =>
-        _db.WriteAsync(
-            (c, t) =>
-            {
-                Execute(c, t, "DELETE FROM forwarded_autoreply_senders WHERE address_id = $a", ("$a", Blob(id)));
-                return Execute(c, t, "DELETE FROM forwarded_addresses WHERE id = $a", ("$a", Blob(id))) > 0;
-            },
-            cancellationToken);
+        // Its autoreply sender log goes with it (forwarded_autoreply_senders: ON DELETE CASCADE).
+        _db.WriteAsync((c, t) => Execute(c, t, "DELETE FROM forwarded_addresses WHERE id = $a", ("$a", Blob(id))) > 0, cancellationToken);
 
     /// <inheritdoc />
     public Task<ResolvedAddress?> ResolveRecipientAsync(string address, bool allowWildcard = false, CancellationToken cancellationToken = default)

@@ -34,7 +34,7 @@ public sealed partial class SqliteMailStore
                     count.Parameters.AddWithValue("$u", Blob(asp.User));
                     if ((long)count.ExecuteScalar()! >= limit)
                     {
-                        throw new StorageException(StorageError.Limit, "Too many application passwords.");
+                        throw StoreRules.TooManyApplicationPasswords(limit);
                     }
                 }
 

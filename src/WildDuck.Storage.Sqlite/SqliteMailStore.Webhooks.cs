@@ -28,7 +28,7 @@ public sealed partial class SqliteMailStore : IWebhookStore
                 {
                     if ((long)count.ExecuteScalar()! >= _options.Users.MaxWebhooks)
                     {
-                        throw new StorageException(StorageError.Limit, "Too many webhooks.");
+                        throw StoreRules.TooManyWebhooks(_options.Users.MaxWebhooks);
                     }
                 }
 
@@ -94,8 +94,11 @@ public sealed partial class SqliteMailStore : IWebhookStore
         ArgumentNullException.ThrowIfNull(deliveries);
         var now = _time.GetUtcNow();
         var saved = new List<WebhookDelivery>(deliveries.Count);
+        var bodies = new byte[deliveries.Count][];
         foreach (var delivery in deliveries)
         {
+            // The bodies are copied here, not inside the write transaction (the store's serial section).
+            bodies[saved.Count] = delivery.Body.ToArray();
             saved.Add(StoreRules.PrepareWebhookDelivery(delivery, now, _time));
         }
 
@@ -115,13 +118,14 @@ public sealed partial class SqliteMailStore : IWebhookStore
                 var body = command.Parameters.Add("$body", SqliteType.Blob);
                 command.Parameters.AddWithValue("$next", now.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$c", now.ToUnixTimeMilliseconds());
-                foreach (var delivery in saved)
+                for (var i = 0; i < saved.Count; i++)
                 {
+                    var delivery = saved[i];
                     id.Value = Blob(delivery.Id);
                     webhook.Value = Blob(delivery.Webhook);
                     url.Value = delivery.Url;
                     type.Value = delivery.Type;
-                    body.Value = delivery.Body.ToArray();
+                    body.Value = bodies[i];
                     command.ExecuteNonQuery();
                 }
 

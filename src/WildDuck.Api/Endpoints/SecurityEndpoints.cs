@@ -158,7 +158,7 @@ internal static class SecurityEndpoints
             static error => error switch
             {
                 StorageError.NotFound => ApiException.UserNotFound(),
-                StorageError.Limit => new ApiException(403, "TooMany", "Too many application-specific passwords; delete one first"),
+                StorageError.Limit => new ApiException(403, "TooMany", "Too many application-specific passwords (WildDuck:Authentication:MaxApplicationPasswords); delete one first"),
                 _ => null,
             }).ConfigureAwait(false);
         await SecurityEvents.RecordAsync(call, user.Id, AuthEventAction.CreateAsp, asp).ConfigureAwait(false);

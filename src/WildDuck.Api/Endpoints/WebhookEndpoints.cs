@@ -107,7 +107,7 @@ internal static class WebhookEndpoints
             static error => error switch
             {
                 StorageError.NotFound => ApiException.UserNotFound(),
-                StorageError.Limit => new ApiException(403, "TooMany", "Too many webhooks"),
+                StorageError.Limit => new ApiException(403, "TooMany", "Too many webhooks (WildDuck:Users:MaxWebhooks, all users together); delete one first"),
                 StorageError.Invalid => ApiException.Validation("type", "is not a valid webhook"),
                 _ => null,
             }).ConfigureAwait(false);

@@ -232,7 +232,15 @@ internal sealed partial class MailDeliveryAgent : IMailDeliveryAgent
             if (StoredMessageEncryption.Applies(user, mailbox, plan.Flags) && StoredMessageEncryption.Encrypt(content.Span, user.PublicKey!) is { } encrypted)
             {
                 storedContent = encrypted;
-                storedIndex = _indexer.Index(storedContent);
+                try
+                {
+                    storedIndex = _indexer.Index(storedContent);
+                }
+                catch (MessageLimitExceededException)
+                {
+                    // The encrypted form is larger than the plaintext that passed Prepare's check.
+                    return new SmtpReply(552, "5.3.4", "Message exceeds a structure limit once encrypted");
+                }
             }
 
             AppendResult stored;

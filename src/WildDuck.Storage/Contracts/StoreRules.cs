@@ -444,4 +444,12 @@ internal static class StoreRules
             entry.RequiredScope ?? string.Empty);
         return System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16];
     }
+
+    /// <summary>The refusal of a webhook past <see cref="UserLimits.MaxWebhooks"/> (all users together).</summary>
+    internal static StorageException TooManyWebhooks(int limit) =>
+        new(StorageError.Limit, "Too many webhooks: at most " + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + " in all (WildDuck:Users:MaxWebhooks).");
+
+    /// <summary>The refusal of an application password past the per-user limit.</summary>
+    internal static StorageException TooManyApplicationPasswords(int limit) =>
+        new(StorageError.Limit, "Too many application passwords: at most " + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + " per user (WildDuck:Authentication:MaxApplicationPasswords).");
 }

@@ -37,6 +37,11 @@ internal sealed class WildDuckOptionsValidator : IValidateOptions<WildDuckOption
             failures.Add("WildDuck:Messages externalisation thresholds must not be negative.");
         }
 
+        if (options.Users.MaxWebhooks < 1)
+        {
+            failures.Add("WildDuck:Users:MaxWebhooks must be at least 1.");
+        }
+
         if (options.Users.MaxForwardsPerDay < 0)
         {
             failures.Add("WildDuck:Users:MaxForwardsPerDay must not be negative.");
