@@ -88,6 +88,10 @@ public sealed class WebClientTests : IAsyncLifetime
         try
         {
             var wait = new WebDriverWait(browser, PageTimeout);
+
+            // The page re-renders its lists on every update: an element read while it is replaced
+            // is stale, and the condition is simply checked again.
+            wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
             browser.Navigate().GoToUrl(new Uri(_api!, "/"));
             browser.Title.Should().Be("WildDuck.Core web client");
             browser.FindElement(By.Id("username")).SendKeys("alice");
